@@ -1,0 +1,40 @@
+namespace Uffd;
+
+/// <summary>How a userfaultfd was obtained; the permission ladder tries them in the order listed for each policy.</summary>
+public enum UffdCreationPath
+{
+    /// <summary><c>userfaultfd(2)</c> without <c>UFFD_USER_MODE_ONLY</c>: serves faults from user and kernel mode.</summary>
+    Syscall,
+    /// <summary><c>userfaultfd(2)</c> with <c>UFFD_USER_MODE_ONLY</c>: kernel-mode accesses get EFAULT instead of a fault.</summary>
+    SyscallUserModeOnly,
+    /// <summary><c>/dev/userfaultfd</c> with <c>USERFAULTFD_IOC_NEW</c>: serves user and kernel faults.</summary>
+    Device,
+    /// <summary><c>/dev/userfaultfd</c> with <c>UFFD_USER_MODE_ONLY</c>.</summary>
+    DeviceUserModeOnly,
+}
+
+/// <summary>Whether the caller accepts a uffd that only catches faults raised in user mode.</summary>
+public enum UserModeOnlyPolicy
+{
+    /// <summary>
+    /// Prefer a uffd that also serves kernel-mode faults; fall back to user-mode-only, then to <c>/dev/userfaultfd</c>.
+    /// </summary>
+    Allow,
+    /// <summary>Only user-mode faults (the kernel's selftests always do this; no privilege needed since 5.11).</summary>
+    Require,
+    /// <summary>Kernel-mode faults must be served too (for example <c>read(2)</c> into registered memory).</summary>
+    Forbid,
+}
+
+internal static class UffdCreationPathExtensions
+{
+    public static bool IsUserModeOnly(this UffdCreationPath path) =>
+        path is UffdCreationPath.SyscallUserModeOnly or UffdCreationPath.DeviceUserModeOnly;
+
+    public static UffdCreationPath[] Ladder(this UserModeOnlyPolicy policy) => policy switch
+    {
+        UserModeOnlyPolicy.Require => new[] { UffdCreationPath.SyscallUserModeOnly, UffdCreationPath.DeviceUserModeOnly },
+        UserModeOnlyPolicy.Forbid => new[] { UffdCreationPath.Syscall, UffdCreationPath.Device },
+        _ => new[] { UffdCreationPath.Syscall, UffdCreationPath.SyscallUserModeOnly, UffdCreationPath.Device },
+    };
+}

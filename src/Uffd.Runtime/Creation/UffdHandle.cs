@@ -1,0 +1,175 @@
+using System.Collections.Generic;
+using Uffd.Interop;
+
+namespace Uffd;
+
+/// <summary>
+/// The uffd descriptor plus the ranges registered through it. Release revokes access to ranges that are still
+/// registered before closing, so the kernel's "retry as an ordinary fault" on close cannot hand out zero pages.
+/// Revocation lives here, not in <see cref="Userfaultfd.Dispose"/>, so a finalized handle is just as safe.
+/// </summary>
+internal sealed class UffdHandle : FileDescriptorHandle
+{
+    private readonly object gate = new();
+    private readonly List<TrackedRange> ranges = new();
+    private readonly bool revokeOnClose;
+
+    public UffdHandle(FileDescriptorHandle opened, bool revokeOnClose)
+        : base(TakeOwnership(opened), ownsHandle: true)
+    {
+        this.revokeOnClose = revokeOnClose;
+    }
+
+    /// <summary>Adopts a descriptor whose registrations live in another address space (a FORK child): nothing to revoke.</summary>
+    public UffdHandle(int fd) : base(fd, ownsHandle: true)
+    {
+        revokeOnClose = false;
+    }
+
+    internal readonly record struct TrackedRange(nint Start, nint End, RegisterMode Mode);
+
+    /// <summary>The registered mode over any part of <c>[start, end)</c>, or None.</summary>
+    public RegisterMode OverlappingMode(nint start, nint end, out TrackedRange overlap)
+    {
+        lock (gate)
+        {
+            foreach (TrackedRange r in ranges)
+            {
+                if (r.Start < end && start < r.End)
+                {
+                    overlap = r;
+                    return r.Mode;
+                }
+            }
+        }
+
+        overlap = default;
+        return RegisterMode.None;
+    }
+
+    public void Track(nint start, nint end, RegisterMode mode)
+    {
+        lock (gate)
+        {
+            Remove(start, end);
+            ranges.Add(new TrackedRange(start, end, mode));
+        }
+    }
+
+    public void Untrack(nint start, nint end)
+    {
+        lock (gate)
+        {
+            Remove(start, end);
+        }
+    }
+
+    /// <summary>REMAP moved registrations with the mapping: follow them so revocation hits the right addresses.</summary>
+    public void Moved(nint from, nint to, long length)
+    {
+        lock (gate)
+        {
+            nint end = from + (nint)length;
+            for (int i = 0; i < ranges.Count; i++)
+            {
+                TrackedRange r = ranges[i];
+                if (r.Start >= from && r.End <= end)
+                {
+                    ranges[i] = r with { Start = r.Start - from + to, End = r.End - from + to };
+                }
+            }
+        }
+    }
+
+    public TrackedRange[] Snapshot()
+    {
+        lock (gate)
+        {
+            return ranges.ToArray();
+        }
+    }
+
+    protected override bool ReleaseHandle()
+    {
+        if (revokeOnClose)
+        {
+            lock (gate)
+            {
+                foreach (TrackedRange r in ranges)
+                {
+                    if (StillRegisteredHere(r))
+                    {
+                        Libc.mprotect(r.Start, (nuint)(r.End - r.Start), Libc.PROT_NONE);
+                    }
+                }
+
+                ranges.Clear();
+            }
+        }
+
+        return base.ReleaseHandle();
+    }
+
+    /// <summary>
+    /// True when every mapping of the range is still registered with this uffd. The memory may have been unmapped
+    /// without an UNMAP event (the feature is optional) and the addresses reused by someone else, who must not lose
+    /// access to them: a mapping nobody registered has no uffd VmFlags, and one registered with another uffd makes a
+    /// same-mode UFFDIO_REGISTER fail with EBUSY, while on our own registration it is a no-op.
+    /// </summary>
+    private unsafe bool StillRegisteredHere(TrackedRange range)
+    {
+        var mappings = VmaInfo.FindAll(range.Start, range.End);
+        nint covered = range.Start;
+        foreach (VmaInfo vma in mappings)
+        {
+            if (vma.Start > covered || vma.RegisteredModes == RegisterMode.None)
+            {
+                return false;
+            }
+
+            covered = vma.End;
+        }
+
+        if (covered < range.End)
+        {
+            return false;
+        }
+
+        var probe = new UffdioRegister
+        {
+            Range = new UffdioRange { Start = (ulong)range.Start, Len = (ulong)(range.End - range.Start) },
+            Mode = (ulong)range.Mode,
+        };
+        return Libc.ioctl_raw((int)handle.ToInt64(), UffdAbi.UFFDIO_REGISTER, &probe) == 0;
+    }
+
+    private void Remove(nint start, nint end)
+    {
+        for (int i = ranges.Count - 1; i >= 0; i--)
+        {
+            TrackedRange r = ranges[i];
+            if (r.End <= start || end <= r.Start)
+            {
+                continue;
+            }
+
+            ranges.RemoveAt(i);
+            if (r.Start < start)
+            {
+                ranges.Add(r with { End = start });
+            }
+
+            if (end < r.End)
+            {
+                ranges.Add(r with { Start = end });
+            }
+        }
+    }
+
+    private static int TakeOwnership(FileDescriptorHandle opened)
+    {
+        int fd = opened.DangerousGetFd();
+        opened.SetHandleAsInvalid();
+        return fd;
+    }
+}

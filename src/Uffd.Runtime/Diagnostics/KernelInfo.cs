@@ -1,0 +1,88 @@
+using System;
+using System.IO;
+
+namespace Uffd;
+
+/// <summary>Facts about the running kernel that error messages and diagnostics quote.</summary>
+public static class KernelInfo
+{
+    private static readonly Lazy<string> release = new(() => ReadTrimmed("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.VersionString);
+
+    /// <summary>The kernel release, for example <c>6.18.44</c>.</summary>
+    public static string Release => release.Value;
+
+    /// <summary>
+    /// The value of <c>vm.unprivileged_userfaultfd</c>, or null when the sysctl does not exist (before Linux 5.2).
+    /// </summary>
+    public static int? UnprivilegedUserfaultfd =>
+        int.TryParse(ReadTrimmed("/proc/sys/vm/unprivileged_userfaultfd"), out int value) ? value : null;
+
+    /// <summary>True when <c>/dev/userfaultfd</c> exists (Linux 6.1 and later).</summary>
+    public static bool HasUserfaultfdDevice => File.Exists(DevicePath);
+
+    /// <summary>The path of the userfaultfd misc device.</summary>
+    public const string DevicePath = "/dev/userfaultfd";
+
+    /// <summary>Number of persistent huge pages of the default size (<c>vm.nr_hugepages</c>).</summary>
+    public static long HugePagesTotal => long.TryParse(ReadTrimmed("/proc/sys/vm/nr_hugepages"), out long value) ? value : 0;
+
+    /// <summary>The default huge page size in bytes from <c>/proc/meminfo</c>, or 0 when the kernel has none.</summary>
+    public static long DefaultHugePageSize
+    {
+        get
+        {
+            try
+            {
+                foreach (string line in File.ReadLines("/proc/meminfo"))
+                {
+                    if (line.StartsWith("Hugepagesize:", StringComparison.Ordinal))
+                    {
+                        string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                        return long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            return 0;
+        }
+    }
+
+    /// <summary>True when the effective capability set holds CAP_SYS_PTRACE (bit 19 of <c>CapEff</c>).</summary>
+    public static bool HasCapSysPtrace
+    {
+        get
+        {
+            try
+            {
+                foreach (string line in File.ReadLines("/proc/self/status"))
+                {
+                    if (line.StartsWith("CapEff:", StringComparison.Ordinal))
+                    {
+                        ulong caps = Convert.ToUInt64(line.Substring(7).Trim(), 16);
+                        return (caps & (1UL << 19)) != 0;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            return false;
+        }
+    }
+
+    internal static string? ReadTrimmed(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

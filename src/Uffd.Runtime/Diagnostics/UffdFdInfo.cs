@@ -1,0 +1,43 @@
+using System;
+using System.Globalization;
+using System.IO;
+
+namespace Uffd;
+
+/// <summary>
+/// What <c>/proc/self/fdinfo/&lt;uffd&gt;</c> says: <see cref="Pending"/> unread page faults and <see cref="Total"/>
+/// threads waiting on a fault (read or not). <see cref="Total"/> returning to 0 proves no thread is left blocked.
+/// </summary>
+public readonly record struct UffdFdInfo(long Pending, long Total, UffdFeatures Features, UffdIoctls Ioctls)
+{
+    internal static UffdFdInfo Read(int fd)
+    {
+        long pending = -1, total = -1;
+        ulong features = 0, ioctls = 0;
+        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{fd}"))
+        {
+            if (line.StartsWith("pending:", StringComparison.Ordinal))
+            {
+                pending = long.Parse(line.AsSpan(8).Trim(), CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("total:", StringComparison.Ordinal))
+            {
+                total = long.Parse(line.AsSpan(6).Trim(), CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("API:", StringComparison.Ordinal))
+            {
+                // "API:\taa:<ctx features>:<ioctls>"; bit 31 of the features is the kernel's own "initialized" flag.
+                string[] parts = line.Substring(4).Trim().Split(':');
+                features = ulong.Parse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture) & 0x7FFF_FFFFUL;
+                ioctls = ulong.Parse(parts[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            }
+        }
+
+        if (pending < 0 || total < 0)
+        {
+            throw new UffdException($"/proc/self/fdinfo/{fd} is not a userfaultfd's fdinfo.");
+        }
+
+        return new UffdFdInfo(pending, total, (UffdFeatures)features, (UffdIoctls)ioctls);
+    }
+}

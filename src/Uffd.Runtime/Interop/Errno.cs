@@ -1,0 +1,51 @@
+namespace Uffd.Interop;
+
+/// <summary>The errno values the runtime decodes (asm-generic numbering, shared by x86_64 and arm64).</summary>
+internal static class Errno
+{
+    public const int EPERM = 1;
+    public const int ENOENT = 2;
+    public const int ESRCH = 3;
+    public const int EINTR = 4;
+    public const int EIO = 5;
+    public const int EBADF = 9;
+    public const int EAGAIN = 11;
+    public const int ENOMEM = 12;
+    public const int EACCES = 13;
+    public const int EFAULT = 14;
+    public const int EBUSY = 16;
+    public const int EEXIST = 17;
+    public const int ENODEV = 19;
+    public const int EINVAL = 22;
+    public const int EMFILE = 24;
+    public const int ENOSPC = 28;
+    public const int ENOSYS = 38;
+
+    public static string Name(int errno) => errno switch
+    {
+        EPERM => "EPERM",
+        ENOENT => "ENOENT",
+        ESRCH => "ESRCH",
+        EINTR => "EINTR",
+        EIO => "EIO",
+        EBADF => "EBADF",
+        EAGAIN => "EAGAIN",
+        ENOMEM => "ENOMEM",
+        EACCES => "EACCES",
+        EFAULT => "EFAULT",
+        EBUSY => "EBUSY",
+        EEXIST => "EEXIST",
+        ENODEV => "ENODEV",
+        EINVAL => "EINVAL",
+        EMFILE => "EMFILE",
+        ENOSPC => "ENOSPC",
+        ENOSYS => "ENOSYS",
+        _ => "errno " + errno,
+    };
+
+    public static unsafe string Describe(int errno)
+    {
+        string? text = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Libc.strerror(errno));
+        return text is null ? Name(errno) : $"{Name(errno)} ({text})";
+    }
+}

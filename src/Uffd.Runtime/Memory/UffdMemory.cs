@@ -1,0 +1,237 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Threading;
+using Uffd.Interop;
+
+namespace Uffd;
+
+/// <summary>
+/// A mapping made for userfaultfd: private anonymous memory, a shared memfd with a second, never-registered alias
+/// mapping (through which MINOR-mode pages are filled), or hugetlbfs. <see cref="PageSize"/> is the mapping's own
+/// page size (a huge page size for hugetlbfs), which every range passed to the kernel must be aligned to.
+/// </summary>
+public sealed unsafe class UffdMemory : IDisposable
+{
+    private nint address;
+    private nint alias;
+
+    private UffdMemory(nint address, nint alias, long length, int pageSize, MemoryKind kind, FileDescriptorHandle? file)
+    {
+        this.address = address;
+        this.alias = alias;
+        Length = length;
+        PageSize = pageSize;
+        Kind = kind;
+        File = file;
+    }
+
+    /// <summary>Start of the mapping (the view to register).</summary>
+    public nint Address => Volatile.Read(ref address) is var a && a != 0 ? a : throw new ObjectDisposedException(nameof(UffdMemory));
+
+    /// <summary>
+    /// Start of the alias: a second shared mapping of the same pages that is never registered, so the handler can
+    /// read and write page contents without faulting. 0 when the memory has no alias (private mappings).
+    /// </summary>
+    public nint AliasAddress => alias;
+
+    /// <summary>Length in bytes, a whole number of pages.</summary>
+    public long Length { get; }
+
+    /// <summary>The page size of this mapping, from the mapping itself (4 KiB, or 2 MiB / 1 GiB for hugetlbfs).</summary>
+    public int PageSize { get; }
+
+    /// <summary>What kind of memory this is.</summary>
+    public MemoryKind Kind { get; }
+
+    /// <summary>The memfd behind shared and hugetlb memory; null for anonymous memory.</summary>
+    public FileDescriptorHandle? File { get; }
+
+    /// <summary>Number of pages.</summary>
+    public long PageCount => Length / PageSize;
+
+    /// <summary>Maps <paramref name="length"/> bytes (rounded up to whole pages) of private anonymous memory.</summary>
+    public static UffdMemory MapAnonymous(long length)
+    {
+        int pageSize = Environment.SystemPageSize;
+        long size = RoundUp(length, pageSize, nameof(length));
+        nint a = Libc.mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE,
+            Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
+        if (a == Libc.MAP_FAILED)
+        {
+            throw MapFailed("mmap(MAP_PRIVATE | MAP_ANONYMOUS)", size);
+        }
+
+        return new UffdMemory(a, 0, size, pageSize, MemoryKind.PrivateAnonymous, null);
+    }
+
+    /// <summary>
+    /// Maps <paramref name="length"/> bytes (rounded up to whole pages) of a new memfd twice: <see cref="Address"/>
+    /// to register, and <see cref="AliasAddress"/> to fill pages through without faulting.
+    /// </summary>
+    public static UffdMemory MapShared(long length) => MapMemfd(length, hugetlb: false, shared: true);
+
+    /// <summary>
+    /// Maps hugetlbfs memory of the default huge page size. Needs free huge pages (<c>vm.nr_hugepages</c>);
+    /// <paramref name="length"/> is rounded up to whole huge pages. A shared mapping also gets an alias.
+    /// </summary>
+    public static UffdMemory MapHugetlb(long length, bool shared = true) => MapMemfd(length, hugetlb: true, shared);
+
+    /// <summary>A span over <paramref name="length"/> bytes of the registered view at <paramref name="offset"/>.</summary>
+    public Span<byte> AsSpan(long offset, int length)
+    {
+        CheckSlice(offset, length);
+        return new Span<byte>((void*)(Address + (nint)offset), length);
+    }
+
+    /// <summary>A span over the alias view (never faults into the uffd); throws when there is no alias.</summary>
+    public Span<byte> AliasSpan(long offset, int length)
+    {
+        CheckSlice(offset, length);
+        if (alias == 0)
+        {
+            throw new InvalidOperationException($"{Kind} memory has no alias mapping; only shared memory does.");
+        }
+
+        return new Span<byte>((void*)(alias + (nint)offset), length);
+    }
+
+    /// <summary>
+    /// Drops the pages of a range so that the next access faults again: MADV_DONTNEED for private memory,
+    /// MADV_REMOVE (which also frees the page cache) for shared memory. Raises a REMOVE event when enabled.
+    /// </summary>
+    public void Discard(long offset, long length)
+    {
+        CheckRange(offset, length);
+        int advice = Kind is MemoryKind.SharedMemfd or MemoryKind.SharedHugetlb ? Libc.MADV_REMOVE : Libc.MADV_DONTNEED;
+        if (Libc.madvise(Address + (nint)offset, (nuint)length, advice) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new UffdException($"madvise({(advice == Libc.MADV_REMOVE ? "MADV_REMOVE" : "MADV_DONTNEED")}) failed: {Errno.Describe(errno)}.", errno);
+        }
+    }
+
+    /// <summary>Unmaps both views and closes the memfd.</summary>
+    public void Dispose()
+    {
+        nint a = Interlocked.Exchange(ref address, 0);
+        if (a != 0)
+        {
+            Libc.munmap(a, (nuint)Length);
+        }
+
+        nint b = Interlocked.Exchange(ref alias, 0);
+        if (b != 0)
+        {
+            Libc.munmap(b, (nuint)Length);
+        }
+
+        File?.Dispose();
+    }
+
+    private static UffdMemory MapMemfd(long length, bool hugetlb, bool shared)
+    {
+        uint flags = Libc.MFD_CLOEXEC | (hugetlb ? Libc.MFD_HUGETLB : 0);
+        int fd = Libc.memfd_create(hugetlb ? "uffd-hugetlb" : "uffd-shmem", flags);
+        if (fd < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new UffdException($"memfd_create({(hugetlb ? "MFD_HUGETLB" : "0")}) failed: {Errno.Describe(errno)}." +
+                (hugetlb ? " hugetlbfs needs a kernel with CONFIG_HUGETLBFS." : string.Empty), errno);
+        }
+
+        var file = new FileDescriptorHandle(fd, ownsHandle: true);
+        try
+        {
+            int pageSize = hugetlb ? BlockSize(file) : Environment.SystemPageSize;
+            long size = RoundUp(length, pageSize, nameof(length));
+            if (Libc.ftruncate(file, size) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw new UffdException($"ftruncate of the memfd to {size} bytes failed: {Errno.Describe(errno)}.", errno);
+            }
+
+            int share = shared ? Libc.MAP_SHARED : Libc.MAP_PRIVATE;
+            nint a = Libc.mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE, share, file, 0);
+            if (a == Libc.MAP_FAILED)
+            {
+                throw MapFailed(hugetlb ? "mmap of a hugetlbfs memfd" : "mmap of a memfd", size, hugetlb, pageSize);
+            }
+
+            nint b = 0;
+            if (shared)
+            {
+                b = Libc.mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, file, 0);
+                if (b == Libc.MAP_FAILED)
+                {
+                    Exception e = MapFailed("mmap of the memfd alias", size, hugetlb, pageSize);
+                    Libc.munmap(a, (nuint)size);
+                    throw e;
+                }
+            }
+
+            MemoryKind kind = hugetlb
+                ? (shared ? MemoryKind.SharedHugetlb : MemoryKind.PrivateHugetlb)
+                : MemoryKind.SharedMemfd;
+            return new UffdMemory(a, b, size, pageSize, kind, file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The block size of the file's filesystem: the huge page size for hugetlbfs.</summary>
+    private static int BlockSize(FileDescriptorHandle file)
+    {
+        byte* statfs = stackalloc byte[Libc.StatfsSize];
+        if (Libc.fstatfs(file, statfs) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new UffdException($"fstatfs of the hugetlbfs memfd failed: {Errno.Describe(errno)}.", errno);
+        }
+
+        return checked((int)*(long*)(statfs + Libc.StatfsBlockSizeOffset));
+    }
+
+    private static long RoundUp(long length, int pageSize, string paramName)
+    {
+        if (length <= 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, length, "The length must be positive.");
+        }
+
+        return checked((length + pageSize - 1) / pageSize * pageSize);
+    }
+
+    private static UffdException MapFailed(string what, long size, bool hugetlb = false, int pageSize = 0)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        string hint = hugetlb && errno == Errno.ENOMEM
+            ? $" There are not enough free huge pages of {pageSize >> 10} KiB: raise vm.nr_hugepages " +
+              $"(now {KernelInfo.HugePagesTotal}), for example `sysctl -w vm.nr_hugepages={Math.Max(8, size / Math.Max(pageSize, 1) * 2)}`."
+            : string.Empty;
+        return new UffdException($"{what} of {size} bytes failed: {Errno.Describe(errno)}.{hint}", errno);
+    }
+
+    private void CheckSlice(long offset, int length)
+    {
+        if (offset < 0 || length < 0 || offset + length > Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, {offset + length}) is outside the {Length}-byte mapping.");
+        }
+    }
+
+    private void CheckRange(long offset, long length)
+    {
+        if (offset < 0 || length <= 0 || offset + length > Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, {offset + length}) is outside the {Length}-byte mapping.");
+        }
+
+        if (offset % PageSize != 0 || length % PageSize != 0)
+        {
+            throw new ArgumentException($"offset {offset} and length {length} must be multiples of the page size {PageSize}.", nameof(length));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System;
+
+namespace Uffd;
+
+/// <summary>Which faults a <see cref="FaultRegionAttribute"/> region serves; any combination.</summary>
+[Flags]
+public enum FaultMode
+{
+    /// <summary>The first touch of each page calls the <see cref="PageProviderAttribute"/> method, which fills it.</summary>
+    Missing = 1,
+    /// <summary>Writes to protected pages call the <see cref="WriteHandlerAttribute"/> method, then the page is unprotected.</summary>
+    WriteProtect = 2,
+    /// <summary>
+    /// Pages already in the page cache (written through the alias view) call the provider with that content before
+    /// they are mapped. Needs shared memory.
+    /// </summary>
+    Minor = 4,
+}
+
+/// <summary>What backs a region.</summary>
+public enum RegionMemory
+{
+    /// <summary>The mode decides: private anonymous memory, or a shared memfd for <see cref="FaultMode.Minor"/>.</summary>
+    Default,
+    /// <summary>Private anonymous memory (not for <see cref="FaultMode.Minor"/>).</summary>
+    Anonymous,
+    /// <summary>A shared memfd with an alias view that is never registered.</summary>
+    Shared,
+    /// <summary>Shared hugetlbfs memory (pages of the default huge page size; needs <c>vm.nr_hugepages</c>).</summary>
+    HugePages,
+}
+
+/// <summary>What happens to the faulting access when the provider throws. The faulting thread never hangs.</summary>
+public enum ProviderErrorPolicy
+{
+    /// <summary>Terminate the process with a message naming the region, the page index and the exception.</summary>
+    FailFast,
+    /// <summary>Map a zero page and record the error (<c>LastProviderError</c>); the access continues and reads zeros.</summary>
+    ZeroFill,
+    /// <summary>Poison the page: the access gets SIGBUS (a system call touching it gets EFAULT). The error is recorded.</summary>
+    Poison,
+}
+
+/// <summary>
+/// Marks a <c>partial class</c> whose memory is served by userfaultfd. The generator adds <c>Open</c>,
+/// <c>Dispose</c>, <c>BaseAddress</c>, <c>Length</c>, <c>PageSize</c> and <c>AsSpan</c>, and runs the event loop
+/// that calls the class's <see cref="PageProviderAttribute"/> method on the first touch of each page.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
+public sealed class FaultRegionAttribute : Attribute
+{
+    /// <summary>The faults the region serves. Default: <see cref="FaultMode.Missing"/>.</summary>
+    public FaultMode Mode { get; set; } = FaultMode.Missing;
+
+    /// <summary>Region size in pages; 0 means the size is given to <c>Open(long pages)</c>.</summary>
+    public long Pages { get; set; }
+
+    /// <summary>Handler threads; 0 (the default) means one per CPU, each pinned to its CPU.</summary>
+    public int HandlerThreads { get; set; }
+
+    /// <summary>Pages after the faulting one filled by the same fault with one multi-page copy. Default 0.</summary>
+    public int ReadAhead { get; set; }
+
+    /// <summary>What backs the region. Default: chosen from the mode.</summary>
+    public RegionMemory Memory { get; set; }
+
+    /// <summary>What happens when the provider throws. Default: <see cref="ProviderErrorPolicy.FailFast"/>.</summary>
+    public ProviderErrorPolicy OnProviderError { get; set; }
+
+    /// <summary>
+    /// With <see cref="FaultMode.WriteProtect"/> and <see cref="FaultMode.Missing"/>: install filled pages write-protected,
+    /// so the first write after a fill is reported too. Default false.
+    /// </summary>
+    public bool ProtectOnFill { get; set; }
+}
+
+/// <summary>
+/// Marks the method that fills a page: <c>void M(long pageIndex, Span&lt;byte&gt; page)</c>, or
+/// <c>PageFill M(long pageIndex, Span&lt;byte&gt; page)</c>, or either with a <see cref="PageFaultContext"/> first.
+/// It runs on a handler thread and must not touch the region's own memory.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false, AllowMultiple = false)]
+public sealed class PageProviderAttribute : Attribute
+{
+}
+
+/// <summary>
+/// Marks the method called when a write hits a protected page, before the page is unprotected:
+/// <c>void M(long pageIndex)</c> or <c>void M(PageFaultContext context)</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false, AllowMultiple = false)]
+public sealed class WriteHandlerAttribute : Attribute
+{
+}

@@ -1,0 +1,213 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Uffd.Interop;
+
+namespace Uffd.Regions;
+
+public sealed partial class FaultRegionEngine<TCallbacks>
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+
+    // A private page registered on the same uffd before the region: its fault runs the whole read-decide-resolve
+    // path once (with an internal fill, never the user's provider), so the first real fault does not wait for the JIT.
+    private nint warmupPage;
+
+    private void Start(RegisterMode mode)
+    {
+        foreach (RegionHandlerThread h in handlers)
+        {
+            h.Thread = new Thread(RunHandler)
+            {
+                IsBackground = true,
+                Name = $"uffd {settings.Name} #{h.Index}",
+            };
+            h.Thread.Start(h);
+        }
+
+        foreach (RegionHandlerThread h in handlers)
+        {
+            if (!h.Started.Wait(StartTimeout))
+            {
+                throw new UffdException($"Region '{settings.Name}': handler thread #{h.Index} did not start within {StartTimeout.TotalSeconds} s.");
+            }
+        }
+
+        WarmUp();
+        uffd.Register(memory.Address, memory.Length, mode);
+    }
+
+    /// <summary>Faults a private page once and waits (bounded) for a handler to serve it.</summary>
+    private void WarmUp()
+    {
+        using UffdMemory page = UffdMemory.MapAnonymous(Environment.SystemPageSize);
+        uffd.Register(page.Address, page.Length, RegisterMode.Missing);
+        Volatile.Write(ref warmupPage, page.Address);
+        byte value = 0xff;
+        var toucher = new Thread(() => value = GcSafeMemory.ReadByte(page.Address)) { IsBackground = true, Name = $"uffd {settings.Name} warm-up" };
+        toucher.Start();
+        bool served = toucher.Join(StartTimeout);
+        // Unregistering wakes the toucher if nobody served it (it then reads an ordinary zero page and ends).
+        uffd.Unregister(page.Address, page.Length);
+        Volatile.Write(ref warmupPage, 0);
+        if (!served && !toucher.Join(StartTimeout))
+        {
+            throw new UffdException($"Region '{settings.Name}': the warm-up fault was not served within {StartTimeout.TotalSeconds} s.");
+        }
+
+        if (!served || value != WarmupByte)
+        {
+            throw new UffdException($"Region '{settings.Name}': the warm-up fault was not served (read 0x{value:x2}).");
+        }
+    }
+
+    private const byte WarmupByte = 0x5a;
+
+    // AggressiveOptimization: jitted optimized up front. A tier-0 loop would be replaced mid-loop by on-stack
+    // replacement, which allocated 32 bytes on a handler thread (docs/runtime.md, "What runs on the fault path").
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunHandler(object? argument)
+    {
+        var h = (RegionHandlerThread)argument!;
+        h.ThreadId = Libc.gettid();
+        h.PinError = CpuAffinity.PinCurrentThread(h.Cpu);
+        h.AllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
+        h.Started.Set();
+        try
+        {
+            while (uffd.WaitForMessages(stop) == UffdWaitResult.MessagesAvailable)
+            {
+                int count = ReadBatch(h, h.Messages);
+                for (int i = 0; i < count; i++)
+                {
+                    if (h.Messages[i].Kind == UffdEventKind.PageFault)
+                    {
+                        ServeFault(h, h.Messages[i].PageFault);
+                    }
+                }
+
+                DrainDeferred(h);
+                // The quiet point: everything this thread allocated since the last sample was allocated serving faults.
+                Volatile.Write(ref h.AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+            }
+        }
+        catch (ObjectDisposedException) when (IsDisposing)
+        {
+            // Dispose gave up waiting for this thread and closed the uffd: nothing left to serve.
+        }
+        catch (Exception e)
+        {
+            // A handler that stops leaves every later fault in the region hanging forever: fail loudly instead.
+            Environment.FailFast($"uffd region '{settings.Name}': handler thread #{h.Index} failed, and faulting threads would hang. {e}", e);
+        }
+    }
+
+    /// <summary>
+    /// Reads one batch and applies its events (REMOVE, UNMAP, REMAP) in the order the kernel delivered them, under
+    /// <see cref="readGate"/>; the page faults of the batch are served afterwards, outside it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int ReadBatch(RegionHandlerThread h, Span<UffdMessage> buffer)
+    {
+        lock (readGate)
+        {
+            int count = uffd.ReadMessages(buffer);
+            for (int i = 0; i < count; i++)
+            {
+                if (buffer[i].Kind != UffdEventKind.PageFault)
+                {
+                    Dispatch(h, in buffer[i]);
+                }
+            }
+
+            return count;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Dispatch(RegionHandlerThread h, in UffdMessage message)
+    {
+        switch (message.Kind)
+        {
+            case UffdEventKind.PageFault:
+                ServeFault(h, message.PageFault);
+                break;
+            case UffdEventKind.Remove:
+                OnRemove(message.Range);
+                break;
+            case UffdEventKind.Unmap:
+                layout.Unmap(message.Range.Start, message.Range.End);
+                break;
+            case UffdEventKind.Remap:
+                RemapEvent remap = message.Remap;
+                layout.Remap(remap.From, remap.To, remap.Length);
+                break;
+            default:
+                // FORK is not negotiated; unknown future events carry nothing this engine serves.
+                break;
+        }
+    }
+
+    /// <summary>REMOVE: the kernel is about to drop these pages; their next fault must call the provider again.</summary>
+    private void OnRemove(RangeEvent range)
+    {
+        foreach ((long first, long count) in layout.PagesIn(range.Start, range.End))
+        {
+            for (long p = first; p < first + count; p++)
+            {
+                pages.Removed(p);
+            }
+        }
+    }
+
+    /// <summary>Serves the faults read while a resolution waited for events, in the order they came.</summary>
+    private void DrainDeferred(RegionHandlerThread h)
+    {
+        // Serving one can defer more (appended at the end): the loop reaches them too.
+        for (int i = 0; i < h.DeferredCount; i++)
+        {
+            UffdMessage message = h.Deferred[i];
+            Dispatch(h, in message);
+        }
+
+        h.DeferredCount = 0;
+    }
+
+    /// <summary>
+    /// A resolution got EAGAIN (an event is queued or still finishing): read what is queued, handle events now and
+    /// keep faults for later (the staging buffer still holds the resolution being retried), then back off.
+    /// </summary>
+    private void ReadEventsDuringRetry(RegionHandlerThread h, int attempt)
+    {
+        int free = h.Deferred.Length - h.DeferredCount;
+        if (free > 0)
+        {
+            int start = h.DeferredCount;
+            int read = ReadBatch(h, h.Deferred.AsSpan(start, Math.Min(free, RegionHandlerThread.Batch)));
+            int kept = start;
+            for (int i = start; i < start + read; i++)
+            {
+                if (h.Deferred[i].Kind == UffdEventKind.PageFault)
+                {
+                    h.Deferred[kept++] = h.Deferred[i];
+                }
+            }
+
+            h.DeferredCount = kept;
+        }
+
+        BackOff(attempt);
+    }
+
+    private static void BackOff(int attempt)
+    {
+        if (attempt < 64)
+        {
+            Thread.Yield();
+        }
+        else
+        {
+            Thread.Sleep(1);
+        }
+    }
+}

@@ -1,0 +1,359 @@
+using System;
+using System.Threading;
+using Uffd.Interop;
+
+namespace Uffd.Regions;
+
+/// <summary>
+/// The event loop behind a <see cref="FaultRegionAttribute"/> class: maps the memory the mode needs, negotiates
+/// exactly the features it needs, registers, runs the handler threads, resolves every fault with the right ioctl,
+/// and shuts down without leaving a thread blocked or a page silently zero-filled. Generated code owns one of these.
+/// </summary>
+/// <typeparam name="TCallbacks">The generated struct that calls the user's provider and write handler.</typeparam>
+/// <remarks>
+/// Split by concern: this file holds creation and the memory accessors; <c>.Handlers.cs</c> the handler threads and
+/// event handling; <c>.Resolution.cs</c> how each fault is resolved; <c>.Shutdown.cs</c> Dispose.
+/// </remarks>
+public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
+    where TCallbacks : struct, IFaultRegionCallbacks
+{
+    private const int StateOpen = 0;
+    private const int StateDisposing = 1;
+    private const int StateDisposed = 2;
+
+    // Not readonly: the provider is called on this field in place, so a struct with state keeps it.
+    private TCallbacks callbacks;
+    private readonly FaultRegionSettings settings;
+    private readonly UffdMemory memory;
+    private readonly Userfaultfd uffd;
+    private readonly UffdShutdownSignal stop = new();
+    private readonly PageStateTable pages;
+    private readonly RegionLayout layout;
+    private readonly RegionHandlerThread[] handlers;
+    private readonly PagePresence presence = new();
+
+    // Held while reading messages and applying the events among them: the kernel posts the next event only once the
+    // previous one was read, so two handlers could otherwise apply a REMAP and the UNMAP that follows it out of order.
+    private readonly object readGate = new();
+    private readonly int pageSize;
+    private readonly bool hugetlb;
+    private readonly bool writeProtectMode;
+    private readonly bool protectOnFill;
+    private Exception? lastProviderError;
+    private int state;
+
+    // Read, Write and Prefault calls in progress: Dispose does not unmap under them.
+    private int activeAccesses;
+
+    private FaultRegionEngine(TCallbacks callbacks, FaultRegionSettings settings, UffdMemory memory, Userfaultfd uffd)
+    {
+        this.callbacks = callbacks;
+        this.settings = settings;
+        this.memory = memory;
+        this.uffd = uffd;
+        pageSize = memory.PageSize;
+        PageCount = memory.PageCount;
+        hugetlb = memory.Kind is MemoryKind.SharedHugetlb or MemoryKind.PrivateHugetlb;
+        writeProtectMode = (settings.Mode & FaultMode.WriteProtect) != 0;
+        protectOnFill = settings.ProtectOnFill && writeProtectMode;
+        pages = new PageStateTable(PageCount);
+        layout = new RegionLayout(memory.Address, memory.Length, pageSize);
+
+        int count = settings.HandlerThreads > 0 ? settings.HandlerThreads : Environment.ProcessorCount;
+        int[] cpus = CpuAffinity.AllowedCpus();
+        handlers = new RegionHandlerThread[count];
+        for (int i = 0; i < count; i++)
+        {
+            handlers[i] = new RegionHandlerThread(i, cpus[i % cpus.Length], pageSize, 1 + settings.ReadAhead);
+        }
+    }
+
+    /// <summary>Maps, registers and starts serving a region.</summary>
+    /// <exception cref="ArgumentException">The settings are inconsistent (no name, no pages, Minor on anonymous memory...).</exception>
+    /// <exception cref="UffdException">The memory could not be mapped or registered, or a needed feature is missing.</exception>
+    public static FaultRegionEngine<TCallbacks> Open(TCallbacks callbacks, FaultRegionSettings settings)
+    {
+        RegionSetup.Validate(settings);
+        RegionMemory kind = RegionSetup.ResolveMemory(settings);
+        UffdMemory memory = RegionSetup.Map(kind, settings.Pages);
+        Userfaultfd? uffd = null;
+        FaultRegionEngine<TCallbacks>? engine = null;
+        try
+        {
+            uffd = Userfaultfd.Create(RegionSetup.Options(settings.Mode, kind));
+            engine = new FaultRegionEngine<TCallbacks>(callbacks, settings, memory, uffd);
+            engine.Start(RegionSetup.RegisterModeOf(settings.Mode));
+            return engine;
+        }
+        catch
+        {
+            if (engine is not null)
+            {
+                engine.Dispose();
+            }
+            else
+            {
+                uffd?.Dispose();
+                memory.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The region's settings.</summary>
+    public FaultRegionSettings Settings => settings;
+
+    /// <summary>Start of the region.</summary>
+    public nint BaseAddress
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return layout.BaseAddress;
+        }
+    }
+
+    /// <summary>Length in bytes.</summary>
+    public long Length => memory.Length;
+
+    /// <summary>The mapping's page size.</summary>
+    public int PageSize => pageSize;
+
+    /// <summary>Number of pages.</summary>
+    public long PageCount { get; }
+
+    /// <summary>The never-registered alias view of shared memory, or 0.</summary>
+    public nint AliasAddress
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return memory.AliasAddress;
+        }
+    }
+
+    /// <summary>The last exception a provider or write handler threw (ZeroFill and Poison policies), or null.</summary>
+    public Exception? LastProviderError => Volatile.Read(ref lastProviderError);
+
+    /// <summary>Counters since the region was opened.</summary>
+    public FaultRegionStatistics Statistics
+    {
+        get
+        {
+            long messages = 0, filled = 0, zero = 0, poisoned = 0, write = 0, minor = 0, present = 0, retries = 0, errors = 0;
+            foreach (RegionHandlerThread h in handlers)
+            {
+                messages += Volatile.Read(ref h.MessagesRead);
+                filled += Volatile.Read(ref h.PagesFilled);
+                zero += Volatile.Read(ref h.ZeroPages);
+                poisoned += Volatile.Read(ref h.PoisonedPages);
+                write += Volatile.Read(ref h.WriteFaults);
+                minor += Volatile.Read(ref h.MinorFaults);
+                present += Volatile.Read(ref h.AlreadyPresent);
+                retries += Volatile.Read(ref h.Retries);
+                errors += Volatile.Read(ref h.ProviderErrors);
+            }
+
+            return new FaultRegionStatistics(messages, filled, zero, poisoned, write, minor, present, retries, errors);
+        }
+    }
+
+    /// <summary>A lazy view of the region: the first touch of each page faults and is served.</summary>
+    /// <remarks>
+    /// A managed thread blocked in a fault can deadlock the GC (docs/runtime.md): touch missing pages from tight
+    /// loops, or use <see cref="Read"/>, <see cref="Write"/> and <see cref="Prefault"/>, which fault from native code.
+    /// </remarks>
+    public unsafe Span<byte> AsSpan(long offset, int length)
+    {
+        CheckBytes(offset, length);
+        return new Span<byte>((void*)(BaseAddress + (nint)offset), length);
+    }
+
+    /// <summary>A view of the alias mapping (shared memory only); touching it never faults into the uffd.</summary>
+    public unsafe Span<byte> AliasSpan(long offset, int length)
+    {
+        CheckBytes(offset, length);
+        nint alias = AliasAddress;
+        if (alias == 0)
+        {
+            throw new InvalidOperationException(
+                $"Region '{settings.Name}' is backed by private anonymous memory, which has no alias view; only Shared and HugePages memory do.");
+        }
+
+        return new Span<byte>((void*)(alias + (nint)offset), length);
+    }
+
+    /// <summary>Copies out of the region from native code, so a fault here never stalls the GC.</summary>
+    public void Read(long offset, Span<byte> destination)
+    {
+        CheckBytes(offset, destination.Length);
+        EnterAccess();
+        try
+        {
+            GcSafeMemory.Read(layout.BaseAddress + (nint)offset, destination);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref activeAccesses);
+        }
+    }
+
+    /// <summary>Copies into the region from native code, so a fault here never stalls the GC.</summary>
+    public void Write(long offset, ReadOnlySpan<byte> source)
+    {
+        CheckBytes(offset, source.Length);
+        EnterAccess();
+        try
+        {
+            GcSafeMemory.Write(layout.BaseAddress + (nint)offset, source);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref activeAccesses);
+        }
+    }
+
+    /// <summary>Faults pages in from native code (reading, or writing when <paramref name="write"/>).</summary>
+    /// <remarks>A write touch writes each page's first byte back to itself: do not race it with other writers.</remarks>
+    public void Prefault(long offset, long length, bool write = false)
+    {
+        CheckBytes(offset, length);
+        if (length == 0)
+        {
+            return;
+        }
+
+        EnterAccess();
+        try
+        {
+            GcSafeMemory.Touch(layout.BaseAddress + (nint)offset, length, pageSize, write);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref activeAccesses);
+        }
+    }
+
+    /// <summary>Write-protects pages (WriteProtect mode): the next write to each calls the write handler.</summary>
+    public void Protect(long firstPage, long pageCount) => ChangeProtection(firstPage, pageCount, protect: true);
+
+    /// <summary>Removes write protection from pages without calling the write handler.</summary>
+    public void Unprotect(long firstPage, long pageCount) => ChangeProtection(firstPage, pageCount, protect: false);
+
+    /// <summary>The uffd, for tests (fdinfo, direct ioctls).</summary>
+    internal Userfaultfd Uffd => uffd;
+
+    /// <summary>The handler threads' bookkeeping, for tests (thread ids, CPUs, allocation samples).</summary>
+    internal RegionHandlerThread[] Handlers => handlers;
+
+    /// <summary>True once Dispose has begun.</summary>
+    internal bool IsDisposing => Volatile.Read(ref state) != StateOpen;
+
+    /// <summary>Bytes the handler threads had allocated at their last quiet point (see <see cref="RegionHandlerThread.AllocatedBytes"/>).</summary>
+    internal long HandlerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            foreach (RegionHandlerThread h in handlers)
+            {
+                sum += Volatile.Read(ref h.AllocatedBytes);
+            }
+
+            return sum;
+        }
+    }
+
+    /// <summary>Drops pages (MADV_DONTNEED / MADV_REMOVE): the REMOVE event makes them missing, so the provider fills them again.</summary>
+    internal void Discard(long firstPage, long pageCount)
+    {
+        CheckPages(firstPage, pageCount);
+        memory.Discard(firstPage * pageSize, pageCount * pageSize);
+    }
+
+    private void ChangeProtection(long firstPage, long pageCount, bool protect)
+    {
+        CheckPages(firstPage, pageCount);
+        if (!writeProtectMode)
+        {
+            throw new InvalidOperationException(
+                $"Region '{settings.Name}' serves {settings.Mode} faults; {(protect ? "Protect" : "Unprotect")} needs FaultMode.WriteProtect.");
+        }
+
+        nint start = BaseAddress + (nint)(firstPage * pageSize);
+        long length = pageCount * pageSize;
+        if (protect)
+        {
+            for (long p = firstPage; p < firstPage + pageCount; p++)
+            {
+                pages.SetProtected(p, true);
+            }
+        }
+
+        for (int attempt = 0; ; attempt++)
+        {
+            UffdResult result = protect ? uffd.WriteProtect(start, length) : uffd.RemoveWriteProtection(start, length);
+            if (result.IsDone)
+            {
+                break;
+            }
+
+            if (result.Outcome != UffdOutcome.RetryAfterEvents || attempt >= MaxRetryAttempts)
+            {
+                throw new UffdException(
+                    $"Region '{settings.Name}': UFFDIO_WRITEPROTECT ({(protect ? "protect" : "unprotect")}) of pages [{firstPage}, {firstPage + pageCount}) failed: {result}.",
+                    result.Errno);
+            }
+
+            BackOff(attempt);
+        }
+
+        if (!protect)
+        {
+            for (long p = firstPage; p < firstPage + pageCount; p++)
+            {
+                pages.SetProtected(p, false);
+            }
+        }
+    }
+
+    private void CheckBytes(long offset, long length)
+    {
+        ThrowIfDisposed();
+        if (offset < 0 || length < 0 || offset > memory.Length - length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset),
+                $"[{offset}, {offset + length}) is outside region '{settings.Name}' ({memory.Length} bytes).");
+        }
+    }
+
+    private void CheckPages(long firstPage, long pageCount)
+    {
+        ThrowIfDisposed();
+        if (firstPage < 0 || pageCount <= 0 || firstPage > PageCount - pageCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstPage),
+                $"pages [{firstPage}, {firstPage + pageCount}) are outside region '{settings.Name}' ({PageCount} pages), or the range is empty.");
+        }
+    }
+
+    /// <summary>Counts an access in; Dispose waits for the count to drop before unmapping.</summary>
+    private void EnterAccess()
+    {
+        Interlocked.Increment(ref activeAccesses);
+        if (Volatile.Read(ref state) != StateOpen)
+        {
+            Interlocked.Decrement(ref activeAccesses);
+            throw new ObjectDisposedException($"FaultRegion '{settings.Name}'");
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref state) != StateOpen)
+        {
+            throw new ObjectDisposedException($"FaultRegion '{settings.Name}'");
+        }
+    }
+}

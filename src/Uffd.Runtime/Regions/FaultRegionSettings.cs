@@ -1,0 +1,23 @@
+using System.Runtime.InteropServices;
+
+namespace Uffd.Regions;
+
+/// <summary>The resolved configuration of one region, as the generator computes it from <see cref="FaultRegionAttribute"/>.</summary>
+/// <param name="Name">The region class's name, quoted in errors and thread names.</param>
+/// <param name="Mode">The faults served.</param>
+/// <param name="Pages">The size in pages (never 0 here).</param>
+/// <param name="HandlerThreads">Handler threads; 0 means one per CPU.</param>
+/// <param name="ReadAhead">Extra pages filled per missing fault.</param>
+/// <param name="Memory">What backs the region.</param>
+/// <param name="OnProviderError">The provider-exception policy.</param>
+/// <param name="ProtectOnFill">Install filled pages write-protected (WP with Missing).</param>
+[StructLayout(LayoutKind.Auto)]
+public readonly record struct FaultRegionSettings(
+    string Name,
+    FaultMode Mode,
+    long Pages,
+    int HandlerThreads = 0,
+    int ReadAhead = 0,
+    RegionMemory Memory = RegionMemory.Default,
+    ProviderErrorPolicy OnProviderError = ProviderErrorPolicy.FailFast,
+    bool ProtectOnFill = false);

@@ -1,0 +1,25 @@
+using System.Runtime.InteropServices;
+
+namespace Uffd.Regions;
+
+/// <summary>Counters of one region since it was opened (a snapshot; reading them never blocks the handlers).</summary>
+/// <param name="Messages">Page-fault messages read (duplicates included).</param>
+/// <param name="PagesFilled">Pages the provider filled and the engine installed (read-ahead included).</param>
+/// <param name="ZeroPages">Pages mapped as zero pages (<see cref="PageFill.Zero"/> or the ZeroFill policy).</param>
+/// <param name="PoisonedPages">Pages poisoned (<see cref="PageFill.Poison"/> or the Poison policy).</param>
+/// <param name="WriteFaults">Write-protect faults served.</param>
+/// <param name="MinorFaults">Minor faults served.</param>
+/// <param name="AlreadyPresent">Resolutions that found the page present (answered with a wake).</param>
+/// <param name="Retries">Resolutions retried after EAGAIN.</param>
+/// <param name="ProviderErrors">Provider or write-handler exceptions.</param>
+[StructLayout(LayoutKind.Auto)]
+public readonly record struct FaultRegionStatistics(
+    long Messages,
+    long PagesFilled,
+    long ZeroPages,
+    long PoisonedPages,
+    long WriteFaults,
+    long MinorFaults,
+    long AlreadyPresent,
+    long Retries,
+    long ProviderErrors);

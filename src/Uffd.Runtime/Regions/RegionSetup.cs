@@ -1,0 +1,106 @@
+using System;
+
+namespace Uffd.Regions;
+
+/// <summary>
+/// What a region's settings mean for the kernel: which memory to map, which register modes, and exactly which
+/// features to negotiate (the ones the mode needs, plus the events the engine handles and the fault's thread id).
+/// </summary>
+internal static class RegionSetup
+{
+    public static void Validate(in FaultRegionSettings settings)
+    {
+        if (string.IsNullOrEmpty(settings.Name))
+        {
+            throw new ArgumentException("The region needs a name: it is quoted in errors and thread names.", nameof(settings));
+        }
+
+        const FaultMode all = FaultMode.Missing | FaultMode.WriteProtect | FaultMode.Minor;
+        if (settings.Mode == 0 || (settings.Mode & ~all) != 0)
+        {
+            throw new ArgumentException($"Region '{settings.Name}': Mode {settings.Mode} must combine Missing, WriteProtect and Minor.", nameof(settings));
+        }
+
+        if (settings.Pages <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.Pages, $"Region '{settings.Name}': Pages must be positive.");
+        }
+
+        if (settings.HandlerThreads < 0 || settings.ReadAhead < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings),
+                $"Region '{settings.Name}': HandlerThreads ({settings.HandlerThreads}) and ReadAhead ({settings.ReadAhead}) must not be negative.");
+        }
+
+        if ((settings.Mode & FaultMode.Minor) != 0 && settings.Memory == RegionMemory.Anonymous)
+        {
+            throw new ArgumentException(
+                $"Region '{settings.Name}': Minor faults need shared memory (Memory = Shared or HugePages); private anonymous memory has no page cache.",
+                nameof(settings));
+        }
+    }
+
+    /// <summary>The memory <see cref="RegionMemory.Default"/> stands for: shared for Minor, anonymous otherwise.</summary>
+    public static RegionMemory ResolveMemory(in FaultRegionSettings settings) => settings.Memory switch
+    {
+        RegionMemory.Default => (settings.Mode & FaultMode.Minor) != 0 ? RegionMemory.Shared : RegionMemory.Anonymous,
+        var m => m,
+    };
+
+    public static UffdMemory Map(RegionMemory kind, long pages)
+    {
+        switch (kind)
+        {
+            case RegionMemory.Anonymous:
+                return UffdMemory.MapAnonymous(checked(pages * Environment.SystemPageSize));
+            case RegionMemory.Shared:
+                return UffdMemory.MapShared(checked(pages * Environment.SystemPageSize));
+            case RegionMemory.HugePages:
+                long hugePage = KernelInfo.DefaultHugePageSize;
+                if (hugePage <= 0)
+                {
+                    throw new UffdException("Memory = HugePages, but the kernel reports no default huge page size (CONFIG_HUGETLBFS).");
+                }
+
+                return UffdMemory.MapHugetlb(checked(pages * hugePage), shared: true);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown RegionMemory.");
+        }
+    }
+
+    public static RegisterMode RegisterModeOf(FaultMode mode) =>
+        ((mode & FaultMode.Missing) != 0 ? RegisterMode.Missing : RegisterMode.None) |
+        ((mode & FaultMode.WriteProtect) != 0 ? RegisterMode.WriteProtect : RegisterMode.None) |
+        ((mode & FaultMode.Minor) != 0 ? RegisterMode.Minor : RegisterMode.None);
+
+    /// <summary>The uffd options for a mode on a kind of memory.</summary>
+    public static UffdOptions Options(FaultMode mode, RegionMemory kind)
+    {
+        bool hugetlb = kind == RegionMemory.HugePages;
+        bool anonymous = kind == RegionMemory.Anonymous;
+
+        // The engine handles REMOVE (the pages are missing again), UNMAP (stop serving) and REMAP (follow the move);
+        // without REMAP an mremap would silently unregister the moved pages.
+        UffdFeatures required = UffdFeatures.EventRemove | UffdFeatures.EventUnmap | UffdFeatures.EventRemap;
+        // ThreadId makes PageFaultContext.ThreadId real; Poison backs PageFill.Poison and the Poison policy.
+        UffdFeatures optional = UffdFeatures.ThreadId | UffdFeatures.Poison;
+        if ((mode & FaultMode.Missing) != 0 && !anonymous)
+        {
+            required |= hugetlb ? UffdFeatures.MissingHugetlbfs : UffdFeatures.MissingShmem;
+        }
+
+        if ((mode & FaultMode.WriteProtect) != 0)
+        {
+            // On anonymous memory, WRITEPROTECT skips never-touched pages unless WP_UNPOPULATED is on.
+            required |= anonymous ? UffdFeatures.WPUnpopulated : UffdFeatures.WPHugetlbfsShmem;
+        }
+
+        if ((mode & FaultMode.Minor) != 0)
+        {
+            required |= hugetlb ? UffdFeatures.MinorHugetlbfs : UffdFeatures.MinorShmem;
+        }
+
+        // RevokeAccessOnClose stays on: after Dispose, a page still registered crashes instead of reading zeros.
+        return new UffdOptions { RequiredFeatures = required, OptionalFeatures = optional };
+    }
+}

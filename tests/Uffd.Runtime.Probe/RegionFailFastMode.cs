@@ -1,0 +1,49 @@
+using System;
+using Uffd.Regions;
+
+namespace Uffd.Runtime.Probe;
+
+/// <summary>
+/// A region whose provider throws for one page, under the default FailFast policy: reading that page must end the
+/// process (Environment.FailFast: SIGABRT) with a message naming the region and the page. Prints "filled" once a
+/// good page was served, so the test knows the region worked before the failing page.
+/// </summary>
+internal static class RegionFailFastMode
+{
+    public const string RegionName = "CrashingRegion";
+    public const long FailingPage = 5;
+
+    public static int Run()
+    {
+        using var region = FaultRegionEngine<ThrowingCallbacks>.Open(default, new FaultRegionSettings(RegionName, FaultMode.Missing, 8));
+        byte[] page = new byte[region.PageSize];
+        region.Read(0, page);
+        if (page[0] != 1)
+        {
+            return Program.Fail(Program.Unexpected, $"page 0 read 0x{page[0]:x2}");
+        }
+
+        Program.Print("filled");
+        region.Read(FailingPage * region.PageSize, page);
+        Program.Print("survived");
+        return Program.Unexpected;
+    }
+
+    private struct ThrowingCallbacks : IFaultRegionCallbacks
+    {
+        public PageFill FillPage(in PageFaultContext context, Span<byte> page)
+        {
+            if (context.PageIndex == FailingPage)
+            {
+                throw new InvalidOperationException("the backing store lost this page");
+            }
+
+            page.Fill(1);
+            return PageFill.Filled;
+        }
+
+        public void OnWriteFault(in PageFaultContext context)
+        {
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using Uffd.Regions;
+using Uffd.Runtime.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Uffd.Runtime.Tests.Regions;
+
+/// <summary>
+/// The engine's fault path allocates nothing in steady state. Each handler thread samples its own allocation counter
+/// at the end of every loop iteration; with all handlers idle in poll, the sum of the samples before and after
+/// 5,000+ faults (12,000 pages, read-ahead 1) must be equal. Steady state means after the JIT has settled: tiered
+/// compilation replacing the test's own (tier-0) provider can allocate once on a handler thread, later when the
+/// machine is loaded, so warm-up continues in rounds until a whole round allocates nothing.
+/// </summary>
+public sealed class RegionAllocationTests(ITestOutputHelper output)
+{
+    private const int WarmupRoundPages = 500;
+    private const int MaxWarmupRounds = 10;
+    private const int WarmupPages = WarmupRoundPages * MaxWarmupRounds;
+    private const int MeasuredPages = 12_000;
+
+    // The measured pages sit at the end of the region, two pages after the warm-up area: read-ahead from the last
+    // warm-up fault can never reach them, and theirs stops at the region's end, so their fill count is exact.
+    private const int MeasuredFirst = WarmupPages + 2;
+
+    [Fact]
+    public void Serving_thousands_of_faults_allocates_nothing_on_the_handler_threads()
+    {
+        var recorder = new RegionRecorder(MeasuredFirst + MeasuredPages);
+        using var region = TestRegion.Open(recorder, TestRegion.Settings("NoAlloc", MeasuredFirst + MeasuredPages) with { ReadAhead = 1 });
+
+        int rounds = 0;
+        long roundAllocated;
+        do
+        {
+            long start = region.HandlerAllocatedBytes;
+            TouchAll(region, rounds * WarmupRoundPages, WarmupRoundPages);
+            region.SettledStatistics();
+            roundAllocated = region.HandlerAllocatedBytes - start;
+            Thread.Sleep(200); // let background tier-1 compilations triggered by this round finish
+            rounds++;
+        }
+        while (roundAllocated != 0 && rounds < MaxWarmupRounds);
+
+        Assert.True(roundAllocated == 0, $"the handlers still allocated {roundAllocated} bytes in warm-up round {rounds}");
+        long before = region.HandlerAllocatedBytes;
+        FaultRegionStatistics statsBefore = region.Statistics;
+        long messagesBefore = statsBefore.Messages;
+
+        TouchAll(region, MeasuredFirst, MeasuredPages);
+        FaultRegionStatistics stats = region.SettledStatistics();
+        long after = region.HandlerAllocatedBytes;
+
+        output.WriteLine($"{rounds} warm-up rounds; messages {stats.Messages - messagesBefore}, pages {stats.PagesFilled}, allocated {after - before} bytes");
+        Assert.Equal(MeasuredPages, stats.PagesFilled - statsBefore.PagesFilled);
+        Assert.True(stats.Messages - messagesBefore >= 5_000, $"{stats.Messages - messagesBefore} messages");
+        Assert.Equal(0, after - before);
+        Assert.All(recorder.FillCalls.Skip(MeasuredFirst), calls => Assert.Equal(1, calls));
+        Assert.All(recorder.FillCalls, calls => Assert.InRange(calls, 0, 1));
+    }
+
+    [Fact]
+    public void The_measurement_sees_what_a_provider_allocates_on_a_handler_thread()
+    {
+        const int Pages = 200;
+        var kept = new object[Pages];
+        var recorder = new RegionRecorder(Pages)
+        {
+            Filler = (in PageFaultContext c, Span<byte> page) =>
+            {
+                kept[c.PageIndex] = new byte[1000];
+                RegionRecorder.Pattern(c.PageIndex, page);
+                return PageFill.Filled;
+            },
+        };
+        using var region = TestRegion.Open(recorder, TestRegion.Settings("Allocates", Pages));
+        region.SettledStatistics();
+        long before = region.HandlerAllocatedBytes;
+
+        TouchAll(region, 0, Pages);
+        region.SettledStatistics();
+        Assert.True(region.HandlerAllocatedBytes - before >= Pages * 1000L, $"measured {region.HandlerAllocatedBytes - before} bytes");
+    }
+
+    /// <summary>Two threads touch every page of the range (one byte per page, native code), the pages interleaved.</summary>
+    private static void TouchAll(FaultRegionEngine<RecordingCallbacks> region, int first, int count)
+    {
+        var faulters = Enumerable.Range(0, 2).Select(t => Faulter.Run(() =>
+        {
+            var one = new byte[1];
+            for (int i = first + t; i < first + count; i += 2)
+            {
+                region.Read((long)i * region.PageSize + 8, one);
+                if (one[0] != RegionRecorder.FillByte(i))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        })).ToList();
+        Assert.All(faulters, f => Assert.Equal(-1, f.Join(TimeSpan.FromSeconds(60))));
+    }
+}
