@@ -1,0 +1,561 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Uffd.SourceGeneration;
+
+/// <summary>
+/// The rules a <c>[FaultRegion]</c> declaration must follow to be generated. Pure functions over symbols: each returns
+/// the first broken rule, or null. The generator emits nothing for a broken declaration; the analyzers (which link
+/// this same file) report it, so the two can never disagree about what is valid.
+/// </summary>
+internal static class RegionDeclarationRules
+{
+    public const string FaultRegionAttributeMetadataName = "Uffd.FaultRegionAttribute";
+
+    /// <summary>Suffix of the generated files; members declared only there are the generator's own, not conflicts.</summary>
+    public const string GeneratedFileSuffix = ".FaultRegion.g.cs";
+
+    /// <summary>Names of the private members the generated part declares besides its public surface.</summary>
+    public const string CallbacksTypeName = "UffdRegionCallbacks";
+    public const string EngineFieldName = "_uffdRegionEngine";
+    public const string StateFieldName = "_uffdRegionState";
+    public const string EngineOrThrowName = "UffdRegionEngineOrThrow";
+
+    private static readonly string[] s_runtimeTypes =
+    {
+        "Uffd.Regions.FaultRegionEngine`1",
+        "Uffd.Regions.IFaultRegionCallbacks",
+        "Uffd.Regions.FaultRegionSettings",
+        "Uffd.Regions.FaultRegionStatistics",
+        "Uffd.PageFaultContext",
+        "Uffd.PageFill",
+    };
+
+    private static readonly string[] s_alwaysGeneratedNames =
+    {
+        "Open", "Dispose", "IsOpen", "BaseAddress", "Length", "PageSize", "PageCount", "AsSpan", "Read", "Write",
+        "Prefault", "LastProviderError", "Statistics",
+        CallbacksTypeName, EngineFieldName, StateFieldName, EngineOrThrowName,
+    };
+
+    /// <summary>Checks every rule, in the order a user would fix them; on success returns the provider and write handler.</summary>
+    public static RegionDeclarationError? Validate(
+        INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken, out RegionDeclaration declaration)
+    {
+        declaration = default;
+        RegionDeclarationError? error = CheckRuntimeReferenced(compilation) ?? CheckType(type, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        error = ReadOptions(type, out RegionOptions options) ?? CheckOptions(options);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        error = FindCallbacks(type, options, out RegionCallbacks callbacks) ?? CheckMemberConflicts(type, options);
+        if (error is null)
+        {
+            declaration = new RegionDeclaration(options, callbacks);
+        }
+
+        return error;
+    }
+
+    /// <summary>The generated code calls the region engine and names the callback types: Uffd.Runtime must be referenced.</summary>
+    public static RegionDeclarationError? CheckRuntimeReferenced(Compilation compilation)
+    {
+        foreach (string name in s_runtimeTypes)
+        {
+            if (compilation.GetTypeByMetadataName(name) is null)
+            {
+                return RegionDeclarationError.RuntimeNotReferenced;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A non-generic, non-static, non-record partial class, nested only in non-generic partial types.</summary>
+    public static RegionDeclarationError? CheckType(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (type.TypeKind != TypeKind.Class)
+        {
+            return RegionDeclarationError.NotAClass;
+        }
+
+        if (type.IsRecord)
+        {
+            return RegionDeclarationError.IsRecord;
+        }
+
+        if (type.IsStatic)
+        {
+            return RegionDeclarationError.IsStatic;
+        }
+
+        if (type.Arity > 0)
+        {
+            return RegionDeclarationError.IsGeneric;
+        }
+
+        if (type.IsFileLocal)
+        {
+            return RegionDeclarationError.IsFileLocal;
+        }
+
+        if (!IsPartial(type, cancellationToken))
+        {
+            return RegionDeclarationError.NotPartial;
+        }
+
+        if (HasSyntaxErrors(type, cancellationToken))
+        {
+            return RegionDeclarationError.SyntaxErrors;
+        }
+
+        for (INamedTypeSymbol? container = type.ContainingType; container is not null; container = container.ContainingType)
+        {
+            if (container.Arity > 0)
+            {
+                return RegionDeclarationError.ContainingTypeGeneric;
+            }
+
+            if (container.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !IsPartial(container, cancellationToken))
+            {
+                return RegionDeclarationError.ContainingTypeNotPartial;
+            }
+        }
+
+        int regionAttributes = 0;
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (IsRuntimeType(attribute.AttributeClass, "FaultRegionAttribute"))
+            {
+                regionAttributes++;
+            }
+        }
+
+        return regionAttributes > 1 ? RegionDeclarationError.DuplicateAttribute : null;
+    }
+
+    /// <summary>Reads the attribute's named arguments; defaults are the attribute's own.</summary>
+    public static RegionDeclarationError? ReadOptions(INamedTypeSymbol type, out RegionOptions options)
+    {
+        options = new RegionOptions(RegionFaultMode.Missing, 0, 0, 0, RegionMemoryKind.Default, RegionErrorPolicy.FailFast, false);
+        AttributeData? attribute = null;
+        foreach (AttributeData candidate in type.GetAttributes())
+        {
+            if (IsRuntimeType(candidate.AttributeClass, "FaultRegionAttribute"))
+            {
+                attribute = candidate;
+                break;
+            }
+        }
+
+        if (attribute is null || attribute.AttributeConstructor is null || attribute.ConstructorArguments.Length != 0)
+        {
+            return RegionDeclarationError.InvalidAttributeArgument;
+        }
+
+        RegionFaultMode mode = RegionFaultMode.Missing;
+        long pages = 0;
+        int handlerThreads = 0, readAhead = 0;
+        RegionMemoryKind memory = RegionMemoryKind.Default;
+        RegionErrorPolicy policy = RegionErrorPolicy.FailFast;
+        bool protectOnFill = false;
+        foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+        {
+            TypedConstant value = argument.Value;
+            if (value.Kind is TypedConstantKind.Error or TypedConstantKind.Array || value.Value is null)
+            {
+                return RegionDeclarationError.InvalidAttributeArgument;
+            }
+
+            try
+            {
+                switch (argument.Key)
+                {
+                    case "Mode": mode = (RegionFaultMode)Convert.ToInt32(value.Value); break;
+                    case "Pages": pages = Convert.ToInt64(value.Value); break;
+                    case "HandlerThreads": handlerThreads = Convert.ToInt32(value.Value); break;
+                    case "ReadAhead": readAhead = Convert.ToInt32(value.Value); break;
+                    case "Memory": memory = (RegionMemoryKind)Convert.ToInt32(value.Value); break;
+                    case "OnProviderError": policy = (RegionErrorPolicy)Convert.ToInt32(value.Value); break;
+                    case "ProtectOnFill": protectOnFill = Convert.ToBoolean(value.Value); break;
+                    default: return RegionDeclarationError.InvalidAttributeArgument;
+                }
+            }
+            catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException)
+            {
+                return RegionDeclarationError.InvalidAttributeArgument;
+            }
+        }
+
+        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill);
+        return null;
+    }
+
+    /// <summary>Rules between the attribute's values.</summary>
+    public static RegionDeclarationError? CheckOptions(in RegionOptions options)
+    {
+        if (options.Mode == RegionFaultMode.None || (options.Mode & ~RegionFaultMode.All) != 0)
+        {
+            return RegionDeclarationError.InvalidMode;
+        }
+
+        if (options.Memory is < RegionMemoryKind.Default or > RegionMemoryKind.HugePages)
+        {
+            return RegionDeclarationError.InvalidMemory;
+        }
+
+        if (options.OnProviderError is < RegionErrorPolicy.FailFast or > RegionErrorPolicy.Poison)
+        {
+            return RegionDeclarationError.InvalidProviderErrorPolicy;
+        }
+
+        if (options.Pages < 0)
+        {
+            return RegionDeclarationError.NegativePages;
+        }
+
+        if (options.HandlerThreads < 0)
+        {
+            return RegionDeclarationError.NegativeHandlerThreads;
+        }
+
+        if (options.ReadAhead < 0)
+        {
+            return RegionDeclarationError.NegativeReadAhead;
+        }
+
+        if (options.ReadAhead > 0 && (options.Mode & RegionFaultMode.Missing) == 0)
+        {
+            return RegionDeclarationError.ReadAheadWithoutMissing;
+        }
+
+        if ((options.Mode & RegionFaultMode.Minor) != 0 && options.Memory == RegionMemoryKind.Anonymous)
+        {
+            return RegionDeclarationError.MinorOnAnonymousMemory;
+        }
+
+        const RegionFaultMode missingAndWriteProtect = RegionFaultMode.Missing | RegionFaultMode.WriteProtect;
+        if (options.ProtectOnFill && (options.Mode & missingAndWriteProtect) != missingAndWriteProtect)
+        {
+            return RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Finds the <c>[PageProvider]</c> and <c>[WriteHandler]</c> methods declared in the class itself. Missing or Minor
+    /// faults need exactly one provider; WriteProtect may have at most one write handler (without one, written pages
+    /// are simply unprotected); a callback the mode never calls is an error.
+    /// </summary>
+    public static RegionDeclarationError? FindCallbacks(INamedTypeSymbol type, in RegionOptions options, out RegionCallbacks callbacks)
+    {
+        callbacks = default;
+        IMethodSymbol? provider = null, writeHandler = null;
+        int providers = 0, writeHandlers = 0;
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member is not IMethodSymbol method)
+            {
+                continue;
+            }
+
+            foreach (AttributeData attribute in method.GetAttributes())
+            {
+                if (IsRuntimeType(attribute.AttributeClass, "PageProviderAttribute"))
+                {
+                    provider = method;
+                    providers++;
+                }
+                else if (IsRuntimeType(attribute.AttributeClass, "WriteHandlerAttribute"))
+                {
+                    writeHandler = method;
+                    writeHandlers++;
+                }
+            }
+        }
+
+        if (providers > 1)
+        {
+            return RegionDeclarationError.MultipleProviders;
+        }
+
+        if (writeHandlers > 1)
+        {
+            return RegionDeclarationError.MultipleWriteHandlers;
+        }
+
+        CallbackSignature? providerSignature = null, writeHandlerSignature = null;
+        if (provider is not null)
+        {
+            if (!options.NeedsProvider)
+            {
+                return RegionDeclarationError.UnusedProvider;
+            }
+
+            providerSignature = GetProviderSignature(provider);
+            if (providerSignature is null)
+            {
+                return RegionDeclarationError.InvalidProviderSignature;
+            }
+        }
+        else if (options.NeedsProvider)
+        {
+            return RegionDeclarationError.MissingProvider;
+        }
+
+        if (writeHandler is not null)
+        {
+            if (!options.HasWriteProtect)
+            {
+                return RegionDeclarationError.UnusedWriteHandler;
+            }
+
+            writeHandlerSignature = GetWriteHandlerSignature(writeHandler);
+            if (writeHandlerSignature is null)
+            {
+                return RegionDeclarationError.InvalidWriteHandlerSignature;
+            }
+        }
+
+        callbacks = new RegionCallbacks(provider, providerSignature, writeHandler, writeHandlerSignature);
+        return null;
+    }
+
+    /// <summary>
+    /// <c>void|PageFill M(long pageIndex | [in] PageFaultContext context, Span&lt;byte&gt; page)</c>: an ordinary,
+    /// non-generic, non-async method, static or instance, of any accessibility. Null for anything else.
+    /// </summary>
+    public static CallbackSignature? GetProviderSignature(IMethodSymbol method)
+    {
+        if (!IsPlainMethod(method) || method.Parameters.Length != 2)
+        {
+            return null;
+        }
+
+        bool returnsPageFill = IsRuntimeType(method.ReturnType, "PageFill");
+        if (!method.ReturnsVoid && !returnsPageFill)
+        {
+            return null;
+        }
+
+        IParameterSymbol page = method.Parameters[1];
+        if (page.RefKind != RefKind.None || !IsSpanOfByte(page.Type))
+        {
+            return null;
+        }
+
+        CallbackInput? input = GetInput(method.Parameters[0]);
+        return input is null ? null : new CallbackSignature(input.Value, returnsPageFill);
+    }
+
+    /// <summary><c>void M(long pageIndex | [in] PageFaultContext context)</c>; same method rules as a provider.</summary>
+    public static CallbackSignature? GetWriteHandlerSignature(IMethodSymbol method)
+    {
+        if (!IsPlainMethod(method) || method.Parameters.Length != 1 || !method.ReturnsVoid)
+        {
+            return null;
+        }
+
+        CallbackInput? input = GetInput(method.Parameters[0]);
+        return input is null ? null : new CallbackSignature(input.Value, returnsPageFill: false);
+    }
+
+    /// <summary>The members the generated part adds for these options (the public surface and its private helpers).</summary>
+    public static IEnumerable<string> GetGeneratedMemberNames(RegionOptions options)
+    {
+        foreach (string name in s_alwaysGeneratedNames)
+        {
+            yield return name;
+        }
+
+        if (options.HasWriteProtect)
+        {
+            yield return "Protect";
+            yield return "Unprotect";
+        }
+
+        if (options.IsSharedMemory)
+        {
+            yield return "AliasSpan";
+        }
+    }
+
+    /// <summary>
+    /// The user's own Dispose, Open, Read, ... (in the class or a non-private one in a base class) would clash with or
+    /// hide the generated member, and a class named like one of them cannot declare it (CS0542).
+    /// </summary>
+    public static RegionDeclarationError? CheckMemberConflicts(INamedTypeSymbol type, in RegionOptions options)
+    {
+        foreach (string name in GetGeneratedMemberNames(options))
+        {
+            if (type.Name == name)
+            {
+                return RegionDeclarationError.MemberNameConflict;
+            }
+
+            foreach (ISymbol member in type.GetMembers(name))
+            {
+                if (!IsGeneratedHere(member))
+                {
+                    return RegionDeclarationError.MemberNameConflict;
+                }
+            }
+
+            for (INamedTypeSymbol? baseType = type.BaseType;
+                 baseType is not null && baseType.SpecialType != SpecialType.System_Object;
+                 baseType = baseType.BaseType)
+            {
+                foreach (ISymbol member in baseType.GetMembers(name))
+                {
+                    if (member.DeclaredAccessibility != Accessibility.Private)
+                    {
+                        return RegionDeclarationError.MemberNameConflict;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when every declaration of <paramref name="type"/> has the <c>partial</c> modifier.</summary>
+    public static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (type.DeclaringSyntaxReferences.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
+                || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// True when a file declaring <paramref name="type"/> does not parse: code generated from a half-typed file would
+    /// come and go with every keystroke, so the region waits until its files parse (the compiler reports the errors).
+    /// </summary>
+    public static bool HasSyntaxErrors(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            SyntaxNode root = reference.SyntaxTree.GetRoot(cancellationToken);
+            if (!root.ContainsDiagnostics)
+            {
+                continue;
+            }
+
+            foreach (Diagnostic diagnostic in root.GetDiagnostics())
+            {
+                if (diagnostic.Severity == DiagnosticSeverity.Error)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True for <c>Uffd.&lt;name&gt;</c> (the runtime's region types live in namespace Uffd).</summary>
+    public static bool IsRuntimeType(ITypeSymbol? type, string name) =>
+        type is INamedTypeSymbol { ContainingNamespace: { Name: "Uffd", ContainingNamespace.IsGlobalNamespace: true } } named
+        && named.Name == name
+        && named.Arity == 0;
+
+    private static bool IsPlainMethod(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.Ordinary && !method.IsGenericMethod && !method.IsAsync && !method.ReturnsByRef
+        && !method.ReturnsByRefReadonly;
+
+    private static CallbackInput? GetInput(IParameterSymbol parameter)
+    {
+        if (parameter.Type.SpecialType == SpecialType.System_Int64 && parameter.RefKind == RefKind.None)
+        {
+            return CallbackInput.PageIndex;
+        }
+
+        if (IsRuntimeType(parameter.Type, "PageFaultContext"))
+        {
+            return parameter.RefKind switch
+            {
+                RefKind.None => CallbackInput.Context,
+                RefKind.In => CallbackInput.InContext,
+                _ => null,
+            };
+        }
+
+        return null;
+    }
+
+    private static bool IsSpanOfByte(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "Span", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } span
+        && span.TypeArguments[0].SpecialType == SpecialType.System_Byte;
+
+    private static bool IsGeneratedHere(ISymbol member)
+    {
+        if (member.DeclaringSyntaxReferences.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (SyntaxReference reference in member.DeclaringSyntaxReferences)
+        {
+            if (!reference.SyntaxTree.FilePath.EndsWith(GeneratedFileSuffix, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>The provider and write handler found on a valid region class (either may be absent).</summary>
+internal readonly struct RegionCallbacks
+{
+    public RegionCallbacks(
+        IMethodSymbol? provider, CallbackSignature? providerSignature, IMethodSymbol? writeHandler, CallbackSignature? writeHandlerSignature)
+    {
+        Provider = provider;
+        ProviderSignature = providerSignature;
+        WriteHandler = writeHandler;
+        WriteHandlerSignature = writeHandlerSignature;
+    }
+
+    public IMethodSymbol? Provider { get; }
+    public CallbackSignature? ProviderSignature { get; }
+    public IMethodSymbol? WriteHandler { get; }
+    public CallbackSignature? WriteHandlerSignature { get; }
+}
+
+/// <summary>A valid declaration: its options and callbacks. Holds symbols: use it inside one transform only.</summary>
+internal readonly struct RegionDeclaration
+{
+    public RegionDeclaration(RegionOptions options, RegionCallbacks callbacks)
+    {
+        Options = options;
+        Callbacks = callbacks;
+    }
+
+    public RegionOptions Options { get; }
+    public RegionCallbacks Callbacks { get; }
+}

@@ -1,0 +1,74 @@
+namespace Uffd.SourceGeneration;
+
+// Mirrors of the runtime's enums (Uffd.FaultMode, Uffd.RegionMemory, Uffd.ProviderErrorPolicy): the generator and
+// the analyzers run inside the compiler and cannot load Uffd.Runtime, so they read the attribute's constants as these.
+// The values must stay equal to the runtime's; the generator tests compile every emitted name against the runtime.
+
+/// <summary>Mirror of <c>Uffd.FaultMode</c>.</summary>
+[System.Flags]
+internal enum RegionFaultMode
+{
+    None = 0,
+    Missing = 1,
+    WriteProtect = 2,
+    Minor = 4,
+    All = Missing | WriteProtect | Minor,
+}
+
+/// <summary>Mirror of <c>Uffd.RegionMemory</c>.</summary>
+internal enum RegionMemoryKind
+{
+    Default = 0,
+    Anonymous = 1,
+    Shared = 2,
+    HugePages = 3,
+}
+
+/// <summary>Mirror of <c>Uffd.ProviderErrorPolicy</c>.</summary>
+internal enum RegionErrorPolicy
+{
+    FailFast = 0,
+    ZeroFill = 1,
+    Poison = 2,
+}
+
+/// <summary>The named arguments of one <c>[FaultRegion]</c>, with the attribute's defaults for those not given.</summary>
+internal readonly struct RegionOptions
+{
+    public RegionOptions(
+        RegionFaultMode mode,
+        long pages,
+        int handlerThreads,
+        int readAhead,
+        RegionMemoryKind memory,
+        RegionErrorPolicy onProviderError,
+        bool protectOnFill)
+    {
+        Mode = mode;
+        Pages = pages;
+        HandlerThreads = handlerThreads;
+        ReadAhead = readAhead;
+        Memory = memory;
+        OnProviderError = onProviderError;
+        ProtectOnFill = protectOnFill;
+    }
+
+    public RegionFaultMode Mode { get; }
+    public long Pages { get; }
+    public int HandlerThreads { get; }
+    public int ReadAhead { get; }
+    public RegionMemoryKind Memory { get; }
+    public RegionErrorPolicy OnProviderError { get; }
+    public bool ProtectOnFill { get; }
+
+    /// <summary>True when the mode needs a page provider (Missing or Minor faults).</summary>
+    public bool NeedsProvider => (Mode & (RegionFaultMode.Missing | RegionFaultMode.Minor)) != 0;
+
+    /// <summary>True when the mode serves write-protect faults.</summary>
+    public bool HasWriteProtect => (Mode & RegionFaultMode.WriteProtect) != 0;
+
+    /// <summary>True when the region is backed by a shared memfd (or hugetlbfs) with an unregistered alias view.</summary>
+    public bool IsSharedMemory =>
+        Memory is RegionMemoryKind.Shared or RegionMemoryKind.HugePages
+        || (Memory == RegionMemoryKind.Default && (Mode & RegionFaultMode.Minor) != 0);
+}

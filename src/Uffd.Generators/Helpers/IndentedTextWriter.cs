@@ -1,0 +1,69 @@
+using System;
+using System.Text;
+
+namespace Uffd.Generators.Helpers;
+
+/// <summary>
+/// Builds generated source with four-space indentation and "\n" line endings on every platform, so the output (and
+/// the approved snapshots) are byte-identical everywhere.
+/// </summary>
+internal sealed class IndentedTextWriter
+{
+    private const string IndentUnit = "    ";
+    private readonly StringBuilder _builder = new();
+    private int _depth;
+
+    /// <summary>Writes one line at the current indentation (an empty line has no trailing spaces).</summary>
+    public void WriteLine(string line = "")
+    {
+        if (line.Length > 0)
+        {
+            for (int i = 0; i < _depth; i++)
+            {
+                _builder.Append(IndentUnit);
+            }
+
+            _builder.Append(line);
+        }
+
+        _builder.Append('\n');
+    }
+
+    /// <summary>Writes several lines (given with "\n" separators) at the current indentation.</summary>
+    public void WriteLines(string lines)
+    {
+        foreach (string line in lines.Split('\n'))
+        {
+            WriteLine(line);
+        }
+    }
+
+    /// <summary>Writes "{", indents until the returned scope is disposed, then writes "}" (plus <paramref name="suffix"/>).</summary>
+    public Block WriteBlock(string suffix = "")
+    {
+        WriteLine("{");
+        _depth++;
+        return new Block(this, suffix);
+    }
+
+    public override string ToString() => _builder.ToString();
+
+    /// <summary>Closes a block opened by <see cref="WriteBlock"/>.</summary>
+    public readonly struct Block : IDisposable
+    {
+        private readonly IndentedTextWriter _writer;
+        private readonly string _suffix;
+
+        public Block(IndentedTextWriter writer, string suffix)
+        {
+            _writer = writer;
+            _suffix = suffix;
+        }
+
+        public void Dispose()
+        {
+            _writer._depth--;
+            _writer.WriteLine("}" + _suffix);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using Uffd.SourceGeneration;
+
+namespace Uffd.Generators.Model;
+
+/// <summary>A user method the engine calls through the generated callbacks struct.</summary>
+/// <param name="Name">The method's name as written in code.</param>
+/// <param name="IsStatic">Called on the type instead of the instance.</param>
+/// <param name="Input">What the first parameter is: the page index or the fault context (by value or <c>in</c>).</param>
+/// <param name="ReturnsPageFill">The provider returns <c>PageFill</c> (otherwise void: the page counts as filled).</param>
+internal sealed record CallbackSpec(string Name, bool IsStatic, CallbackInput Input, bool ReturnsPageFill);

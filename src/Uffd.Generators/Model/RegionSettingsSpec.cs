@@ -1,0 +1,26 @@
+using Uffd.SourceGeneration;
+
+namespace Uffd.Generators.Model;
+
+/// <summary>The <c>[FaultRegion]</c> values, validated, with what follows from them.</summary>
+/// <param name="Mode">The faults served.</param>
+/// <param name="Pages">The size in pages, or 0 when <c>Open(pages)</c> gives it.</param>
+/// <param name="HandlerThreads">Handler threads; 0 means one per CPU.</param>
+/// <param name="ReadAhead">Extra pages filled per missing fault.</param>
+/// <param name="Memory">What backs the region, as declared.</param>
+/// <param name="OnProviderError">The provider-exception policy.</param>
+/// <param name="ProtectOnFill">Filled pages are installed write-protected.</param>
+/// <param name="IsSharedMemory">The memory has an alias view (<c>AliasSpan</c> is generated).</param>
+internal sealed record RegionSettingsSpec(
+    RegionFaultMode Mode,
+    long Pages,
+    int HandlerThreads,
+    int ReadAhead,
+    RegionMemoryKind Memory,
+    RegionErrorPolicy OnProviderError,
+    bool ProtectOnFill,
+    bool IsSharedMemory)
+{
+    /// <summary>True when the mode serves write-protect faults (<c>Protect</c>/<c>Unprotect</c> are generated).</summary>
+    public bool HasWriteProtect => (Mode & RegionFaultMode.WriteProtect) != 0;
+}

@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Uffd.Generators.Helpers;
+using Uffd.Generators.Model;
+using Uffd.SourceGeneration;
+
+namespace Uffd.Generators.Parsing;
+
+/// <summary>
+/// Turns one <c>[FaultRegion]</c> declaration into a <see cref="RegionSpec"/>, or null when the declaration breaks a
+/// rule of <see cref="RegionDeclarationRules"/> (the analyzers report those; the generator stays silent).
+/// </summary>
+internal static class FaultRegionParser
+{
+    public static RegionSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type
+            || RegionDeclarationRules.Validate(type, context.SemanticModel.Compilation, cancellationToken, out RegionDeclaration declaration) is not null)
+        {
+            return null;
+        }
+
+        RegionOptions options = declaration.Options;
+        RegionCallbacks callbacks = declaration.Callbacks;
+        return new RegionSpec(
+            GetHierarchy(type),
+            new RegionSettingsSpec(
+                options.Mode,
+                options.Pages,
+                options.HandlerThreads,
+                options.ReadAhead,
+                options.Memory,
+                options.OnProviderError,
+                options.ProtectOnFill,
+                options.IsSharedMemory),
+            GetCallback(callbacks.Provider, callbacks.ProviderSignature),
+            GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature));
+    }
+
+    private static TypeHierarchySpec GetHierarchy(INamedTypeSymbol type)
+    {
+        string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
+        ImmutableArray<ContainingTypeSpec>.Builder containers = ImmutableArray.CreateBuilder<ContainingTypeSpec>();
+        string fileNameHint = type.Name;
+        for (INamedTypeSymbol? container = type.ContainingType; container is not null; container = container.ContainingType)
+        {
+            containers.Insert(0, new ContainingTypeSpec(GetKeywords(container), Escape(container.Name)));
+            fileNameHint = container.Name + "." + fileNameHint;
+        }
+
+        return new TypeHierarchySpec(
+            ns,
+            Escape(type.Name),
+            type.Name,
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            ns.Length == 0 ? fileNameHint : ns + "." + fileNameHint,
+            new EquatableArray<ContainingTypeSpec>(containers.ToImmutable()));
+    }
+
+    private static string GetKeywords(INamedTypeSymbol container) => container switch
+    {
+        { TypeKind: TypeKind.Struct, IsRecord: true } => "partial record struct",
+        { TypeKind: TypeKind.Struct } => "partial struct",
+        { IsRecord: true } => "partial record",
+        { IsStatic: true } => "static partial class",
+        _ => "partial class",
+    };
+
+    private static CallbackSpec? GetCallback(IMethodSymbol? method, CallbackSignature? signature) =>
+        method is null || signature is null
+            ? null
+            : new CallbackSpec(Escape(method.Name), method.IsStatic, signature.Value.Input, signature.Value.ReturnsPageFill);
+
+    private static string Escape(string identifier) =>
+        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) != SyntaxKind.None
+            ? "@" + identifier
+            : identifier;
+}

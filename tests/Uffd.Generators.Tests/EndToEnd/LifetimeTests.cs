@@ -1,0 +1,63 @@
+using Uffd.Generators.Tests.Infrastructure;
+
+namespace Uffd.Generators.Tests.EndToEnd;
+
+/// <summary>The generated lifetime contract: Open once, members need an open region, Dispose is idempotent.</summary>
+public sealed class LifetimeTests
+{
+    [Fact]
+    public void OpenAndMemberMisuseThrowWithMessagesThatSayWhatToDo()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using Uffd;
+
+            namespace E2E
+            {
+                [FaultRegion]
+                public partial class Sized
+                {
+                    [PageProvider] private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+                }
+
+                public static class Scenario
+                {
+                    public static string Run()
+                    {
+                        var results = new List<string>();
+                        var region = new Sized();
+                        results.Add(Try(() => _ = region.Length));
+                        results.Add(Try(() => region.Open()));
+                        results.Add(Try(() => region.Open(0)));
+                        region.Open(3);
+                        results.Add($"pages={region.PageCount}");
+                        results.Add(Try(() => region.Open(3)));
+                        region.Dispose();
+                        region.Dispose();
+                        results.Add(Try(() => _ = region.BaseAddress));
+                        results.Add(Try(() => region.Open(3)));
+                        return string.Join("\n", results);
+                    }
+
+                    private static string Try(Action action)
+                    {
+                        try { action(); return "no exception"; }
+                        catch (Exception e) { return e.GetType().Name + ": " + e.Message.Split('\n')[0]; }
+                    }
+                }
+            }
+            """;
+
+        Assert.Equal(
+            string.Join("\n",
+                "InvalidOperationException: Sized is not open: call Open(pages) first.",
+                "InvalidOperationException: Sized has no Pages in its [FaultRegion] attribute: call Open(pages) with the region's size in pages.",
+                "ArgumentOutOfRangeException: A region has at least one page. (Parameter 'pages')",
+                "pages=3",
+                "InvalidOperationException: Sized is already open: a region is opened once.",
+                "ObjectDisposedException: Cannot access a disposed object.",
+                "ObjectDisposedException: Cannot access a disposed object."),
+            InMemoryRegions.Run<string>(source));
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using System.IO;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Uffd.Generators;
+
+namespace Uffd.Generators.Tests.Infrastructure;
+
+/// <summary>Compiles user code in memory and runs <see cref="FaultRegionGenerator"/> over it.</summary>
+internal static class GeneratorHarness
+{
+    /// <summary>Doc comments are parsed, so malformed XML in generated docs is a warning the tests see.</summary>
+    public static readonly CSharpParseOptions ParseOptions =
+        new(LanguageVersion.CSharp12, DocumentationMode.Diagnose);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> s_framework = new(() =>
+    {
+        // The shared framework this test host runs on: the generated code is compiled against what it will run on.
+        string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(path => Path.GetDirectoryName(path) == frameworkDirectory && path.EndsWith(".dll", StringComparison.Ordinal))
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToImmutableArray();
+    });
+
+    private static readonly Lazy<MetadataReference> s_runtime =
+        new(() => MetadataReference.CreateFromFile(typeof(FaultMode).Assembly.Location));
+
+    public static CSharpCompilation Compile(IEnumerable<string> sources, bool referenceRuntime = true, string assemblyName = "UserCode") =>
+        CSharpCompilation.Create(
+            assemblyName,
+            sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, ParseOptions, path: $"User{i}.cs")),
+            referenceRuntime ? s_framework.Value.Add(s_runtime.Value) : s_framework.Value,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable,
+                optimizationLevel: OptimizationLevel.Release));
+
+    public static GeneratorDriver CreateDriver() =>
+        CSharpGeneratorDriver.Create(
+            new[] { new FaultRegionGenerator().AsSourceGenerator() },
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator once over <paramref name="sources"/>.</summary>
+    public static GeneratorRun Run(params string[] sources) => Run(Compile(sources));
+
+    public static GeneratorRun Run(Compilation compilation) => Run(CreateDriver(), compilation);
+
+    public static GeneratorRun Run(GeneratorDriver driver, Compilation compilation)
+    {
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+        return new GeneratorRun(driver, driver.GetRunResult().Results.Single(), output, diagnostics);
+    }
+
+    /// <summary>Fails unless the compilation (user code plus generated code) has no error and no warning.</summary>
+    public static void AssertCompilesCleanly(Compilation compilation)
+    {
+        Diagnostic[] problems = compilation.GetDiagnostics()
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            // The snippets' own public types carry no docs; generated members must.
+            .Where(d => !(d.Id == "CS1591" && !IsGenerated(d.Location.SourceTree)))
+            .ToArray();
+        Assert.True(problems.Length == 0,
+            "the generated code does not compile cleanly:\n" + string.Join("\n", problems.Select(d => d.ToString())));
+    }
+
+    public static bool IsGenerated(SyntaxTree? tree) =>
+        tree is not null && tree.FilePath.EndsWith(".FaultRegion.g.cs", StringComparison.Ordinal);
+}
+
+/// <summary>One generator run: the driver (for a second, incremental run), its result and the updated compilation.</summary>
+internal sealed record GeneratorRun(GeneratorDriver Driver, GeneratorRunResult Result, Compilation Output, ImmutableArray<Diagnostic> Diagnostics)
+{
+    public ImmutableArray<GeneratedSourceResult> Sources => Result.GeneratedSources;
+
+    /// <summary>The single generated file, after checking that there is exactly one, with the expected name.</summary>
+    public string SingleSource(string expectedHintName)
+    {
+        Assert.Null(Result.Exception);
+        GeneratedSourceResult source = Assert.Single(Sources);
+        Assert.Equal(expectedHintName, source.HintName);
+        return source.SourceText.ToString();
+    }
+}
