@@ -1,0 +1,130 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Uffd.SourceGeneration;
+
+namespace Uffd.Analyzers.Declarations;
+
+/// <summary>
+/// Checks a region's <c>[PageProvider]</c> and <c>[WriteHandler]</c> methods against its mode, with the generator's
+/// signature rules (<see cref="RegionDeclarationRules.GetProviderSignature"/>): UFFD0010 (no provider), UFFD0011 (write
+/// protection without a handler), UFFD0020/0023 (bad signature), UFFD0021/0024 (more than one), UFFD0025 (never called).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
+{
+    private const string ProviderAttribute = "PageProviderAttribute";
+    private const string WriteHandlerAttribute = "WriteHandlerAttribute";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.MissingProvider,
+        DiagnosticDescriptors.WriteProtectWithoutHandler,
+        DiagnosticDescriptors.InvalidProviderSignature,
+        DiagnosticDescriptors.MultipleProviders,
+        DiagnosticDescriptors.InvalidWriteHandlerSignature,
+        DiagnosticDescriptors.MultipleWriteHandlers,
+        DiagnosticDescriptors.CallbackNeverCalled);
+
+    private protected override void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind != TypeKind.Class
+            || RegionSymbols.FindRegionAttribute(type, attribute) is null
+            || RegionDeclarationRules.ReadOptions(type, out RegionOptions options) is not null
+            || options.Mode == RegionFaultMode.None
+            || (options.Mode & ~RegionFaultMode.All) != 0)
+        {
+            return;
+        }
+
+        var providers = new List<IMethodSymbol>();
+        var writeHandlers = new List<IMethodSymbol>();
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member is IMethodSymbol method)
+            {
+                if (RegionSymbols.HasRuntimeAttribute(method, ProviderAttribute))
+                {
+                    providers.Add(method);
+                }
+
+                if (RegionSymbols.HasRuntimeAttribute(method, WriteHandlerAttribute))
+                {
+                    writeHandlers.Add(method);
+                }
+            }
+        }
+
+        CheckProviders(context, type, options, providers);
+        CheckWriteHandlers(context, type, options, writeHandlers);
+    }
+
+    private static void CheckProviders(SymbolAnalysisContext context, INamedTypeSymbol type, in RegionOptions options, List<IMethodSymbol> providers)
+    {
+        if (providers.Count == 0)
+        {
+            if (options.NeedsProvider)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.MissingProvider, RegionSymbols.NameLocation(type, context.CancellationToken),
+                    type.Name, RegionSymbols.DescribeFaults(options.Mode)));
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < providers.Count; i++)
+        {
+            IMethodSymbol provider = providers[i];
+            Location location = RegionSymbols.MethodNameLocation(provider, context.CancellationToken);
+            if (!options.NeedsProvider)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallbackNeverCalled, location, provider.Name, "[PageProvider]", type.Name));
+            }
+            else if (i > 0)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MultipleProviders, location, type.Name, providers[0].Name, provider.Name));
+            }
+            else if (RegionDeclarationRules.GetProviderSignature(provider) is null && !CallbackSignatureReasons.HasErrorTypes(provider))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidProviderSignature, location, provider.Name, CallbackSignatureReasons.ForProvider(provider)));
+            }
+        }
+    }
+
+    private static void CheckWriteHandlers(SymbolAnalysisContext context, INamedTypeSymbol type, in RegionOptions options, List<IMethodSymbol> handlers)
+    {
+        if (handlers.Count == 0)
+        {
+            if (options.HasWriteProtect)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.WriteProtectWithoutHandler, RegionSymbols.NameLocation(type, context.CancellationToken), type.Name));
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < handlers.Count; i++)
+        {
+            IMethodSymbol handler = handlers[i];
+            Location location = RegionSymbols.MethodNameLocation(handler, context.CancellationToken);
+            if (!options.HasWriteProtect)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallbackNeverCalled, location, handler.Name, "[WriteHandler]", type.Name));
+            }
+            else if (i > 0)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MultipleWriteHandlers, location, type.Name, handlers[0].Name, handler.Name));
+            }
+            else if (RegionDeclarationRules.GetWriteHandlerSignature(handler) is null && !CallbackSignatureReasons.HasErrorTypes(handler))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidWriteHandlerSignature, location, handler.Name, CallbackSignatureReasons.ForWriteHandler(handler)));
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Uffd.Analyzers.Protocol;
+
+/// <summary>Operation-tree helpers shared by the protocol-misuse analyzers (UFFD0050-0052).</summary>
+internal static class ProtocolOperations
+{
+    /// <summary>Metadata name of the runtime's low-level handle, the receiver every protocol rule inspects.</summary>
+    public const string UserfaultfdMetadataName = "Uffd.Userfaultfd";
+
+    /// <summary>True when <paramref name="invocation"/> calls an instance method of <paramref name="userfaultfd"/>.</summary>
+    public static bool CallsUserfaultfd(IInvocationOperation invocation, INamedTypeSymbol userfaultfd) =>
+        !invocation.TargetMethod.IsStatic
+        && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, userfaultfd);
+
+    /// <summary>Strips conversions and parentheses (the operation tree keeps implicit conversions as nodes).</summary>
+    public static IOperation? Unwrap(IOperation? operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The symbol a receiver expression names when it is a local, parameter, field or property (what "the same uffd"
+    /// means for these rules), else null.
+    /// </summary>
+    public static ISymbol? ReceiverSymbol(IOperation? receiver) => Unwrap(receiver) switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field => field.Field,
+        IPropertyReferenceOperation property => property.Property,
+        _ => null,
+    };
+
+    /// <summary>The argument bound to the parameter called <paramref name="name"/>, whatever its position.</summary>
+    public static IArgumentOperation? Argument(IInvocationOperation invocation, string name)
+    {
+        foreach (IArgumentOperation argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == name)
+            {
+                return argument;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The argument bound to the parameter at <paramref name="ordinal"/>.</summary>
+    public static IArgumentOperation? ArgumentAt(IInvocationOperation invocation, int ordinal)
+    {
+        foreach (IArgumentOperation argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == ordinal)
+            {
+                return argument;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The bits of an integral or enum constant, looking through conversions (the first constant found wins);
+    /// null when the value is not a compile-time constant.
+    /// </summary>
+    public static ulong? ConstantBits(IOperation? operation)
+    {
+        while (operation is not null)
+        {
+            if (operation.ConstantValue is { HasValue: true, Value: { } value } && ToBits(value) is { } bits)
+            {
+                return bits;
+            }
+
+            operation = operation switch
+            {
+                IConversionOperation conversion => conversion.Operand,
+                IParenthesizedOperation parenthesized => parenthesized.Operand,
+                _ => null,
+            };
+        }
+
+        return null;
+    }
+
+    /// <summary>The outermost operation above <paramref name="operation"/> that still belongs to the same function.</summary>
+    public static IOperation FunctionRoot(IOperation operation)
+    {
+        IOperation current = operation;
+        while (current.Parent is { } parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return parent;
+            }
+
+            current = parent;
+        }
+
+        return current;
+    }
+
+    private static ulong? ToBits(object value) => value switch
+    {
+        byte b => b,
+        sbyte sb => unchecked((ulong)sb),
+        short s => unchecked((ulong)s),
+        ushort us => us,
+        int i => unchecked((ulong)i),
+        uint ui => ui,
+        long l => unchecked((ulong)l),
+        ulong ul => ul,
+        char c => c,
+        _ => null,
+    };
+}

@@ -1,0 +1,50 @@
+using System.IO;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Uffd.Analyzers.Tests.Catalog;
+
+/// <summary>
+/// Every descriptor is reachable: reported by exactly one analyzer, listed in the release file and the docs table,
+/// and documented on its own help page, which its help link names.
+/// </summary>
+public sealed class DiagnosticCatalogTests
+{
+    private static readonly string Root = typeof(DiagnosticCatalogTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+
+    public static TheoryData<string> Ids() => new(Descriptors().Select(d => d.Id));
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Each_rule_has_one_analyzer_a_release_entry_a_table_row_and_a_help_page(string id)
+    {
+        DiagnosticDescriptor descriptor = Descriptors().Single(d => d.Id == id);
+        Assert.Single(Analyzers(), a => a.SupportedDiagnostics.Any(d => d.Id == id));
+        Assert.Equal($"docs/diagnostics/{id}.md", descriptor.HelpLinkUri);
+        Assert.True(descriptor.IsEnabledByDefault);
+        Assert.Contains(descriptor.DefaultSeverity, new[] { DiagnosticSeverity.Error, DiagnosticSeverity.Warning });
+
+        string release = File.ReadAllText(Path.Combine(Root, "src/Uffd.Analyzers/AnalyzerReleases.Unshipped.md"));
+        Assert.Contains($"{id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", release);
+
+        string table = File.ReadAllText(Path.Combine(Root, "docs/diagnostics/README.md"));
+        Assert.Contains($"| [{id}]({id}.md) | {descriptor.Category} | {descriptor.DefaultSeverity} | {descriptor.Title} |", table);
+
+        string page = File.ReadAllText(Path.Combine(Root, "docs/diagnostics", id + ".md"));
+        Assert.StartsWith($"# {id}: ", page);
+        Assert.Contains("## Wrong", page);
+        Assert.Contains("## Right", page);
+    }
+
+    private static IEnumerable<DiagnosticDescriptor> Descriptors() =>
+        typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
+
+    private static IEnumerable<DiagnosticAnalyzer> Analyzers() =>
+        typeof(DiagnosticDescriptors).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!);
+}

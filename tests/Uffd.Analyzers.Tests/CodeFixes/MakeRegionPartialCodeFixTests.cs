@@ -1,0 +1,76 @@
+using Uffd.Analyzers.CodeFixes;
+using Uffd.Analyzers.Declarations;
+using Uffd.Analyzers.Tests.Infrastructure;
+
+namespace Uffd.Analyzers.Tests.CodeFixes;
+
+public sealed class MakeRegionPartialCodeFixTests
+{
+    [Fact]
+    public Task Partial_goes_just_before_class_after_the_other_modifiers() =>
+        Verify<RegionDeclarationAnalyzer>.CodeFix<MakeRegionPartialCodeFix>("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public sealed class {|UFFD0001:Letters|}
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+            }
+            """, """
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public sealed partial class Letters
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+            }
+            """);
+
+    [Fact]
+    public Task Fix_all_makes_every_region_partial_including_one_without_modifiers() =>
+        Verify<RegionDeclarationAnalyzer>.CodeFix<MakeRegionPartialCodeFix>("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            class {|UFFD0001:Letters|}
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+            }
+
+            namespace Inner
+            {
+                [FaultRegion(Pages = 8)]
+                internal class {|UFFD0001:Digits|}
+                {
+                    [PageProvider]
+                    private static void Fill(long pageIndex, Span<byte> page) => page.Fill(2);
+                }
+            }
+            """, """
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            partial class Letters
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+            }
+
+            namespace Inner
+            {
+                [FaultRegion(Pages = 8)]
+                internal partial class Digits
+                {
+                    [PageProvider]
+                    private static void Fill(long pageIndex, Span<byte> page) => page.Fill(2);
+                }
+            }
+            """);
+}

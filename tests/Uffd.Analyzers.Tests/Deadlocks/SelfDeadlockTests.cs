@@ -1,0 +1,130 @@
+using Uffd.Analyzers.Deadlocks;
+using Uffd.Analyzers.Tests.Infrastructure;
+
+namespace Uffd.Analyzers.Tests.Deadlocks;
+
+public sealed class SelfDeadlockTests
+{
+    [Fact]
+    public Task A_provider_that_reads_its_own_region_through_AsSpan_is_reported_on_the_member_access() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Letters
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => {|#0:AsSpan|}(0, 1).CopyTo(page);
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Letters", "AsSpan"));
+
+    [Fact]
+    public Task A_helper_the_provider_calls_transitively_is_reported_and_recursion_terminates() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Letters
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => First(pageIndex, page);
+
+                private void First(long pageIndex, Span<byte> page)
+                {
+                    if (pageIndex > 0) { First(pageIndex - 1, page); }
+                    Second(page);
+                }
+
+                private void Second(Span<byte> page)
+                {
+                    {|#0:this.Read|}(0, page);
+                    nint start = {|#1:BaseAddress|};
+                    First(0, page);
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Letters", "Read"),
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("Fill", "Letters", "BaseAddress"));
+
+    [Fact]
+    public Task A_local_function_and_a_property_of_the_type_that_the_provider_uses_are_followed() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Letters
+            {
+                private byte First => {|#0:AsSpan|}()[0];
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    Copy(page);
+                    page[0] = First;
+
+                    void Copy(Span<byte> target) => {|#1:Read|}(0, target);
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Letters", "AsSpan"),
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("Fill", "Letters", "Read"));
+
+    [Fact]
+    public Task A_write_handler_that_touches_another_instance_of_its_own_type_is_reported() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, Pages = 4)]
+            public partial class Journal
+            {
+                private Journal? _twin;
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Clear();
+
+                [WriteHandler]
+                private void OnWrite(long pageIndex)
+                {
+                    {|#0:_twin!.Prefault|}(0, 1);
+                    {|#1:_twin.Write|}(0, new byte[1]);
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("OnWrite", "Journal", "Prefault"),
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("OnWrite", "Journal", "Write"));
+
+    [Fact]
+    public Task The_alias_view_another_region_and_methods_the_callbacks_never_call_are_not_reported() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Source
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(7);
+            }
+
+            [FaultRegion(Pages = 4, Memory = RegionMemory.Shared)]
+            public partial class Mirror
+            {
+                private readonly Source _source = new();
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    _source.Read(pageIndex, page);
+                    AliasSpan(0, 1).CopyTo(page);
+                    _ = PageSize + Length;
+                }
+
+                public byte First() => AsSpan()[0];
+            }
+            """);
+}

@@ -1,0 +1,89 @@
+using Uffd.Analyzers.Declarations;
+using Uffd.Analyzers.Tests.Infrastructure;
+
+namespace Uffd.Analyzers.Tests.Declarations;
+
+public sealed class GeneratedMemberConflictTests
+{
+    [Fact]
+    public Task A_users_Dispose_and_Length_are_reported_on_each_member() =>
+        Verify<GeneratedMemberConflictAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Letters
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+                public void {|#0:Dispose|}() { }
+
+                public long {|#1:Length|} => 4096;
+            }
+            """,
+            Verify<GeneratedMemberConflictAnalyzer>.Diagnostic("UFFD0006").WithLocation(0).WithArguments("Letters", "Dispose"),
+            Verify<GeneratedMemberConflictAnalyzer>.Diagnostic("UFFD0006").WithLocation(1).WithArguments("Letters", "Length"));
+
+    [Fact]
+    public Task A_public_Open_inherited_from_a_base_class_is_reported_on_the_region() =>
+        Verify<GeneratedMemberConflictAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            public class Resource
+            {
+                public void Open() { }
+            }
+
+            [FaultRegion(Pages = 4)]
+            public partial class {|#0:Letters|} : Resource
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+            }
+            """,
+            Verify<GeneratedMemberConflictAnalyzer>.Diagnostic("UFFD0006").WithLocation(0).WithArguments("Resource", "Open"));
+
+    [Fact]
+    public Task Protect_is_free_in_a_region_without_write_protection_and_private_base_members_do_not_count() =>
+        Verify<GeneratedMemberConflictAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            public class Resource
+            {
+                private void Open() { }
+            }
+
+            [FaultRegion(Pages = 4)]
+            public partial class Letters : Resource
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+                public void Protect(long pageIndex) { }
+
+                public void Use() { Open(); Dispose(); }
+            }
+            """);
+
+    [Fact]
+    public Task Protect_conflicts_in_a_write_protect_region() =>
+        Verify<GeneratedMemberConflictAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4, Mode = FaultMode.Missing | FaultMode.WriteProtect)]
+            public partial class Journal
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+                [WriteHandler]
+                private void OnWrite(long pageIndex) { }
+
+                public void {|UFFD0006:Protect|}(long pageIndex) { }
+            }
+            """);
+}

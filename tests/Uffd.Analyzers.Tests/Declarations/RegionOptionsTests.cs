@@ -1,0 +1,62 @@
+using Uffd.Analyzers.Declarations;
+using Uffd.Analyzers.Tests.Infrastructure;
+
+namespace Uffd.Analyzers.Tests.Declarations;
+
+/// <summary>UFFD0007, UFFD0012, UFFD0013 and UFFD0040, reported on the attribute argument.</summary>
+public sealed class RegionOptionsTests
+{
+    private static string Region(string arguments) => $$"""
+        using System;
+        using Uffd;
+
+        [FaultRegion({{arguments}})]
+        public partial class Letters
+        {
+            [PageProvider]
+            private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+            [WriteHandler]
+            private void OnWrite(long pageIndex) { }
+        }
+        """;
+
+    [Theory]
+    [InlineData("Pages = 4, {|#0:HandlerThreads = -1|}", "HandlerThreads = -1 is negative; 0 means one per CPU")]
+    [InlineData("Pages = 4, {|#0:ReadAhead = -3|}", "ReadAhead = -3 is negative")]
+    [InlineData("{|#0:Mode = 0|}", "Mode has no fault kind; use Missing, WriteProtect, Minor or a combination")]
+    [InlineData("{|#0:Mode = (FaultMode)9|}", "Mode = 9 has bits that are not FaultMode values")]
+    [InlineData("{|#0:Memory = (RegionMemory)7|}", "Memory = 7 is not a RegionMemory value")]
+    [InlineData("{|#0:OnProviderError = (ProviderErrorPolicy)3|}", "OnProviderError = 3 is not a ProviderErrorPolicy value")]
+    public Task An_invalid_option_is_reported_on_its_argument(string arguments, string reason) =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(
+            Region(arguments),
+            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0007").WithLocation(0).WithArguments("Letters", reason));
+
+    [Fact]
+    public Task Negative_pages_are_reported_on_the_Pages_argument() =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(
+            Region("{|#0:Pages = -8|}, HandlerThreads = 2"),
+            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0040").WithLocation(0).WithArguments("Letters", "-8"));
+
+    [Fact]
+    public Task Minor_faults_on_anonymous_memory_are_reported_on_the_Memory_argument() =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(Region("Mode = FaultMode.Minor, {|UFFD0012:Memory = RegionMemory.Anonymous|}"));
+
+    [Theory]
+    [InlineData("Mode = FaultMode.WriteProtect, {|#0:ReadAhead = 4|}", "ReadAhead")]
+    [InlineData("Mode = FaultMode.Missing, {|#0:ProtectOnFill = true|}", "ProtectOnFill")]
+    public Task An_option_the_mode_ignores_is_reported_on_its_argument(string arguments, string option) =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(
+            Region(arguments),
+            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0013").WithLocation(0).WithArguments("Letters", option));
+
+    [Theory]
+    [InlineData("Pages = 0")]
+    [InlineData("Pages = 16, HandlerThreads = 0, ReadAhead = 8")]
+    [InlineData("Mode = FaultMode.Minor, Memory = RegionMemory.Shared")]
+    [InlineData("Mode = FaultMode.Missing | FaultMode.WriteProtect, ProtectOnFill = true, OnProviderError = ProviderErrorPolicy.Poison")]
+    [InlineData("Mode = FaultMode.Missing | FaultMode.WriteProtect | FaultMode.Minor, Memory = RegionMemory.HugePages")]
+    public Task Valid_options_are_not_reported(string arguments) =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(Region(arguments));
+}

@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using System.IO;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Uffd.Analyzers.Tests.Infrastructure;
+
+/// <summary>
+/// References for test compilations: the shared framework this host runs on (offline, no reference-pack download)
+/// plus Uffd.Runtime, which declares the attributes and APIs the analyzers inspect.
+/// </summary>
+internal static class TestReferences
+{
+    /// <summary>An empty reference set: the framework comes from <see cref="All"/> instead of a NuGet package.</summary>
+    public static readonly ReferenceAssemblies None = new("net10.0");
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> s_all = new(() =>
+    {
+        string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator)
+            .Where(path => Path.GetDirectoryName(path) == frameworkDirectory && path.EndsWith(".dll", StringComparison.Ordinal))
+            .Append(typeof(Uffd.FaultRegionAttribute).Assembly.Location)
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToImmutableArray();
+    });
+
+    /// <summary>The framework and Uffd.Runtime.</summary>
+    public static ImmutableArray<MetadataReference> All => s_all.Value;
+}
