@@ -1,0 +1,28 @@
+using Uffd.Samples.Tests.Infrastructure;
+
+namespace Uffd.Samples.Tests.UffdInfo;
+
+/// <summary>The UffdInfo sample as a user runs it: its verdict and feature list must match what the runtime sees.</summary>
+public sealed class UffdInfoSampleTests
+{
+    [Fact]
+    public void UffdInfo_reports_a_working_uffd_with_every_supported_feature_and_exits_0()
+    {
+        UffdFeatures supported = Userfaultfd.QuerySupportedFeatures();
+        int known = FeatureCatalog.Split(supported & FeatureCatalog.KnownMask).Count();
+
+        SampleResult result = Sample.Run("UffdInfo");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal($"Verdict: userfaultfd works here (kernel and user faults; all {known} features).", result.Lines[^1]);
+        Assert.Equal(17, known);
+        Assert.Contains(result.Lines, line => line.Contains("UFFD_FEATURE_MOVE", StringComparison.Ordinal) && line.Contains("since Linux 6.8", StringComparison.Ordinal));
+        foreach (UffdFeatures feature in FeatureCatalog.Split(supported))
+        {
+            Assert.Single(result.Lines, line => line.Contains(FeatureCatalog.UapiName(feature) + " ", StringComparison.Ordinal));
+        }
+
+        // Private anonymous MISSING advertises WAKE, COPY, ZEROPAGE, MOVE and POISON on this kernel (0x13c).
+        Assert.Contains(result.Lines, line => line.Contains("private anonymous", StringComparison.Ordinal) && line.Contains("MISSING   0x13c", StringComparison.Ordinal));
+    }
+}
