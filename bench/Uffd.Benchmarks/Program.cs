@@ -1,0 +1,1 @@
+System.Console.WriteLine(typeof(Uffd.Generators.FaultRegionGenerator).Name);
