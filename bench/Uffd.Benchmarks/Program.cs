@@ -1,1 +1,125 @@
-System.Console.WriteLine(typeof(Uffd.Generators.FaultRegionGenerator).Name);
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using Uffd.Benchmarks.Benchmarks;
+using Uffd.Benchmarks.Infrastructure;
+using Uffd.Benchmarks.Native;
+using Uffd.Benchmarks.Reporting;
+using Uffd.Benchmarks.Scenarios;
+
+namespace Uffd.Benchmarks;
+
+/// <summary>
+/// Runs the fault benchmarks (C reference and generated regions in the same BenchmarkDotNet run), the allocation,
+/// idle-CPU and generator measurements, and prints the comparison table. bench/run.sh is the documented entry point.
+/// </summary>
+internal static class Program
+{
+    private const string Usage = """
+        usage: Uffd.Benchmarks [--smoke] [--update-docs] [--only <Benchmark>]...
+          --smoke        one iteration of every case at small sizes, in process (CI); checks that everything runs
+          --update-docs  write the tables into docs/performance.md and the plot to docs/performance.png
+          --only NAME    run only these benchmark classes (RoundTrip, SequentialScan, AnonymousWrite,
+                         FaultingThreads, WriteProtectRoundTrip, MinorRoundTrip, GeneratorBenchmarks)
+        """;
+
+    private static readonly Type[] s_benchmarks =
+    [
+        typeof(RoundTrip), typeof(SequentialScan), typeof(AnonymousWrite), typeof(FaultingThreads),
+        typeof(WriteProtectRoundTrip), typeof(MinorRoundTrip),
+    ];
+
+    public static int Main(string[] args)
+    {
+        bool smoke = false, updateDocs = false;
+        var only = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--smoke": smoke = true; break;
+                case "--update-docs": updateDocs = true; break;
+                case "--only" when i + 1 < args.Length: only.Add(args[++i]); break;
+                default:
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+
+        if (smoke)
+        {
+            Environment.SetEnvironmentVariable(Sizes.SmokeVariable, "1");
+        }
+
+        string root = RepositoryRoot();
+        string artifacts = Path.Combine(root, "artifacts", "bench");
+        Directory.CreateDirectory(artifacts);
+        string machine = MachineDescription.Describe();
+        Console.WriteLine($"# C reference: {NativeReference.ScenarioCount()} scenarios in libuffdref.so; machine: {machine}");
+
+        Type[] selected = s_benchmarks.Where(t => only.Count == 0 || only.Contains(t.Name)).ToArray();
+        Summary[] summaries = selected.Length == 0 ? [] :
+            BenchmarkRunner.Run(selected, smoke ? BenchmarkSetup.Smoke(artifacts) : BenchmarkSetup.Measured(artifacts));
+        List<CaseResult> cases = CaseResult.From(summaries);
+
+        bool extras = only.Count == 0;
+        List<AllocationResult> allocations = extras ? AllocationProbe.Measure(Sizes.RoundTripPages) : [];
+        IdleCpuResult? idle = extras ? IdleCpu.Measure(TimeSpan.FromSeconds(smoke ? 1 : 5)) : null;
+        GeneratorFigures? generator = null;
+
+        var report = new ComparisonReport(cases, allocations, idle, generator);
+        string tables = report.ToMarkdown();
+        string results = $"Measured by `bench/run.sh{(smoke ? " --smoke" : "")}` on: {machine}.{Environment.NewLine}" +
+                         $"Medians of {(smoke ? 1 : BenchmarkSetup.Iterations)} runs per case; each ratio compares figures of this same run." +
+                         Environment.NewLine + Environment.NewLine + tables;
+        Console.WriteLine();
+        Console.WriteLine(results);
+
+        File.WriteAllText(Path.Combine(artifacts, "results.md"), results);
+        string plot = Path.Combine(artifacts, "performance.png");
+        PerformancePlot.Save(cases, plot);
+        Console.WriteLine($"results: {Path.Combine(artifacts, "results.md")}, plot: {plot}");
+        if (updateDocs && !smoke)
+        {
+            DocsUpdater.Update(Path.Combine(root, "docs", "performance.md"), results);
+            File.Copy(plot, Path.Combine(root, "docs", "performance.png"), overwrite: true);
+            Console.WriteLine("docs/performance.md and docs/performance.png updated");
+        }
+
+        List<CaseResult> failed = report.Failed.ToList();
+        int expected = summaries.Sum(s => s.BenchmarksCases.Length);
+        if (failed.Count > 0 || cases.Count != expected || (selected.Length > 0 && cases.Count == 0))
+        {
+            foreach (CaseResult f in failed)
+            {
+                Console.Error.WriteLine($"FAILED: {f.Family} {f.Handler} read-ahead={f.ReadAhead} faulters={f.Faulters} handlers={f.Handlers}");
+            }
+
+            Console.Error.WriteLine($"{failed.Count} of {expected} benchmark cases failed (their errors are in the log above).");
+            return 1;
+        }
+
+        Console.WriteLine($"{cases.Count} benchmark cases ran; targets met: {report.Targets.Count(t => t.Met)} of {report.Targets.Count}");
+        return 0;
+    }
+
+    private static string RepositoryRoot()
+    {
+        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "UffdGen.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the UffdGen repository (no UffdGen.sln above the current folder).");
+    }
+}

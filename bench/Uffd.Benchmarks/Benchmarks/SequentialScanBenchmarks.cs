@@ -1,0 +1,49 @@
+using System;
+using BenchmarkDotNet.Attributes;
+using Uffd.Benchmarks.Regions;
+using Uffd.Benchmarks.Scenarios;
+
+namespace Uffd.Benchmarks.Benchmarks;
+
+/// <summary>Sequential scan of 256 MiB, each fault filling 1 + ReadAhead pages with one copy; default handlers.</summary>
+public class SequentialScan : ScenarioBenchmark
+{
+    public const string C = "C";
+    public const string UffdGen = "UffdGen";
+
+    [Params(0, 16, 64, 256)]
+    public int ReadAhead { get; set; }
+
+    [Params(C, UffdGen)]
+    public string Handler { get; set; } = UffdGen;
+
+    public override long Pages => Sizes.ScanPages;
+
+    internal override IFaultScenario CreateScenario() => Handler == C
+        ? new NativeScenario($"seq-readahead-{ReadAhead}", Pages)
+        : new RegionReadScenario($"UffdGen read-ahead {ReadAhead}", Region(ReadAhead), Pages, sequential: true);
+
+    private static Func<IBenchmarkRegion> Region(int readAhead) => readAhead switch
+    {
+        0 => () => new PinnedPerCpuRegion(),
+        16 => () => new ReadAhead16Region(),
+        64 => () => new ReadAhead64Region(),
+        256 => () => new ReadAhead256Region(),
+        _ => throw new ArgumentOutOfRangeException(nameof(readAhead), readAhead, "No region class has this read-ahead."),
+    };
+}
+
+/// <summary>The floor: the same number of write faults on plain anonymous memory, no userfaultfd.</summary>
+public class AnonymousWrite : ScenarioBenchmark
+{
+    public const string C = "C";
+    public const string DotNet = ".NET";
+
+    [Params(C, DotNet)]
+    public string Handler { get; set; } = DotNet;
+
+    public override long Pages => Sizes.ScanPages;
+
+    internal override IFaultScenario CreateScenario() =>
+        Handler == C ? new NativeScenario("anon-write", Pages) : new AnonymousWriteScenario(Pages);
+}

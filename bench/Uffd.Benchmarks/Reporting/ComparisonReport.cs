@@ -1,0 +1,250 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using Uffd.Benchmarks.Benchmarks;
+
+namespace Uffd.Benchmarks.Reporting;
+
+/// <summary>Everything one run measured, turned into the markdown tables of docs/performance.md and the targets.</summary>
+internal sealed class ComparisonReport(
+    IReadOnlyList<CaseResult> cases,
+    IReadOnlyList<AllocationResult> allocations,
+    IdleCpuResult? idle,
+    GeneratorFigures? generator)
+{
+    private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
+    private readonly List<Target> targets = new();
+
+    public IReadOnlyList<CaseResult> Cases => cases;
+
+    public IReadOnlyList<Target> Targets => targets;
+
+    public IEnumerable<CaseResult> Failed => cases.Where(c => !c.Succeeded);
+
+    public string ToMarkdown()
+    {
+        targets.Clear();
+        var md = new StringBuilder();
+        RoundTrips(md);
+        SequentialScans(md);
+        Threads(md);
+        OtherRoundTrips(md);
+        AllocationsAndIdle(md);
+        Generator(md);
+        md.AppendLine("### Targets").AppendLine();
+        md.AppendLine("| Target | Measured | Met |").AppendLine("|---|---|---|");
+        foreach (Target t in targets)
+        {
+            md.AppendLine($"| {t.Goal} | {t.Measured} | {(t.Met ? "yes" : "**no**")} |");
+        }
+
+        return md.ToString();
+    }
+
+    private CaseResult? Find(string family, string handler, int readAhead = 0, int faulters = 1, int handlers = 0) =>
+        cases.FirstOrDefault(c => c.Family == family && c.Handler == handler && c.ReadAhead == readAhead &&
+                                  c.Faulters == faulters && c.Handlers == handlers && c.Succeeded);
+
+    private void RoundTrips(StringBuilder md)
+    {
+        string[] handlers = [RoundTrip.CBlocking, RoundTrip.COnePinned, RoundTrip.CPinnedPerCpu, RoundTrip.OneHandler, RoundTrip.Default];
+        List<CaseResult> rows = handlers.Select(h => Find(nameof(RoundTrip), h)).OfType<CaseResult>().ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        CaseResult? bestC = rows.Where(r => r.IsC).MinBy(r => r.MicrosecondsPerPage);
+        CaseResult? blocking = Find(nameof(RoundTrip), RoundTrip.CBlocking);
+        md.AppendLine($"### Random MISSING round trip, one faulting thread ({rows[0].Pages} pages per run)").AppendLine();
+        md.AppendLine("| Handler | µs per fault | vs best C | speed-up over C blocking |").AppendLine("|---|---:|---:|---:|");
+        foreach (CaseResult r in rows)
+        {
+            md.AppendLine($"| {r.Handler} | {F(r.MicrosecondsPerPage)} | {Ratio(r, bestC)} | {Speedup(blocking, r)} |");
+        }
+
+        md.AppendLine();
+        SameStrategy("round trip, default vs C pinned per CPU", Find(nameof(RoundTrip), RoundTrip.Default), Find(nameof(RoundTrip), RoundTrip.CPinnedPerCpu));
+        SameStrategy("round trip, 1 handler vs C 1 pinned", Find(nameof(RoundTrip), RoundTrip.OneHandler), Find(nameof(RoundTrip), RoundTrip.COnePinned));
+        CaseResult? def = Find(nameof(RoundTrip), RoundTrip.Default);
+        if (def is not null && bestC is not null)
+        {
+            double ratio = def.MicrosecondsPerPage / bestC.MicrosecondsPerPage;
+            targets.Add(new Target("Default round trip ≤ 1.1× the best C strategy", $"{F(ratio)}× ({bestC.Handler})", ratio <= 1.1));
+        }
+
+        if (def is not null && blocking is not null)
+        {
+            double speedup = blocking.MicrosecondsPerPage / def.MicrosecondsPerPage;
+            targets.Add(new Target("Default round trip ≥ 3× faster than the blocking C handler", $"{F(speedup)}× faster", speedup >= 3));
+        }
+    }
+
+    private void SequentialScans(StringBuilder md)
+    {
+        int[] readAheads = [0, 16, 64, 256];
+        CaseResult? anonC = Find(nameof(AnonymousWrite), AnonymousWrite.C);
+        CaseResult? anonNet = Find(nameof(AnonymousWrite), AnonymousWrite.DotNet);
+        if (!readAheads.Any(ra => Find(nameof(SequentialScan), SequentialScan.UffdGen, ra) is not null))
+        {
+            return;
+        }
+
+        long pages = PagesOf(nameof(SequentialScan));
+        md.AppendLine($"### Sequential scan of {pages * Environment.SystemPageSize >> 20} MiB (µs per page)").AppendLine();
+        md.AppendLine("| Read-ahead | C | UffdGen | UffdGen / C | UffdGen / anonymous write fault |").AppendLine("|---:|---:|---:|---:|---:|");
+        foreach (int ra in readAheads)
+        {
+            CaseResult? c = Find(nameof(SequentialScan), SequentialScan.C, ra);
+            CaseResult? g = Find(nameof(SequentialScan), SequentialScan.UffdGen, ra);
+            md.AppendLine($"| {ra} | {F(c?.MicrosecondsPerPage)} | {F(g?.MicrosecondsPerPage)} | {Ratio(g, c)} | {Ratio(g, anonC)} |");
+            SameStrategy($"sequential scan, read-ahead {ra}", g, c);
+            if (ra >= 64 && g is not null && anonC is not null)
+            {
+                double ratio = g.MicrosecondsPerPage / anonC.MicrosecondsPerPage;
+                targets.Add(new Target($"Scan with read-ahead {ra} ≤ a plain anonymous write fault per page",
+                    $"{F(g.MicrosecondsPerPage)} vs {F(anonC.MicrosecondsPerPage)} µs ({F(ratio)}×)", ratio <= 1.0));
+            }
+        }
+
+        md.AppendLine($"| no uffd: anonymous write fault | {F(anonC?.MicrosecondsPerPage)} | {F(anonNet?.MicrosecondsPerPage)} (.NET store) | | |");
+        md.AppendLine();
+    }
+
+    private void Threads(StringBuilder md)
+    {
+        (int Faulters, int Handlers)[] configs = [(2, 1), (2, 2), (4, 1), (4, 2)];
+        if (!configs.Any(k => Find(nameof(FaultingThreads), FaultingThreads.UffdGen, 0, k.Faulters, k.Handlers) is not null))
+        {
+            return;
+        }
+
+        md.AppendLine("### Faulting threads × handler threads (aggregate faults per second)").AppendLine();
+        md.AppendLine("| Faulting × handlers | C | UffdGen | UffdGen / C |").AppendLine("|---|---:|---:|---:|");
+        foreach ((int f, int h) in configs)
+        {
+            CaseResult? c = Find(nameof(FaultingThreads), FaultingThreads.C, 0, f, h);
+            CaseResult? g = Find(nameof(FaultingThreads), FaultingThreads.UffdGen, 0, f, h);
+            string cLabel = h == 1 ? "blocking" : "pinned";
+            md.AppendLine($"| {f} × {h} (C {cLabel}, UffdGen pinned) | {K(c?.FaultsPerSecond)} | {K(g?.FaultsPerSecond)} | {Throughput(g, c)} |");
+            if (h == 2)
+            {
+                SameStrategy($"{f} faulting threads × 2 pinned handlers", g, c);
+            }
+        }
+
+        md.AppendLine();
+        foreach (int f in new[] { 2, 4 })
+        {
+            CaseResult? bestC = cases.Where(r => r.Family == nameof(FaultingThreads) && r.IsC && r.Faulters == f && r.Succeeded).MaxBy(r => r.FaultsPerSecond);
+            CaseResult? bestG = cases.Where(r => r.Family == nameof(FaultingThreads) && !r.IsC && r.Faulters == f && r.Succeeded).MaxBy(r => r.FaultsPerSecond);
+            if (bestC is not null && bestG is not null)
+            {
+                targets.Add(new Target($"{f} faulting threads: faults/s ≥ the best C configuration",
+                    $"{K(bestG.FaultsPerSecond)} ({bestG.Handlers} handlers) vs {K(bestC.FaultsPerSecond)} ({bestC.Handlers} handlers)",
+                    bestG.FaultsPerSecond >= bestC.FaultsPerSecond));
+            }
+        }
+    }
+
+    private void OtherRoundTrips(StringBuilder md)
+    {
+        (string Family, string Label)[] families = [(nameof(WriteProtectRoundTrip), "write-protect"), (nameof(MinorRoundTrip), "minor (memfd)")];
+        if (!families.Any(f => Find(f.Family, WriteProtectRoundTrip.Default) is not null))
+        {
+            return;
+        }
+
+        md.AppendLine("### Write-protect and minor round trips (µs per fault)").AppendLine();
+        md.AppendLine("| Fault | C blocking | C pinned per CPU | UffdGen default | UffdGen / C pinned | speed-up over C blocking |").AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach ((string family, string label) in families)
+        {
+            CaseResult? blocking = Find(family, WriteProtectRoundTrip.CBlocking);
+            CaseResult? pinned = Find(family, WriteProtectRoundTrip.CPinnedPerCpu);
+            CaseResult? g = Find(family, WriteProtectRoundTrip.Default);
+            md.AppendLine($"| {label} | {F(blocking?.MicrosecondsPerPage)} | {F(pinned?.MicrosecondsPerPage)} | {F(g?.MicrosecondsPerPage)} | {Ratio(g, pinned)} | {Speedup(blocking, g)} |");
+            SameStrategy($"{label} round trip, default vs C pinned per CPU", g, pinned);
+        }
+
+        md.AppendLine();
+    }
+
+    private void AllocationsAndIdle(StringBuilder md)
+    {
+        if (allocations.Count > 0)
+        {
+            md.AppendLine("### Allocations per fault (whole process, steady state)").AppendLine();
+            md.AppendLine("| Scenario | Faults | Bytes allocated | Bytes per fault |").AppendLine("|---|---:|---:|---:|");
+            foreach (AllocationResult a in allocations)
+            {
+                md.AppendLine($"| {a.Scenario} | {a.Faults} | {a.Bytes} | {F(a.BytesPerFault)} |");
+            }
+
+            md.AppendLine();
+            long total = allocations.Sum(a => a.Bytes);
+            targets.Add(new Target("0 bytes allocated per fault", $"{total} bytes over {allocations.Sum(a => a.Faults)} faults", total == 0));
+        }
+
+        if (idle is not null)
+        {
+            md.AppendLine($"### Idle region ({idle.HandlerThreads} handler threads, {idle.Window.TotalSeconds:0} s with no faults)").AppendLine();
+            md.AppendLine($"- handler threads' CPU time: {F(idle.CpuMilliseconds)} ms (clock-tick resolution: 10 ms); wake-ups (context switches): {idle.ContextSwitches}");
+            md.AppendLine($"- whole process CPU time in the same window (runtime threads included): {F(idle.ProcessCpuMilliseconds)} ms");
+            md.AppendLine();
+            targets.Add(new Target("An idle region burns no measurable CPU",
+                $"{F(idle.CpuMilliseconds)} ms CPU, {idle.ContextSwitches} wake-ups in {idle.Window.TotalSeconds:0} s",
+                idle.CpuMilliseconds < 10 && idle.ContextSwitches == 0));
+        }
+    }
+
+    private void Generator(StringBuilder md)
+    {
+        if (generator is null)
+        {
+            return;
+        }
+
+        md.AppendLine($"### Generator on {generator.Regions} region classes").AppendLine();
+        md.AppendLine($"- first run: {F(generator.FirstRunMilliseconds)} ms for {generator.GeneratedFiles} generated files (median of 5, Stopwatch)");
+        md.AppendLine($"- rerun after an unrelated edit: {F(generator.RerunMilliseconds)} ms; {generator.RerunRecomputed} of {generator.RerunOutputs} tracked step outputs recomputed");
+        foreach (CaseResult c in cases.Where(c => c.Family == "GeneratorBenchmarks" && c.Succeeded))
+        {
+            md.AppendLine($"- BenchmarkDotNet `{c.Method}`: median {F(c.MedianNanoseconds!.Value / 1e6)} ms, {(c.AllocatedBytesPerRun is long b ? $"{b / 1024.0 / 1024.0:0.0} MiB allocated" : "allocations not measured")}");
+        }
+
+        md.AppendLine();
+        targets.Add(new Target($"Generator: a rerun after an unrelated edit does no work ({generator.Regions} regions)",
+            $"{generator.RerunRecomputed} of {generator.RerunOutputs} step outputs recomputed", generator.RerunRecomputed == 0));
+    }
+
+    private void SameStrategy(string what, CaseResult? generated, CaseResult? c)
+    {
+        if (generated is null || c is null)
+        {
+            return;
+        }
+
+        double ratio = generated.MicrosecondsPerPage / c.MicrosecondsPerPage;
+        targets.Add(new Target($"Same strategy as C, ≤ 1.05×: {what}", $"{F(ratio)}×", ratio <= 1.05));
+    }
+
+    private long PagesOf(string family) => cases.First(c => c.Family == family).Pages;
+
+    private static string Ratio(CaseResult? x, CaseResult? baseline) =>
+        x is null || baseline is null ? "–" : $"{F(x.MicrosecondsPerPage / baseline.MicrosecondsPerPage)}×";
+
+    private static string Speedup(CaseResult? slow, CaseResult? fast) =>
+        slow is null || fast is null ? "–" : $"{F(slow.MicrosecondsPerPage / fast.MicrosecondsPerPage)}×";
+
+    private static string Throughput(CaseResult? x, CaseResult? baseline) =>
+        x is null || baseline is null ? "–" : $"{F(x.FaultsPerSecond / baseline.FaultsPerSecond)}×";
+
+    private static string F(double? value) => value is double v ? v.ToString(v >= 100 ? "0" : v >= 10 ? "0.0" : "0.00", s_invariant) : "–";
+
+    private static string K(double? value) => value is double v ? (v / 1000).ToString("0.0", s_invariant) + "k" : "–";
+}
+
+/// <summary>The generator's figures on a large compilation (see Generator/GeneratorRerunProof).</summary>
+internal sealed record GeneratorFigures(int Regions, int GeneratedFiles, double FirstRunMilliseconds, double RerunMilliseconds, int RerunOutputs, int RerunRecomputed);
