@@ -2,7 +2,8 @@
 # Builds the C reference userfaultfd benchmark from one set of sources:
 #   bench/native/uffd_ref        the CLI
 #   bench/native/libuffdref.so   the library BenchmarkDotNet loads (API: uffd_ref.h)
-# --test also builds bench/native/test_lib and runs it (prepare/execute/finish of every scenario, leak checks).
+# --test also builds and runs bench/native/test_lib (every scenario through the dlopen'ed library, leak checks) and
+# bench/native/test_fail (a failing handler reports and unblocks the faulting thread).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cflags=(-O2 -pthread -Wall -Wextra -Werror)
@@ -16,6 +17,8 @@ echo "built $here/libuffdref.so"
 
 if [[ "${1:-}" == "--test" ]]; then
     gcc "${cflags[@]}" -o "$here/test_lib" "$here/test_lib.c" -ldl
-    echo "built $here/test_lib"
+    gcc "${cflags[@]}" -o "$here/test_fail" "$here/test_fail.c" "${lib_src[@]}"
+    echo "built $here/test_lib $here/test_fail"
     "$here/test_lib" "$here/libuffdref.so"
+    "$here/test_fail"
 fi
