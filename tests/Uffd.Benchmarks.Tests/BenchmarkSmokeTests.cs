@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.IO;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Xunit.Abstractions;
+
+namespace Uffd.Benchmarks.Tests;
+
+/// <summary>
+/// The one-iteration smoke pass of the benchmarks (bench/run.sh --smoke): the C reference is built with gcc, then
+/// every benchmark case runs once at small sizes against the real kernel, with every page checked by both
+/// implementations. The figures are not judged here (a Debug build, one iteration, a busy CI machine); that every
+/// case ran, checked and was reported is.
+/// </summary>
+public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public void C_reference_library_passes_its_own_tests()
+    {
+        // build.sh --test: every scenario prepared, executed and finished repeatedly through dlopen with fd, thread
+        // and mapping counts checked, and failing handlers proven to end in an error instead of a hang.
+        (int exit, string stdout) = Run(RepositoryRoot(), "bash", Path.Combine(RepositoryRoot(), "bench", "native", "build.sh"), "--test");
+        Assert.Equal(0, exit);
+        Assert.Matches(new Regex("^test_lib: 16 scenarios .*: ok$", RegexOptions.Multiline), stdout);
+        Assert.Contains("test_fail: ok", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Smoke_pass_runs_every_case_and_prints_the_comparison()
+    {
+        string root = RepositoryRoot();
+        Run(root, "bash", Path.Combine(root, "bench", "native", "build.sh"));
+        string program = Path.Combine(AppContext.BaseDirectory, "Uffd.Benchmarks.dll");
+        (int exit, string stdout) = Run(root, "dotnet", program, "--smoke");
+        Assert.Equal(0, exit);
+
+        Match ran = Regex.Match(stdout, @"^(\d+) benchmark cases ran; targets met: (\d+) of (\d+)$", RegexOptions.Multiline);
+        Assert.True(ran.Success, "no closing line");
+        // RoundTrip 5, SequentialScan 4 x 2, AnonymousWrite 2, FaultingThreads 2 x 2 x 2, WriteProtect 3, Minor 3.
+        Assert.Equal(29, int.Parse(ran.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(int.Parse(ran.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) >= 15, "targets missing from the report");
+        foreach (string section in new[]
+                 {
+                     "### Random MISSING round trip", "### Sequential scan", "### Faulting threads", "### Write-protect and minor",
+                     "### Allocations per fault", "### Idle region", "### Targets",
+                 })
+        {
+            Assert.Contains(section, stdout, StringComparison.Ordinal);
+        }
+
+        // No table cell may be missing: a dash means a case that did not run.
+        Assert.DoesNotContain("| – |", stdout, StringComparison.Ordinal);
+        Assert.True(new FileInfo(Path.Combine(root, "artifacts", "bench", "performance.png")).Length > 10_000, "the plot was not written");
+    }
+
+    private (int ExitCode, string Stdout) Run(string workingDirectory, string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["UFFD_REF_LIB"] = Path.Combine(workingDirectory, "bench", "native", "libuffdref.so");
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(s_timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Assert.Fail($"{file} {string.Join(' ', args)} did not finish within {s_timeout.TotalMinutes} minutes:\n{stdout.Result}\n{stderr.Result}");
+        }
+
+        output.WriteLine($"$ {file} {string.Join(' ', args)} -> exit {process.ExitCode}");
+        output.WriteLine(stdout.Result);
+        output.WriteLine(stderr.Result);
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed with exit code {process.ExitCode}:\n{stderr.Result}");
+        return (process.ExitCode, stdout.Result);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "UffdGen.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The tests run from inside the repository's tests/ folder.");
+    }
+}
