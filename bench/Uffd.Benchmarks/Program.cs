@@ -5,6 +5,7 @@ using System.Linq;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Uffd.Benchmarks.Benchmarks;
+using Uffd.Benchmarks.Generator;
 using Uffd.Benchmarks.Infrastructure;
 using Uffd.Benchmarks.Native;
 using Uffd.Benchmarks.Reporting;
@@ -29,7 +30,7 @@ internal static class Program
     private static readonly Type[] s_benchmarks =
     [
         typeof(RoundTrip), typeof(SequentialScan), typeof(AnonymousWrite), typeof(FaultingThreads),
-        typeof(WriteProtectRoundTrip), typeof(MinorRoundTrip),
+        typeof(WriteProtectRoundTrip), typeof(MinorRoundTrip), typeof(GeneratorBenchmarks),
     ];
 
     public static int Main(string[] args)
@@ -69,7 +70,7 @@ internal static class Program
         bool extras = only.Count == 0;
         List<AllocationResult> allocations = extras ? AllocationProbe.Measure(Sizes.RoundTripPages) : [];
         IdleCpuResult? idle = extras ? IdleCpu.Measure(TimeSpan.FromSeconds(smoke ? 1 : 5)) : null;
-        GeneratorFigures? generator = null;
+        GeneratorRerunReport? generator = extras ? GeneratorRerunProof.Run(500) : null;
 
         var report = new ComparisonReport(cases, allocations, idle, generator);
         string tables = report.ToMarkdown();
