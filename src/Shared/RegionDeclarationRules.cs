@@ -264,6 +264,7 @@ internal static class RegionDeclarationRules
         callbacks = default;
         IMethodSymbol? provider = null, writeHandler = null;
         int providers = 0, writeHandlers = 0;
+        bool writesWholePage = false;
         foreach (ISymbol member in type.GetMembers())
         {
             if (member is not IMethodSymbol method)
@@ -277,6 +278,13 @@ internal static class RegionDeclarationRules
                 {
                     provider = method;
                     providers++;
+                    foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                    {
+                        if (argument.Key == "WritesWholePage" && argument.Value.Value is bool value)
+                        {
+                            writesWholePage = value;
+                        }
+                    }
                 }
                 else if (IsRuntimeType(attribute.AttributeClass, "WriteHandlerAttribute"))
                 {
@@ -329,7 +337,7 @@ internal static class RegionDeclarationRules
             }
         }
 
-        callbacks = new RegionCallbacks(provider, providerSignature, writeHandler, writeHandlerSignature);
+        callbacks = new RegionCallbacks(provider, providerSignature, writeHandler, writeHandlerSignature, writesWholePage);
         return null;
     }
 
@@ -533,8 +541,13 @@ internal static class RegionDeclarationRules
 internal readonly struct RegionCallbacks
 {
     public RegionCallbacks(
-        IMethodSymbol? provider, CallbackSignature? providerSignature, IMethodSymbol? writeHandler, CallbackSignature? writeHandlerSignature)
+        IMethodSymbol? provider,
+        CallbackSignature? providerSignature,
+        IMethodSymbol? writeHandler,
+        CallbackSignature? writeHandlerSignature,
+        bool providerWritesWholePage)
     {
+        ProviderWritesWholePage = providerWritesWholePage;
         Provider = provider;
         ProviderSignature = providerSignature;
         WriteHandler = writeHandler;
@@ -545,6 +558,9 @@ internal readonly struct RegionCallbacks
     public CallbackSignature? ProviderSignature { get; }
     public IMethodSymbol? WriteHandler { get; }
     public CallbackSignature? WriteHandlerSignature { get; }
+
+    /// <summary><c>[PageProvider(WritesWholePage = true)]</c>: the engine need not zero the staging buffer.</summary>
+    public bool ProviderWritesWholePage { get; }
 }
 
 /// <summary>A valid declaration: its options and callbacks. Holds symbols: use it inside one transform only.</summary>

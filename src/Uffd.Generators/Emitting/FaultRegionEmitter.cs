@@ -157,7 +157,11 @@ internal static class FaultRegionEmitter
                 writer.WriteLine($"        ReadAhead: {settings.ReadAhead.ToString(CultureInfo.InvariantCulture)},");
                 writer.WriteLine($"        Memory: global::Uffd.RegionMemory.{settings.Memory},");
                 writer.WriteLine($"        OnProviderError: global::Uffd.ProviderErrorPolicy.{settings.OnProviderError},");
-                writer.WriteLine($"        ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}));");
+                writer.WriteLine($"        ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(settings.ProviderWritesWholePage ? "," : "));")}");
+                if (settings.ProviderWritesWholePage)
+                {
+                    writer.WriteLine("        ProviderWritesWholePage: true));");
+                }
             }
 
             writer.WriteLine("catch");

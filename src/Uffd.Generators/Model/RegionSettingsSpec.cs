@@ -11,6 +11,7 @@ namespace Uffd.Generators.Model;
 /// <param name="OnProviderError">The provider-exception policy.</param>
 /// <param name="ProtectOnFill">Filled pages are installed write-protected.</param>
 /// <param name="IsSharedMemory">The memory has an alias view (<c>AliasSpan</c> is generated).</param>
+/// <param name="ProviderWritesWholePage">The provider declared <c>WritesWholePage</c>: staging is not zeroed for it.</param>
 internal sealed record RegionSettingsSpec(
     RegionFaultMode Mode,
     long Pages,
@@ -19,7 +20,8 @@ internal sealed record RegionSettingsSpec(
     RegionMemoryKind Memory,
     RegionErrorPolicy OnProviderError,
     bool ProtectOnFill,
-    bool IsSharedMemory)
+    bool IsSharedMemory,
+    bool ProviderWritesWholePage)
 {
     /// <summary>True when the mode serves write-protect faults (<c>Protect</c>/<c>Unprotect</c> are generated).</summary>
     public bool HasWriteProtect => (Mode & RegionFaultMode.WriteProtect) != 0;

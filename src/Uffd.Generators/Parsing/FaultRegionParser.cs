@@ -34,7 +34,8 @@ internal static class FaultRegionParser
                 options.Memory,
                 options.OnProviderError,
                 options.ProtectOnFill,
-                options.IsSharedMemory),
+                options.IsSharedMemory,
+                callbacks.ProviderWritesWholePage),
             GetCallback(callbacks.Provider, callbacks.ProviderSignature),
             GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature));
     }

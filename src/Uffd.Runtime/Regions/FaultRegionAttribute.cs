@@ -82,6 +82,17 @@ public sealed class FaultRegionAttribute : Attribute
 [AttributeUsage(AttributeTargets.Method, Inherited = false, AllowMultiple = false)]
 public sealed class PageProviderAttribute : Attribute
 {
+    /// <summary>
+    /// The provider writes every byte of every page it returns as <see cref="PageFill.Filled"/>, so the engine skips
+    /// zeroing the staging buffer before each call. Default false: the buffer is zeroed, and a provider that writes
+    /// only part of a page never installs another page's bytes. Set it only when every byte is written; otherwise the
+    /// bytes left unwritten are those of a page filled earlier by the same handler thread.
+    /// </summary>
+    /// <remarks>
+    /// Zeroing costs one extra pass over every filled page, about 0.3 µs per page in a read-ahead scan
+    /// (docs/performance.md). Minor faults never zero (the buffer is the page-cache page itself).
+    /// </remarks>
+    public bool WritesWholePage { get; set; }
 }
 
 /// <summary>

@@ -92,8 +92,12 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         var staged = new Span<byte>(h.Staging, pageSize);
 
         // The staging buffer still holds the last page this handler filled: a provider that writes only part of the
-        // page must see zeros elsewhere, as in a fresh page, never another page's bytes.
-        staged.Clear();
+        // page must see zeros elsewhere, as in a fresh page, never another page's bytes (unless it said it writes all).
+        if (!settings.ProviderWritesWholePage)
+        {
+            staged.Clear();
+        }
+
         if (!TryFill(in context, staged, out PageFill fill, out Exception? error))
         {
             OnProviderError(h, index, page, error!, minor: false, protect);
@@ -146,7 +150,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
             var context = new PageFaultContext(next, pageSize, address, isWrite: false, threadId: 0, isReadAhead: true);
             var buffer = new Span<byte>(h.Staging + (long)k * pageSize, pageSize);
-            buffer.Clear();
+            if (!settings.ProviderWritesWholePage)
+            {
+                buffer.Clear();
+            }
+
             if (!TryFill(in context, buffer, out PageFill fill, out Exception? error))
             {
                 h.ProviderErrors++;

@@ -11,6 +11,7 @@ namespace Uffd.Regions;
 /// <param name="Memory">What backs the region.</param>
 /// <param name="OnProviderError">The provider-exception policy.</param>
 /// <param name="ProtectOnFill">Install filled pages write-protected (WP with Missing).</param>
+/// <param name="ProviderWritesWholePage">The provider writes every byte of a filled page: staging is not zeroed before it runs.</param>
 [StructLayout(LayoutKind.Auto)]
 public readonly record struct FaultRegionSettings(
     string Name,
@@ -20,4 +21,5 @@ public readonly record struct FaultRegionSettings(
     int ReadAhead = 0,
     RegionMemory Memory = RegionMemory.Default,
     ProviderErrorPolicy OnProviderError = ProviderErrorPolicy.FailFast,
-    bool ProtectOnFill = false);
+    bool ProtectOnFill = false,
+    bool ProviderWritesWholePage = false);

@@ -141,6 +141,22 @@ public sealed class GeneratedSourceTests
         }
         """, "Demo.Streamed");
 
+    [Fact]
+    public void ProviderWritesWholePage() => Verify("""
+        using System;
+        using Uffd;
+
+        namespace Demo
+        {
+            [FaultRegion(ReadAhead = 64)]
+            public partial class Scanned
+            {
+                [PageProvider(WritesWholePage = true)]
+                private static void Fill(long pageIndex, Span<byte> page) => page.Fill(0x5a);
+            }
+        }
+        """, "Demo.Scanned");
+
     [Theory]
     [InlineData("FailFast")]
     [InlineData("ZeroFill")]

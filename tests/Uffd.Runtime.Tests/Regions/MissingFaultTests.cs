@@ -66,6 +66,54 @@ public sealed class MissingFaultTests
     }
 
     [Fact]
+    public void A_provider_that_writes_whole_pages_skips_the_zeroing_and_still_installs_exact_content_with_read_ahead()
+    {
+        const int Pages = 64;
+        var recorder = new RegionRecorder(Pages);
+        using var region = TestRegion.Open(recorder, TestRegion.Settings("WholePages", Pages) with
+        {
+            HandlerThreads = 1, ReadAhead = 7, ProviderWritesWholePage = true,
+        });
+
+        List<long> wrong = Faulter.Run(() => Enumerable.Range(0, Pages).Select(i => (long)i)
+            .Where(i => !RegionRecorder.HasPattern(i, region.ReadPage(i))).ToList()).Join();
+
+        Assert.Empty(wrong);
+        Assert.All(recorder.FillCalls, calls => Assert.Equal(1, calls));
+        Assert.Equal(Pages, region.Statistics.PagesFilled);
+    }
+
+    [Fact]
+    public void With_WritesWholePage_the_provider_gets_the_staging_buffer_as_the_previous_fill_left_it()
+    {
+        // The contract the opt-in accepts: nothing zeroes the buffer, so bytes a provider leaves unwritten are the
+        // previous page's. This is why the default zeroes, and why the flag is only for providers that write all.
+        const int Pages = 2;
+        var recorder = new RegionRecorder(Pages)
+        {
+            Filler = (in PageFaultContext c, Span<byte> page) =>
+            {
+                if (c.PageIndex == 0)
+                {
+                    page.Fill(0xff);
+                }
+                else
+                {
+                    page[0] = 0x11;
+                }
+
+                return PageFill.Filled;
+            },
+        };
+        using var region = TestRegion.Open(recorder, TestRegion.Settings("Stale", Pages) with { HandlerThreads = 1, ProviderWritesWholePage = true });
+
+        byte[] second = Faulter.Run(() => { region.ReadPage(0); return region.ReadPage(1); }).Join();
+
+        Assert.Equal(0x11, second[0]);
+        Assert.All(second.Skip(1), b => Assert.Equal(0xff, b));
+    }
+
+    [Fact]
     public void Four_threads_faulting_overlapping_pages_in_random_order_see_exact_content_and_one_fill_per_page()
     {
         const int Pages = 256;
