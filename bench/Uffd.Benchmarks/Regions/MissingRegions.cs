@@ -52,3 +52,38 @@ public sealed partial class ReadAhead256Region : IBenchmarkRegion
     [PageProvider]
     private static void Fill(long pageIndex, Span<byte> page) => page.Fill(Patterns.Fill);
 }
+
+// The same scans with providers that declare they write every byte, so the engine skips zeroing the staging buffer:
+// the work a C handler copying from a ready source does, and the figure the same-strategy comparison uses.
+
+/// <summary>No read-ahead, whole-page provider.</summary>
+[FaultRegion]
+public sealed partial class WholePageRegion : IBenchmarkRegion
+{
+    [PageProvider(WritesWholePage = true)]
+    private static void Fill(long pageIndex, Span<byte> page) => page.Fill(Patterns.Fill);
+}
+
+/// <summary>16 pages of read-ahead, whole-page provider.</summary>
+[FaultRegion(ReadAhead = 16)]
+public sealed partial class WholePageReadAhead16Region : IBenchmarkRegion
+{
+    [PageProvider(WritesWholePage = true)]
+    private static void Fill(long pageIndex, Span<byte> page) => page.Fill(Patterns.Fill);
+}
+
+/// <summary>64 pages of read-ahead, whole-page provider.</summary>
+[FaultRegion(ReadAhead = 64)]
+public sealed partial class WholePageReadAhead64Region : IBenchmarkRegion
+{
+    [PageProvider(WritesWholePage = true)]
+    private static void Fill(long pageIndex, Span<byte> page) => page.Fill(Patterns.Fill);
+}
+
+/// <summary>256 pages of read-ahead, whole-page provider.</summary>
+[FaultRegion(ReadAhead = 256)]
+public sealed partial class WholePageReadAhead256Region : IBenchmarkRegion
+{
+    [PageProvider(WritesWholePage = true)]
+    private static void Fill(long pageIndex, Span<byte> page) => page.Fill(Patterns.Fill);
+}

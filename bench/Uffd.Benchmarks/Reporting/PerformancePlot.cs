@@ -52,7 +52,10 @@ internal static class PerformancePlot
     private static void ReadAhead(Plot plot, IReadOnlyList<CaseResult> cases)
     {
         int[] readAheads = [0, 16, 64, 256];
-        foreach ((string handler, Color color) in new[] { (SequentialScan.C, s_c), (SequentialScan.UffdGen, s_uffdGen) })
+        foreach ((string handler, Color color) in new[]
+                 {
+                     (SequentialScan.C, s_c), (SequentialScan.UffdGen, s_uffdGen), (SequentialScan.UffdGenZeroed, Colors.LightSkyBlue),
+                 })
         {
             var points = readAheads
                 .Select((ra, i) => (i, c: cases.FirstOrDefault(c => c.Family == nameof(SequentialScan) && c.Handler == handler && c.ReadAhead == ra && c.Succeeded)))
