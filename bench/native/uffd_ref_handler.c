@@ -143,7 +143,14 @@ static int resolve(struct handler *h, uintptr_t page) {
             uintptr_t end = page < s->data_end ? s->data_end : page + ps;
             size_t len = (1 + s->ra) * ps;
             if (page + len > end) len = end - page;
-            struct uffdio_copy c = {.dst = page, .src = (uintptr_t)s->src, .len = len};
+            // Produce the content for every fault, as the seed handler does (memset, then COPY) and as a
+            // generated region's provider does: both sides write each page once before the kernel copies it.
+            const char *source = s->copy_src;
+            if (!source) {
+                memset(h->fill_buf, s->fill, len);
+                source = h->fill_buf;
+            }
+            struct uffdio_copy c = {.dst = page, .src = (uintptr_t)source, .len = len};
             op = "UFFDIO_COPY";
             rc = ioctl(s->uffd, UFFDIO_COPY, &c);
             if (rc < 0 && errno == EAGAIN && c.copy > 0) return 0;  // partial: the faulting page is in, and woken
@@ -235,8 +242,16 @@ static void poll_loop(struct handler *h) {
 
 static void *handler_main(void *arg) {
     struct handler *h = arg;
-    if (h->blocking) blocking_loop(h);
-    else poll_loop(h);
+    struct hset *s = h->set;
+    size_t buf_len = (1 + s->ra) * page_size();
+    if (s->kind == R_COPY && !(h->fill_buf = map_anon(s->scen, buf_len))) {
+        handler_fail(h, errno, "mmap of the handler's COPY source");
+    } else if (h->blocking) {
+        blocking_loop(h);
+    } else {
+        poll_loop(h);
+    }
+    if (h->fill_buf) munmap(h->fill_buf, buf_len);
     atomic_store(&h->exited, 1);
     return NULL;
 }

@@ -40,6 +40,7 @@ struct handler {
     int blocking;         /* 1: blocking read(); 0: poll + non-blocking read */
     uintptr_t stop_page;  /* blocking: leave after resolving this page */
     unsigned long msgs, eexist;
+    char *fill_buf;       /* COPY: this handler's source, (1 + ra) pages, filled before every COPY */
     atomic_int exited;
     pthread_t th;
 };
@@ -54,7 +55,9 @@ struct hset {
     char *base;           /* registered range */
     size_t reg_len;
     uintptr_t data_end;   /* read-ahead is clipped here (the stop page lies beyond) */
-    const char *src;      /* COPY source, (1 + ra) pages */
+    const char *src;      /* COPY: the content every page must hold (used by the checks) */
+    unsigned char fill;   /* COPY: the byte each handler writes into its fill_buf before every COPY */
+    const char *copy_src; /* test_fail only: a source the kernel cannot read, used instead of fill_buf */
     int stopfd;           /* eventfd: "leave" for poll handlers */
     int n;                /* handlers started */
     pthread_mutex_t fail_mu;

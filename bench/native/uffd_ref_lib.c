@@ -209,7 +209,7 @@ static int start_handlers(uffd_ref_run *r) {
     const struct scen *s = r->s;
     struct hset *hs = &r->hs;
     *hs = (struct hset){.scen = s->name, .uffd = r->uffd, .kind = s->kind, .ra = s->ra, .base = r->base,
-                        .reg_len = r->map_len, .data_end = (uintptr_t)r->base + r->n * r->ps, .src = r->src,
+                        .reg_len = r->map_len, .data_end = (uintptr_t)r->base + r->n * r->ps, .src = r->src, .fill = SRC_BYTE,
                         .stopfd = -1};
     int rc;
     if (s->blocking) {
