@@ -24,7 +24,8 @@ internal static class Program
           --smoke        one iteration of every case at small sizes, in process (CI); checks that everything runs
           --update-docs  write the tables into docs/performance.md and the plot to docs/performance.png
           --only NAME    run only these benchmark classes (RoundTrip, SequentialScan, AnonymousWrite,
-                         FaultingThreads, WriteProtectRoundTrip, MinorRoundTrip, GeneratorBenchmarks)
+                         FaultingThreads, WriteProtectRoundTrip, MinorRoundTrip, GeneratorBenchmarks),
+                         or Paired for the interleaved pairs that decide the ratio targets
         """;
 
     private static readonly Type[] s_benchmarks =
@@ -32,6 +33,9 @@ internal static class Program
         typeof(RoundTrip), typeof(SequentialScan), typeof(AnonymousWrite), typeof(FaultingThreads),
         typeof(WriteProtectRoundTrip), typeof(MinorRoundTrip), typeof(GeneratorBenchmarks),
     ];
+
+    /// <summary>Rounds of the paired comparison that decides the ratio targets (each round runs both sides once).</summary>
+    private const int PairedRounds = 9;
 
     public static int Main(string[] args)
     {
@@ -68,14 +72,15 @@ internal static class Program
         List<CaseResult> cases = CaseResult.From(summaries);
 
         bool extras = only.Count == 0;
+        List<PairedResult> paired = extras || only.Contains("Paired") ? PairedComparison.Measure(rounds: smoke ? 1 : PairedRounds) : [];
         List<AllocationResult> allocations = extras ? AllocationProbe.Measure(Sizes.RoundTripPages) : [];
         IdleCpuResult? idle = extras ? IdleCpu.Measure(TimeSpan.FromSeconds(smoke ? 1 : 5)) : null;
         GeneratorRerunReport? generator = extras ? GeneratorRerunProof.Run(500) : null;
 
-        var report = new ComparisonReport(cases, allocations, idle, generator);
+        var report = new ComparisonReport(cases, paired, allocations, idle, generator);
         string tables = report.ToMarkdown();
         string results = $"Measured by `bench/run.sh{(smoke ? " --smoke" : "")}` on: {machine}.{Environment.NewLine}" +
-                         $"Medians of {(smoke ? 1 : BenchmarkSetup.Iterations)} runs per case; each ratio compares figures of this same run." +
+                         $"Medians of {(smoke ? 1 : BenchmarkSetup.Iterations * BenchmarkSetup.Launches)} runs per case ({(smoke ? 1 : BenchmarkSetup.Launches)} processes); each ratio compares figures of this same run." +
                          Environment.NewLine + Environment.NewLine + tables;
         Console.WriteLine();
         Console.WriteLine(results);

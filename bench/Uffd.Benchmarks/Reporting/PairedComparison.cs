@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using Uffd.Benchmarks.Benchmarks;
+using Uffd.Benchmarks.Scenarios;
+
+namespace Uffd.Benchmarks.Reporting;
+
+/// <summary>One generated-vs-C pair, run alternately: the median of the per-round time ratios.</summary>
+internal sealed record PairedResult(string Name, string Generated, string Reference, int Rounds, double GeneratedMicroseconds, double ReferenceMicroseconds, double MedianRatio, double Limit)
+{
+    public bool Met => MedianRatio <= Limit;
+}
+
+/// <summary>
+/// The targets' ratios, measured so that the machine's drift cancels: each round runs the generated scenario and its
+/// C counterpart back to back (alternating which goes first) in this process, and the ratio of the two times is
+/// taken per round. BenchmarkDotNet's tables run each case in a block of its own, a minute or more apart from its
+/// counterpart, and on a shared 2-vCPU guest that minute moves a round trip by 10-20 %.
+/// </summary>
+internal static class PairedComparison
+{
+    private sealed record Pair(string Name, Func<ScenarioBenchmark> Generated, Func<ScenarioBenchmark> Reference, double Limit);
+
+    private static readonly Pair[] s_pairs =
+    [
+        new("Round trip, default vs C pinned per CPU (same strategy)",
+            () => new RoundTrip { Handler = RoundTrip.Default }, () => new RoundTrip { Handler = RoundTrip.CPinnedPerCpu }, 1.05),
+        new("Round trip, 1 handler vs C 1 pinned (same strategy)",
+            () => new RoundTrip { Handler = RoundTrip.OneHandler }, () => new RoundTrip { Handler = RoundTrip.COnePinned }, 1.05),
+        new("Round trip, default vs C blocking (seed): at least 3× faster",
+            () => new RoundTrip { Handler = RoundTrip.Default }, () => new RoundTrip { Handler = RoundTrip.CBlocking }, 1 / 3.0),
+        new("Sequential scan, read-ahead 16 (same strategy)",
+            () => new SequentialScan { Handler = SequentialScan.UffdGen, ReadAhead = 16 }, () => new SequentialScan { Handler = SequentialScan.C, ReadAhead = 16 }, 1.05),
+        new("Sequential scan, read-ahead 64 (same strategy)",
+            () => new SequentialScan { Handler = SequentialScan.UffdGen, ReadAhead = 64 }, () => new SequentialScan { Handler = SequentialScan.C, ReadAhead = 64 }, 1.05),
+        new("Sequential scan, read-ahead 256 (same strategy)",
+            () => new SequentialScan { Handler = SequentialScan.UffdGen, ReadAhead = 256 }, () => new SequentialScan { Handler = SequentialScan.C, ReadAhead = 256 }, 1.05),
+        new("2 faulting threads × 2 pinned handlers (same strategy)",
+            () => new FaultingThreads { Handler = FaultingThreads.UffdGen, Faulters = 2, Handlers = 2 }, () => new FaultingThreads { Handler = FaultingThreads.C, Faulters = 2, Handlers = 2 }, 1.05),
+        new("4 faulting threads × 2 pinned handlers (same strategy)",
+            () => new FaultingThreads { Handler = FaultingThreads.UffdGen, Faulters = 4, Handlers = 2 }, () => new FaultingThreads { Handler = FaultingThreads.C, Faulters = 4, Handlers = 2 }, 1.05),
+        new("2 faulting threads, UffdGen 2 handlers vs C's blocking handler",
+            () => new FaultingThreads { Handler = FaultingThreads.UffdGen, Faulters = 2, Handlers = 2 }, () => new FaultingThreads { Handler = FaultingThreads.C, Faulters = 2, Handlers = 1 }, 1.0),
+        new("4 faulting threads, UffdGen 2 handlers vs C's blocking handler",
+            () => new FaultingThreads { Handler = FaultingThreads.UffdGen, Faulters = 4, Handlers = 2 }, () => new FaultingThreads { Handler = FaultingThreads.C, Faulters = 4, Handlers = 1 }, 1.0),
+        new("Write-protect round trip, default vs C pinned per CPU (same strategy)",
+            () => new WriteProtectRoundTrip { Handler = WriteProtectRoundTrip.Default }, () => new WriteProtectRoundTrip { Handler = WriteProtectRoundTrip.CPinnedPerCpu }, 1.05),
+        new("Minor round trip, default vs C pinned per CPU (same strategy)",
+            () => new MinorRoundTrip { Handler = MinorRoundTrip.Default }, () => new MinorRoundTrip { Handler = MinorRoundTrip.CPinnedPerCpu }, 1.05),
+    ];
+
+    public static List<PairedResult> Measure(int rounds)
+    {
+        var results = new List<PairedResult>();
+        foreach (Pair pair in s_pairs)
+        {
+            ScenarioBenchmark generated = pair.Generated(), reference = pair.Reference();
+            TimeOnce(generated);
+            TimeOnce(reference); // warm-up of both paths
+            var ratios = new List<double>();
+            var generatedTimes = new List<double>();
+            var referenceTimes = new List<double>();
+            for (int round = 0; round < rounds; round++)
+            {
+                bool generatedFirst = round % 2 == 0;
+                double first = TimeOnce(generatedFirst ? generated : reference);
+                double second = TimeOnce(generatedFirst ? reference : generated);
+                double g = generatedFirst ? first : second, r = generatedFirst ? second : first;
+                generatedTimes.Add(g / generated.Pages);
+                referenceTimes.Add(r / reference.Pages);
+                ratios.Add(g / generated.Pages / (r / reference.Pages));
+            }
+
+            results.Add(new PairedResult(pair.Name, Describe(generated), Describe(reference), rounds,
+                Median(generatedTimes), Median(referenceTimes), Median(ratios), pair.Limit));
+        }
+
+        return results;
+    }
+
+    /// <summary>Microseconds of the timed part of one run (prepare and finish untimed, as in the benchmarks).</summary>
+    private static double TimeOnce(ScenarioBenchmark benchmark)
+    {
+        benchmark.PrepareRun();
+        long start = Stopwatch.GetTimestamp();
+        benchmark.Run();
+        double microseconds = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        benchmark.FinishRun();
+        return microseconds;
+    }
+
+    private static string Describe(ScenarioBenchmark benchmark) => benchmark switch
+    {
+        RoundTrip r => r.Handler,
+        SequentialScan s => $"{s.Handler}, read-ahead {s.ReadAhead}",
+        FaultingThreads t => $"{t.Handler} {t.Faulters}×{t.Handlers}",
+        WriteProtectRoundTrip w => w.Handler,
+        MinorRoundTrip m => m.Handler,
+        _ => benchmark.GetType().Name,
+    };
+
+    private static double Median(List<double> values)
+    {
+        double[] sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
