@@ -35,7 +35,7 @@ internal static class Program
     ];
 
     /// <summary>Rounds of the paired comparison that decides the ratio targets (each round runs both sides once).</summary>
-    private const int PairedRounds = 9;
+    private const int PairedRounds = 15;
 
     public static int Main(string[] args)
     {
