@@ -51,10 +51,10 @@ internal static class PairedComparison
             () => new MinorRoundTrip { Handler = MinorRoundTrip.Default }, () => new MinorRoundTrip { Handler = MinorRoundTrip.CPinnedPerCpu }, 1.05),
     ];
 
-    public static List<PairedResult> Measure(int rounds)
+    public static List<PairedResult> Measure(int rounds, string? nameFilter = null)
     {
         var results = new List<PairedResult>();
-        foreach (Pair pair in s_pairs)
+        foreach (Pair pair in s_pairs.Where(p => nameFilter is null || p.Name.Contains(nameFilter, StringComparison.OrdinalIgnoreCase)))
         {
             ScenarioBenchmark generated = pair.Generated(), reference = pair.Reference();
             WarmUp(generated, reference);

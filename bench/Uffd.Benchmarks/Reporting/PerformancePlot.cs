@@ -43,7 +43,8 @@ internal static class PerformancePlot
 
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray(),
             rows.Select(r => r.Handler.Replace(" (seed)", "", System.StringComparison.Ordinal).Replace(" ", "\n", System.StringComparison.Ordinal)).ToArray());
-        plot.Axes.Margins(bottom: 0);
+        // Head room above the tallest bar, so the legend and the value labels never cover a bar.
+        plot.Axes.SetLimitsY(0, rows.Count == 0 ? 1 : rows.Max(r => r.MicrosecondsPerPage) * 1.35);
         plot.Title("Random MISSING round trip");
         plot.YLabel("µs per fault (lower is better)");
         Legend(plot);
@@ -102,7 +103,8 @@ internal static class PerformancePlot
 
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, configs.Length).Select(i => (double)i).ToArray(),
             configs.Select(k => $"{k.Faulters} faulting\n{k.Handlers} handler{(k.Handlers > 1 ? "s" : "")}").ToArray());
-        plot.Axes.Margins(bottom: 0);
+        double tallest = cases.Where(r => r.Family == nameof(FaultingThreads) && r.Succeeded).Select(r => r.FaultsPerSecond / 1000).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsY(0, tallest * 1.35);
         plot.Title("Faulting threads × handler threads");
         plot.YLabel("thousand faults per second (higher is better)");
         Legend(plot);
