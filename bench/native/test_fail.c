@@ -79,7 +79,7 @@ static void run_case(const char *name, enum resolve region, enum resolve handler
     char *hole = mmap(NULL, ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     static struct hset hs;
     hs = (struct hset){.scen = name, .uffd = fd, .kind = handler, .base = m.base, .reg_len = m.len,
-                       .data_end = (uintptr_t)m.base + PAGES * ps, .src = hole, .copy_src = hole,
+                       .data_end = (uintptr_t)m.base + PAGES * ps, .copy_src = hole,
                        .stopfd = -1};
     int cpus[MAX_HANDLERS], ncpus = allowed_cpus(name, cpus);
     if (hset_start(&hs, blocking ? 1 : ncpus, blocking, blocking ? NULL : cpus, ncpus,

@@ -55,7 +55,6 @@ struct hset {
     char *base;           /* registered range */
     size_t reg_len;
     uintptr_t data_end;   /* read-ahead is clipped here (the stop page lies beyond) */
-    const char *src;      /* COPY: the content every page must hold (used by the checks) */
     unsigned char fill;   /* COPY: the byte each handler writes into its fill_buf before every COPY */
     const char *copy_src; /* test_fail only: a source the kernel cannot read, used instead of fill_buf */
     int stopfd;           /* eventfd: "leave" for poll handlers */
@@ -66,7 +65,7 @@ struct hset {
     struct handler h[MAX_HANDLERS];
 };
 
-/* Fields up to src must be set. nh handlers: blocking (then nh must be 1, unpinned, leaving after stop_page), or
+/* Fields up to fill must be set. nh handlers: blocking (then nh must be 1, unpinned, leaving after stop_page), or
  * poll handlers, handler i pinned to cpus[i % ncpus] when cpus != NULL. 0 or -1 (nothing left running). */
 int hset_start(struct hset *s, int nh, int blocking, const int *cpus, int ncpus, uintptr_t stop_page);
 /* Joins every handler (a blocking one must have seen its stop page, or have exited) and sums their counters.

@@ -83,8 +83,6 @@ struct uffd_ref_run {
     char *base;     /* the faulted mapping; with a uffd, the registered range */
     size_t map_len;
     char *alias;    /* MINOR: second shared mapping of the memfd, through which the page cache is filled */
-    char *src;      /* COPY source */
-    size_t src_len;
     int uffd, memfd;
     size_t *order;  /* access order; NULL = sequential */
     int cpus[MAX_HANDLERS], ncpus;
@@ -170,11 +168,6 @@ static int map_memory(uffd_ref_run *r) {
     if (s->kind != R_CONTINUE) {
         if (!(r->base = map_anon(s->name, r->map_len))) return -1;
         if (s->kind == R_WP) memset(r->base, WP_OLD, r->map_len);  // populate: WP faults need present pages
-        if (s->kind == R_COPY) {
-            r->src_len = (1 + s->ra) * r->ps;
-            if (!(r->src = map_anon(s->name, r->src_len))) return -1;
-            memset(r->src, SRC_BYTE, r->src_len);
-        }
         return 0;
     }
     r->memfd = memfd_create("uffd_ref", MFD_CLOEXEC);
@@ -209,7 +202,7 @@ static int start_handlers(uffd_ref_run *r) {
     const struct scen *s = r->s;
     struct hset *hs = &r->hs;
     *hs = (struct hset){.scen = s->name, .uffd = r->uffd, .kind = s->kind, .ra = s->ra, .base = r->base,
-                        .reg_len = r->map_len, .data_end = (uintptr_t)r->base + r->n * r->ps, .src = r->src, .fill = SRC_BYTE,
+                        .reg_len = r->map_len, .data_end = (uintptr_t)r->base + r->n * r->ps, .fill = SRC_BYTE,
                         .stopfd = -1};
     int rc;
     if (s->blocking) {
@@ -297,7 +290,6 @@ static void release(uffd_ref_run *r) {
     if (r->uffd >= 0) close(r->uffd);
     if (r->base) munmap(r->base, r->map_len);
     if (r->alias) munmap(r->alias, r->map_len);
-    if (r->src) munmap(r->src, r->src_len);
     if (r->memfd >= 0) close(r->memfd);
     free(r);
 }
