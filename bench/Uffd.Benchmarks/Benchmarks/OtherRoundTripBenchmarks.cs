@@ -4,8 +4,11 @@ using Uffd.Benchmarks.Scenarios;
 
 namespace Uffd.Benchmarks.Benchmarks;
 
-/// <summary>Write-protect round trip: a write to a protected page, the write handler, WRITEPROTECT(clear).</summary>
-public class WriteProtectRoundTrip : ScenarioBenchmark
+/// <summary>
+/// A round trip of one fault kind, the generated region's default against the C reference's two strategies: its
+/// blocking handler (scenario <see cref="CScenario"/>) and its handlers pinned per CPU (the same name + "-percpu").
+/// </summary>
+public abstract class FaultKindRoundTrip : ScenarioBenchmark
 {
     public const string CBlocking = "C blocking";
     public const string CPinnedPerCpu = "C pinned per CPU";
@@ -16,32 +19,31 @@ public class WriteProtectRoundTrip : ScenarioBenchmark
 
     public override long Pages => Sizes.RoundTripPages;
 
+    private protected abstract string CScenario { get; }
+
+    private protected abstract IFaultScenario CreateGenerated();
+
     internal override IFaultScenario CreateScenario() => Handler switch
     {
-        CBlocking => new NativeScenario("wp-rt", Pages),
-        CPinnedPerCpu => new NativeScenario("wp-rt-percpu", Pages),
-        Default => new WriteProtectScenario(Handler, Pages),
+        CBlocking => new NativeScenario(CScenario, Pages),
+        CPinnedPerCpu => new NativeScenario(CScenario + "-percpu", Pages),
+        Default => CreateGenerated(),
         _ => throw new ArgumentOutOfRangeException(nameof(Handler), Handler, null),
     };
 }
 
-/// <summary>Minor round trip on a memfd: the page is in the page cache, CONTINUE maps it.</summary>
-public class MinorRoundTrip : ScenarioBenchmark
+/// <summary>Write-protect round trip: a write to a protected page, the write handler, WRITEPROTECT(clear).</summary>
+public class WriteProtectRoundTrip : FaultKindRoundTrip
 {
-    public const string CBlocking = "C blocking";
-    public const string CPinnedPerCpu = "C pinned per CPU";
-    public const string Default = "UffdGen default";
+    private protected override string CScenario => "wp-rt";
 
-    [Params(CBlocking, CPinnedPerCpu, Default)]
-    public string Handler { get; set; } = Default;
+    private protected override IFaultScenario CreateGenerated() => new WriteProtectScenario(Handler, Pages);
+}
 
-    public override long Pages => Sizes.RoundTripPages;
+/// <summary>Minor round trip on a memfd: the page is in the page cache, CONTINUE maps it.</summary>
+public class MinorRoundTrip : FaultKindRoundTrip
+{
+    private protected override string CScenario => "minor-rt";
 
-    internal override IFaultScenario CreateScenario() => Handler switch
-    {
-        CBlocking => new NativeScenario("minor-rt", Pages),
-        CPinnedPerCpu => new NativeScenario("minor-rt-percpu", Pages),
-        Default => new MinorScenario(Handler, Pages),
-        _ => throw new ArgumentOutOfRangeException(nameof(Handler), Handler, null),
-    };
+    private protected override IFaultScenario CreateGenerated() => new MinorScenario(Handler, Pages);
 }

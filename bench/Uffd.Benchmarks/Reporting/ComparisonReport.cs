@@ -146,7 +146,7 @@ internal sealed class ComparisonReport(
     private void OtherRoundTrips(StringBuilder md)
     {
         (string Family, string Label)[] families = [(nameof(WriteProtectRoundTrip), "write-protect"), (nameof(MinorRoundTrip), "minor (memfd)")];
-        if (!families.Any(f => Find(f.Family, WriteProtectRoundTrip.Default) is not null))
+        if (!families.Any(f => Find(f.Family, FaultKindRoundTrip.Default) is not null))
         {
             return;
         }
@@ -155,9 +155,9 @@ internal sealed class ComparisonReport(
         md.AppendLine("| Fault | C blocking | C pinned per CPU | UffdGen default | UffdGen / C pinned | speed-up over C blocking |").AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach ((string family, string label) in families)
         {
-            CaseResult? blocking = Find(family, WriteProtectRoundTrip.CBlocking);
-            CaseResult? pinned = Find(family, WriteProtectRoundTrip.CPinnedPerCpu);
-            CaseResult? g = Find(family, WriteProtectRoundTrip.Default);
+            CaseResult? blocking = Find(family, FaultKindRoundTrip.CBlocking);
+            CaseResult? pinned = Find(family, FaultKindRoundTrip.CPinnedPerCpu);
+            CaseResult? g = Find(family, FaultKindRoundTrip.Default);
             md.AppendLine($"| {label} | {F(blocking?.MicrosecondsPerPage)} | {F(pinned?.MicrosecondsPerPage)} | {F(g?.MicrosecondsPerPage)} | {Ratio(g, pinned)} | {Speedup(blocking, g)} |");
         }
 

@@ -46,9 +46,9 @@ internal static class PairedComparison
         new("4 faulting threads, UffdGen 2 handlers vs C's blocking handler",
             () => new FaultingThreads { Handler = FaultingThreads.UffdGen, Faulters = 4, Handlers = 2 }, () => new FaultingThreads { Handler = FaultingThreads.C, Faulters = 4, Handlers = 1 }, 1.0),
         new("Write-protect round trip, default vs C pinned per CPU (same strategy)",
-            () => new WriteProtectRoundTrip { Handler = WriteProtectRoundTrip.Default }, () => new WriteProtectRoundTrip { Handler = WriteProtectRoundTrip.CPinnedPerCpu }, 1.05),
+            () => new WriteProtectRoundTrip { Handler = FaultKindRoundTrip.Default }, () => new WriteProtectRoundTrip { Handler = FaultKindRoundTrip.CPinnedPerCpu }, 1.05),
         new("Minor round trip, default vs C pinned per CPU (same strategy)",
-            () => new MinorRoundTrip { Handler = MinorRoundTrip.Default }, () => new MinorRoundTrip { Handler = MinorRoundTrip.CPinnedPerCpu }, 1.05),
+            () => new MinorRoundTrip { Handler = FaultKindRoundTrip.Default }, () => new MinorRoundTrip { Handler = FaultKindRoundTrip.CPinnedPerCpu }, 1.05),
     ];
 
     public static List<PairedResult> Measure(int rounds, string? nameFilter = null)
@@ -110,8 +110,7 @@ internal static class PairedComparison
         RoundTrip r => r.Handler,
         SequentialScan s => $"{s.Handler}, read-ahead {s.ReadAhead}",
         FaultingThreads t => $"{t.Handler} {t.Faulters}×{t.Handlers}",
-        WriteProtectRoundTrip w => w.Handler,
-        MinorRoundTrip m => m.Handler,
+        FaultKindRoundTrip k => k.Handler,
         _ => benchmark.GetType().Name,
     };
 
