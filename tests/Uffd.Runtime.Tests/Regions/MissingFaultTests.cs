@@ -38,27 +38,7 @@ public sealed class MissingFaultTests
     [Fact]
     public void A_provider_that_writes_part_of_a_page_gets_zeros_elsewhere_never_the_previous_page()
     {
-        const int Pages = 2;
-        var recorder = new RegionRecorder(Pages)
-        {
-            // Page 0 fills every byte; page 1 writes only its first byte, into the same handler's staging buffer.
-            Filler = (in PageFaultContext c, Span<byte> page) =>
-            {
-                if (c.PageIndex == 0)
-                {
-                    page.Fill(0xff);
-                }
-                else
-                {
-                    page[0] = 0x11;
-                }
-
-                return PageFill.Filled;
-            },
-        };
-        using var region = TestRegion.Open(recorder, TestRegion.Settings("Partial", Pages) with { HandlerThreads = 1 });
-
-        (byte[] first, byte[] second) = Faulter.Run(() => (region.ReadPage(0), region.ReadPage(1))).Join();
+        (byte[] first, byte[] second) = FillWholeThenPartialPage("Partial", providerWritesWholePage: false);
 
         Assert.All(first, b => Assert.Equal(0xff, b));
         Assert.Equal(0x11, second[0]);
@@ -88,6 +68,18 @@ public sealed class MissingFaultTests
     {
         // The contract the opt-in accepts: nothing zeroes the buffer, so bytes a provider leaves unwritten are the
         // previous page's. This is why the default zeroes, and why the flag is only for providers that write all.
+        (_, byte[] second) = FillWholeThenPartialPage("Stale", providerWritesWholePage: true);
+
+        Assert.Equal(0x11, second[0]);
+        Assert.All(second.Skip(1), b => Assert.Equal(0xff, b));
+    }
+
+    /// <summary>
+    /// One handler fills page 0 completely (0xff) and then page 1's first byte only (0x11), into the same staging
+    /// buffer; returns both pages as read back.
+    /// </summary>
+    private static (byte[] First, byte[] Second) FillWholeThenPartialPage(string name, bool providerWritesWholePage)
+    {
         const int Pages = 2;
         var recorder = new RegionRecorder(Pages)
         {
@@ -105,12 +97,12 @@ public sealed class MissingFaultTests
                 return PageFill.Filled;
             },
         };
-        using var region = TestRegion.Open(recorder, TestRegion.Settings("Stale", Pages) with { HandlerThreads = 1, ProviderWritesWholePage = true });
+        using var region = TestRegion.Open(recorder, TestRegion.Settings(name, Pages) with
+        {
+            HandlerThreads = 1, ProviderWritesWholePage = providerWritesWholePage,
+        });
 
-        byte[] second = Faulter.Run(() => { region.ReadPage(0); return region.ReadPage(1); }).Join();
-
-        Assert.Equal(0x11, second[0]);
-        Assert.All(second.Skip(1), b => Assert.Equal(0xff, b));
+        return Faulter.Run(() => (region.ReadPage(0), region.ReadPage(1))).Join();
     }
 
     [Fact]
