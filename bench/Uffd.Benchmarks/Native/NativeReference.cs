@@ -33,26 +33,6 @@ internal static partial class NativeReference
     [LibraryImport(Library, EntryPoint = "uffd_ref_scenario_count")]
     public static partial int ScenarioCount();
 
-    [LibraryImport(Library, EntryPoint = "uffd_ref_scenario_name")]
-    private static partial nint ScenarioName(int index);
-
-    [LibraryImport(Library, EntryPoint = "uffd_ref_scenario_default_pages")]
-    private static partial nuint ScenarioDefaultPages(int index);
-
-    /// <summary>The C scenario's default size in pages (its figures in native-perf.md use these).</summary>
-    public static long DefaultPages(string scenario)
-    {
-        for (int i = 0; i < ScenarioCount(); i++)
-        {
-            if (Marshal.PtrToStringUTF8(ScenarioName(i)) == scenario)
-            {
-                return (long)ScenarioDefaultPages(i);
-            }
-        }
-
-        throw new ArgumentException($"The C reference has no scenario '{scenario}' (rebuild it with bench/native/build.sh).", nameof(scenario));
-    }
-
     /// <summary>Untimed set-up of one run; throws with the library's message on failure.</summary>
     public static nint PrepareRun(string scenario, long pages)
     {
