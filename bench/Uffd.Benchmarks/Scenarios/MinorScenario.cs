@@ -26,13 +26,7 @@ internal sealed class MinorScenario(string name, long pages) : IFaultScenario
 
     public long Execute()
     {
-        nint start = region!.BaseAddress;
-        int pageSize = region.PageSize;
-        long wrong = 0;
-        foreach (long page in order!)
-        {
-            wrong += GcSafeMemory.ReadByte(start + (nint)(page * pageSize)) != Patterns.Fill ? 1 : 0;
-        }
+        long wrong = PageReads.CountNotFilled(region!.BaseAddress, region.PageSize, order!);
 
         return wrong == 0 ? pages : throw new InvalidOperationException($"{name}: {wrong} pages read wrong bytes.");
     }

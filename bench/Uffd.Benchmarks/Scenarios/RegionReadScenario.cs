@@ -22,23 +22,9 @@ internal sealed class RegionReadScenario(string name, Func<IBenchmarkRegion> cre
 
     public long Execute()
     {
-        nint start = region!.BaseAddress;
-        int pageSize = region.PageSize;
-        long wrong = 0;
-        if (order is null)
-        {
-            for (long page = 0; page < pages; page++)
-            {
-                wrong += GcSafeMemory.ReadByte(start + (nint)(page * pageSize)) != Patterns.Fill ? 1 : 0;
-            }
-        }
-        else
-        {
-            foreach (long page in order)
-            {
-                wrong += GcSafeMemory.ReadByte(start + (nint)(page * pageSize)) != Patterns.Fill ? 1 : 0;
-            }
-        }
+        long wrong = order is null
+            ? PageReads.CountNotFilled(region!.BaseAddress, region.PageSize, pages)
+            : PageReads.CountNotFilled(region!.BaseAddress, region.PageSize, order);
 
         return wrong == 0 ? pages : throw new InvalidOperationException($"{name}: {wrong} pages read wrong bytes.");
     }

@@ -41,13 +41,7 @@ internal sealed class ThreadedReadScenario(string name, Func<IBenchmarkRegion> c
             threads[t] = new Thread(() =>
             {
                 start.SignalAndWait();
-                long bad = 0;
-                foreach (long page in mine)
-                {
-                    bad += GcSafeMemory.ReadByte(baseAddress + (nint)(page * pageSize)) != Patterns.Fill ? 1 : 0;
-                }
-
-                wrong[index] = bad;
+                wrong[index] = PageReads.CountNotFilled(baseAddress, pageSize, mine);
             })
             { IsBackground = true, Name = $"{name} faulter {t}" };
             threads[t].Start();
