@@ -18,8 +18,10 @@ internal static class Errno
     public const int ENODEV = 19;
     public const int EINVAL = 22;
     public const int EMFILE = 24;
+    public const int ENOTTY = 25;
     public const int ENOSPC = 28;
     public const int ENOSYS = 38;
+    public const int EHWPOISON = 133;
 
     public static string Name(int errno) => errno switch
     {
@@ -38,8 +40,10 @@ internal static class Errno
         ENODEV => "ENODEV",
         EINVAL => "EINVAL",
         EMFILE => "EMFILE",
+        ENOTTY => "ENOTTY",
         ENOSPC => "ENOSPC",
         ENOSYS => "ENOSYS",
+        EHWPOISON => "EHWPOISON",
         _ => "errno " + errno,
     };
 

@@ -29,6 +29,9 @@ internal static unsafe partial class Libc
     public static partial nint write(SafeHandle fd, void* buffer, nuint count);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint pread(SafeHandle fd, void* buffer, nuint count, long offset);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int close(int fd);
 
     [LibraryImport(Lib, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
@@ -73,6 +76,7 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib)]
     public static partial nint strerror(int errnum);
 
+    public const int O_RDONLY = 0x0;
     public const int O_RDWR = 0x2;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;

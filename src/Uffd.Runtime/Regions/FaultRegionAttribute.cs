@@ -30,6 +30,23 @@ public enum RegionMemory
     HugePages,
 }
 
+/// <summary>How a region with <see cref="FaultMode.WriteProtect"/> learns about writes to protected pages.</summary>
+public enum WriteTracking
+{
+    /// <summary>
+    /// Each write to a protected page waits for a handler thread, which calls the <see cref="WriteHandlerAttribute"/>
+    /// method and then unprotects the page. Writable spans come as leases (<c>LeaseSpan</c>), which a
+    /// <c>Protect</c> waits for.
+    /// </summary>
+    Synchronous,
+    /// <summary>
+    /// The kernel unprotects a written page itself and records it (<c>UFFD_FEATURE_WP_ASYNC</c>, Linux 6.7): writers
+    /// never wait, and <c>CollectWrittenPages</c> returns the pages written since the last collection and protects
+    /// them again in the same walk. No write handler.
+    /// </summary>
+    Asynchronous,
+}
+
 /// <summary>What happens to the faulting access when the provider throws. The faulting thread never hangs.</summary>
 public enum ProviderErrorPolicy
 {
@@ -72,6 +89,12 @@ public sealed class FaultRegionAttribute : Attribute
     /// so the first write after a fill is reported too. Default false.
     /// </summary>
     public bool ProtectOnFill { get; set; }
+
+    /// <summary>
+    /// With <see cref="FaultMode.WriteProtect"/>: whether a handler sees each write (<see cref="WriteTracking.Synchronous"/>,
+    /// the default) or the kernel records them for <c>CollectWrittenPages</c> (<see cref="WriteTracking.Asynchronous"/>).
+    /// </summary>
+    public WriteTracking WriteTracking { get; set; }
 }
 
 /// <summary>

@@ -35,6 +35,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
         WarmUp();
         uffd.Register(memory.Address, memory.Length, mode);
+        if (asynchronousWriteProtect)
+        {
+            // Tracking starts at Open: every page is clean until written (WP_ASYNC implies WP_UNPOPULATED, so pages
+            // never touched are protected too, and fills install protected).
+            MarkProtected(0, PageCount);
+            ChangeKernelProtection(0, PageCount, protect: true);
+        }
     }
 
     /// <summary>Faults a private page once and waits (bounded) for a handler to serve it.</summary>

@@ -77,7 +77,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     {
         if (!pages.TryClaim(index, out int observed))
         {
-            if (observed != PageStateTable.Present || presence.IsPresent(page) || !pages.TryReclaimLost(index))
+            if (observed != PageStateTable.Present || IsMapped(page) || !pages.TryReclaimLost(index))
             {
                 AnswerUnclaimed(h, page, observed);
                 return;
@@ -320,6 +320,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     {
         // Every WP message calls the handler: a duplicate (a signal made the writer fault twice) is a repeated call
         // for the same write, which is harmless for dirty tracking; skipping one that was real would lose a write.
+        // The state is read before the unprotecting ioctl, so a Protect that starts after it keeps its bit.
+        int before = pages.Read(index);
         h.WriteFaults++;
         var context = new PageFaultContext(index, pageSize, fault.Address, isWrite: true, fault.ThreadId, isReadAhead: false);
         try
@@ -340,8 +342,10 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             // ZeroFill and Poison: recorded; the write still goes ahead (the page is unprotected below).
         }
 
-        pages.SetProtected(index, false);
-        Resolve(h, Resolution.RemoveWriteProtection, index, page, protect: false);
+        if (Resolve(h, Resolution.RemoveWriteProtection, index, page, protect: false))
+        {
+            pages.TryClearProtected(index, before);
+        }
     }
 
     /// <summary>
@@ -428,10 +432,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// One single-page resolution, with the answers every resolution shares: EEXIST means present (wake), EAGAIN
     /// means read events and retry, ENOENT/ESRCH mean the range or the address space is gone (drop). The page's
     /// claim (if any) ends present or released. A zero page or poison is counted before the ioctl that wakes the
-    /// faulting thread, and uncounted on the rare answers that installed nothing.
+    /// faulting thread, and uncounted on the rare answers that installed nothing. True when this call resolved the
+    /// page (false when it found it present, or the range gone).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Resolve(RegionHandlerThread h, Resolution resolution, long index, nint page, bool protect)
+    private bool Resolve(RegionHandlerThread h, Resolution resolution, long index, nint page, bool protect)
     {
         bool claimed = resolution != Resolution.RemoveWriteProtection;
         CountResolution(h, resolution, +1);
@@ -452,10 +457,10 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 case UffdOutcome.Partial:
                     if (claimed)
                     {
-                        pages.Finish(index, installed: true, protect);
+                        pages.Finish(index, installed: true, protect, poisoned: resolution == Resolution.Poison);
                     }
 
-                    return;
+                    return true;
                 case UffdOutcome.AlreadyPresent:
                     if (claimed)
                     {
@@ -465,7 +470,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                     CountResolution(h, resolution, -1);
                     h.AlreadyPresent++;
                     uffd.Wake(page, pageSize);
-                    return;
+                    return false;
                 case UffdOutcome.RetryAfterEvents:
                     Retry(h, ref attempt, NameOf(resolution), index, result);
                     break;
@@ -474,7 +479,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                     // again, now as a missing fault (or an ordinary one in a Minor-only region).
                     pages.Finish(index, installed: false, writeProtected: false);
                     uffd.Wake(page, pageSize);
-                    return;
+                    return false;
                 case UffdOutcome.RangeGone:
                 case UffdOutcome.TargetGone:
                     CountResolution(h, resolution, -1);
@@ -483,10 +488,10 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                         pages.Finish(index, installed: false, writeProtected: false);
                     }
 
-                    return;
+                    return false;
                 default:
                     Fatal(NameOf(resolution), index, result);
-                    return;
+                    return false;
             }
         }
     }
@@ -524,6 +529,30 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
         h.Retries++;
         ReadEventsDuringRetry(h, attempt);
+    }
+
+    /// <summary>
+    /// Asks the pagemap whether a page the table calls present is mapped. Used only when a missing fault arrives for
+    /// such a page: usually a duplicate message (wake it), but a COPY can land in the window between a REMOVE event
+    /// being read and the kernel's zap, and then the page really is gone. Waking it would make the faulting thread
+    /// fault again forever; refilling it is the only way out. One pread, no allocation.
+    /// </summary>
+    private bool IsMapped(nint page)
+    {
+        if (pagemap is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            PagemapEntry entry = pagemap.ReadEntry(page);
+            return entry.IsPresent || entry.IsSwapped;
+        }
+        catch (UffdException)
+        {
+            return true;
+        }
     }
 
     /// <summary>An answer no resolution expects: the faulting thread could never be resumed, so fail loudly.</summary>

@@ -12,7 +12,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// <summary>Serves the faults already waiting, stops the handlers, revokes access, unregisters and unmaps.</summary>
     /// <remarks>
     /// <list type="number">
-    /// <item>The handlers keep running until no thread waits on a fault (fdinfo <c>total</c> is 0; at most 10 s).</item>
+    /// <item>The handlers keep running until no thread waits on a fault (fdinfo <c>total</c> is 0) and no span lease is
+    /// open (at most 10 s).</item>
     /// <item>The shutdown eventfd stops them; they are joined (at most 10 s).</item>
     /// <item>The uffd is disposed: ranges still registered are made PROT_NONE first, so a later access crashes
     /// instead of reading a zero page the kernel would otherwise hand out.</item>
@@ -50,7 +51,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             }
 
             stop.Dispose();
-            presence.Dispose();
+            pagemap?.Dispose();
         }
 
         if (drained && joined)
@@ -67,13 +68,14 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     }
 
     /// <summary>
-    /// Waits (bounded) until no thread waits on a fault and no Read/Write/Prefault is running: a thread just woken
-    /// from a fault still has to finish its access, and unmapping under it would crash it.
+    /// Waits (bounded) until no thread waits on a fault, no Read/Write/Prefault or span population is running and no
+    /// span lease is open: a thread just woken from a fault still has to finish its access, and unmapping under it
+    /// (or under a lease holder's span) would crash it.
     /// </summary>
     private bool WaitUntilQuiet()
     {
         DateTime deadline = DateTime.UtcNow + DrainTimeout;
-        while (Volatile.Read(ref activeAccesses) != 0 || uffd.ReadFdInfo().Total != 0)
+        while (Volatile.Read(ref activeAccesses) != 0 || leaseGate.Count != 0 || uffd.ReadFdInfo().Total != 0)
         {
             if (DateTime.UtcNow > deadline)
             {

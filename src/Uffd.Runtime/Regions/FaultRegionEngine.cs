@@ -11,8 +11,10 @@ namespace Uffd.Regions;
 /// </summary>
 /// <typeparam name="TCallbacks">The generated struct that calls the user's provider and write handler.</typeparam>
 /// <remarks>
-/// Split by concern: this file holds creation and the memory accessors; <c>.Handlers.cs</c> the handler threads and
-/// event handling; <c>.Resolution.cs</c> how each fault is resolved; <c>.Shutdown.cs</c> Dispose.
+/// Split by concern: this file holds creation and state; <c>.Access.cs</c> the spans, leases and native copies (and
+/// the rule that no managed thread ever waits in a fault); <c>.Protection.cs</c> write protection and write
+/// tracking; <c>.Handlers.cs</c> the handler threads and event handling; <c>.Resolution.cs</c> how each fault is
+/// resolved; <c>.Shutdown.cs</c> Dispose.
 /// </remarks>
 public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     where TCallbacks : struct, IFaultRegionCallbacks
@@ -30,7 +32,10 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     private readonly PageStateTable pages;
     private readonly RegionLayout layout;
     private readonly RegionHandlerThread[] handlers;
-    private readonly PagePresence presence = new();
+
+    // This process's pagemap: whether a page the table calls present really is (see ServeMissing), and the written
+    // pages of asynchronous tracking. Null only when /proc is unavailable and the region does not need it.
+    private readonly Pagemap? pagemap;
 
     // Held while reading messages and applying the events among them: the kernel posts the next event only once the
     // previous one was read, so two handlers could otherwise apply a REMAP and the UNMAP that follows it out of order.
@@ -39,10 +44,17 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     private readonly bool hugetlb;
     private readonly bool writeProtectMode;
     private readonly bool protectOnFill;
+
+    // Missing or Minor faults exist: a page the table does not call present may fault into a handler.
+    private readonly bool canFaultMissing;
+
+    // Write protection whose write faults wait for a handler (as opposed to the kernel's asynchronous tracking).
+    private readonly bool synchronousWriteProtect;
+    private readonly bool asynchronousWriteProtect;
     private Exception? lastProviderError;
     private int state;
 
-    // Read, Write and Prefault calls in progress: Dispose does not unmap under them.
+    // Read, Write, Prefault and span population in progress: Dispose does not unmap under them.
     private int activeAccesses;
 
     private FaultRegionEngine(TCallbacks callbacks, FaultRegionSettings settings, UffdMemory memory, Userfaultfd uffd)
@@ -55,9 +67,16 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
         PageCount = memory.PageCount;
         hugetlb = memory.Kind is MemoryKind.SharedHugetlb or MemoryKind.PrivateHugetlb;
         writeProtectMode = (settings.Mode & FaultMode.WriteProtect) != 0;
-        protectOnFill = settings.ProtectOnFill && writeProtectMode;
+        asynchronousWriteProtect = writeProtectMode && settings.WriteTracking == WriteTracking.Asynchronous;
+        synchronousWriteProtect = writeProtectMode && !asynchronousWriteProtect;
+
+        // Asynchronous tracking reports an unprotected page as written, so every fill installs protected: a page
+        // the provider filled is clean until someone writes it.
+        protectOnFill = writeProtectMode && (settings.ProtectOnFill || asynchronousWriteProtect);
+        canFaultMissing = (settings.Mode & (FaultMode.Missing | FaultMode.Minor)) != 0;
         pages = new PageStateTable(PageCount);
         layout = new RegionLayout(memory.Address, memory.Length, pageSize);
+        pagemap = OpenPagemap(required: asynchronousWriteProtect);
 
         int count = settings.HandlerThreads > 0 ? settings.HandlerThreads : Environment.ProcessorCount;
         int[] cpus = CpuAffinity.AllowedCpus();
@@ -80,7 +99,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
         FaultRegionEngine<TCallbacks>? engine = null;
         try
         {
-            uffd = Userfaultfd.Create(RegionSetup.Options(settings.Mode, kind));
+            uffd = Userfaultfd.Create(RegionSetup.Options(settings.Mode, kind, settings.WriteTracking));
             engine = new FaultRegionEngine<TCallbacks>(callbacks, settings, memory, uffd);
             engine.Start(RegionSetup.RegisterModeOf(settings.Mode));
             return engine;
@@ -104,7 +123,10 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     /// <summary>The region's settings.</summary>
     public FaultRegionSettings Settings => settings;
 
-    /// <summary>Start of the region.</summary>
+    /// <summary>
+    /// Start of the region. A raw address: dereferencing it from managed code can fault there and deadlock with the
+    /// GC; pass it only to native code or to the runtime, and use the span accessors to touch the memory.
+    /// </summary>
     public nint BaseAddress
     {
         get
@@ -155,91 +177,11 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
                 errors += Volatile.Read(ref h.ProviderErrors);
             }
 
+            write += Volatile.Read(ref leaseWriteUnprotects);
+            errors += Volatile.Read(ref leaseWriteHandlerErrors);
             return new FaultRegionStatistics(messages, filled, zero, poisoned, write, minor, present, retries, errors);
         }
     }
-
-    /// <summary>A lazy view of the region: the first touch of each page faults and is served.</summary>
-    /// <remarks>
-    /// A managed thread blocked in a fault can deadlock the GC (docs/runtime.md): touch missing pages from tight
-    /// loops, or use <see cref="Read"/>, <see cref="Write"/> and <see cref="Prefault"/>, which fault from native code.
-    /// </remarks>
-    public unsafe Span<byte> AsSpan(long offset, int length)
-    {
-        CheckBytes(offset, length);
-        return new Span<byte>((void*)(BaseAddress + (nint)offset), length);
-    }
-
-    /// <summary>A view of the alias mapping (shared memory only); touching it never faults into the uffd.</summary>
-    public unsafe Span<byte> AliasSpan(long offset, int length)
-    {
-        CheckBytes(offset, length);
-        nint alias = AliasAddress;
-        if (alias == 0)
-        {
-            throw new InvalidOperationException(
-                $"Region '{settings.Name}' is backed by private anonymous memory, which has no alias view; only Shared and HugePages memory do.");
-        }
-
-        return new Span<byte>((void*)(alias + (nint)offset), length);
-    }
-
-    /// <summary>Copies out of the region from native code, so a fault here never stalls the GC.</summary>
-    public void Read(long offset, Span<byte> destination)
-    {
-        CheckBytes(offset, destination.Length);
-        EnterAccess();
-        try
-        {
-            GcSafeMemory.Read(layout.BaseAddress + (nint)offset, destination);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref activeAccesses);
-        }
-    }
-
-    /// <summary>Copies into the region from native code, so a fault here never stalls the GC.</summary>
-    public void Write(long offset, ReadOnlySpan<byte> source)
-    {
-        CheckBytes(offset, source.Length);
-        EnterAccess();
-        try
-        {
-            GcSafeMemory.Write(layout.BaseAddress + (nint)offset, source);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref activeAccesses);
-        }
-    }
-
-    /// <summary>Faults pages in from native code (reading, or writing when <paramref name="write"/>).</summary>
-    /// <remarks>A write touch writes each page's first byte back to itself: do not race it with other writers.</remarks>
-    public void Prefault(long offset, long length, bool write = false)
-    {
-        CheckBytes(offset, length);
-        if (length == 0)
-        {
-            return;
-        }
-
-        EnterAccess();
-        try
-        {
-            GcSafeMemory.Touch(layout.BaseAddress + (nint)offset, length, pageSize, write);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref activeAccesses);
-        }
-    }
-
-    /// <summary>Write-protects pages (WriteProtect mode): the next write to each calls the write handler.</summary>
-    public void Protect(long firstPage, long pageCount) => ChangeProtection(firstPage, pageCount, protect: true);
-
-    /// <summary>Removes write protection from pages without calling the write handler.</summary>
-    public void Unprotect(long firstPage, long pageCount) => ChangeProtection(firstPage, pageCount, protect: false);
 
     /// <summary>The uffd, for tests (fdinfo, direct ioctls).</summary>
     internal Userfaultfd Uffd => uffd;
@@ -266,56 +208,34 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     }
 
     /// <summary>Drops pages (MADV_DONTNEED / MADV_REMOVE): the REMOVE event makes them missing, so the provider fills them again.</summary>
+    /// <remarks>Tests only: it invalidates spans over the pages, which is why it is not public.</remarks>
     internal void Discard(long firstPage, long pageCount)
     {
         CheckPages(firstPage, pageCount);
         memory.Discard(firstPage * pageSize, pageCount * pageSize);
     }
 
-    private void ChangeProtection(long firstPage, long pageCount, bool protect)
+    private static Pagemap? OpenPagemap(bool required)
     {
-        CheckPages(firstPage, pageCount);
-        if (!writeProtectMode)
+        Pagemap pagemap;
+        try
         {
-            throw new InvalidOperationException(
-                $"Region '{settings.Name}' serves {settings.Mode} faults; {(protect ? "Protect" : "Unprotect")} needs FaultMode.WriteProtect.");
+            pagemap = Pagemap.OpenSelf();
+        }
+        catch (UffdException) when (!required)
+        {
+            return null;
         }
 
-        nint start = BaseAddress + (nint)(firstPage * pageSize);
-        long length = pageCount * pageSize;
-        if (protect)
+        // Bind pread now, on the opening thread: the first call of a P/Invoke resolves its entry point, which
+        // allocates, and the first duplicate message may come long after the handlers reached steady state.
+        unsafe
         {
-            for (long p = firstPage; p < firstPage + pageCount; p++)
-            {
-                pages.SetProtected(p, true);
-            }
+            long local = 0;
+            pagemap.ReadEntry((nint)(&local));
         }
 
-        for (int attempt = 0; ; attempt++)
-        {
-            UffdResult result = protect ? uffd.WriteProtect(start, length) : uffd.RemoveWriteProtection(start, length);
-            if (result.IsDone)
-            {
-                break;
-            }
-
-            if (result.Outcome != UffdOutcome.RetryAfterEvents || attempt >= MaxRetryAttempts)
-            {
-                throw new UffdException(
-                    $"Region '{settings.Name}': UFFDIO_WRITEPROTECT ({(protect ? "protect" : "unprotect")}) of pages [{firstPage}, {firstPage + pageCount}) failed: {result}.",
-                    result.Errno);
-            }
-
-            BackOff(attempt);
-        }
-
-        if (!protect)
-        {
-            for (long p = firstPage; p < firstPage + pageCount; p++)
-            {
-                pages.SetProtected(p, false);
-            }
-        }
+        return pagemap;
     }
 
     private void CheckBytes(long offset, long length)
@@ -348,6 +268,8 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
             throw new ObjectDisposedException($"FaultRegion '{settings.Name}'");
         }
     }
+
+    private void ExitAccess() => Interlocked.Decrement(ref activeAccesses);
 
     private void ThrowIfDisposed()
     {

@@ -12,6 +12,7 @@ namespace Uffd.Regions;
 /// <param name="OnProviderError">The provider-exception policy.</param>
 /// <param name="ProtectOnFill">Install filled pages write-protected (WP with Missing).</param>
 /// <param name="ProviderWritesWholePage">The provider writes every byte of a filled page: staging is not zeroed before it runs.</param>
+/// <param name="WriteTracking">With WriteProtect: a handler per write, or the kernel's asynchronous tracking.</param>
 [StructLayout(LayoutKind.Auto)]
 public readonly record struct FaultRegionSettings(
     string Name,
@@ -22,4 +23,5 @@ public readonly record struct FaultRegionSettings(
     RegionMemory Memory = RegionMemory.Default,
     ProviderErrorPolicy OnProviderError = ProviderErrorPolicy.FailFast,
     bool ProtectOnFill = false,
-    bool ProviderWritesWholePage = false);
+    bool ProviderWritesWholePage = false,
+    WriteTracking WriteTracking = WriteTracking.Synchronous);

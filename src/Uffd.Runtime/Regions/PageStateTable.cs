@@ -3,10 +3,18 @@ using System.Threading;
 namespace Uffd.Regions;
 
 /// <summary>
-/// One int per page of a region: where its content is (missing, being filled by one handler, present), plus whether
-/// the user write-protected it. Every transition is a compare-and-swap on a preallocated array, so handler threads
-/// agree on who fills a page without locks or allocation, which is what makes "the provider runs once per page" hold.
+/// One int per page of a region: where its content is (missing, being filled by one handler, present, poisoned),
+/// whether it may be write-protected, and a protection generation. Every transition is a compare-and-swap on a
+/// preallocated array, so handler threads agree on who fills a page without locks or allocation, which is what makes
+/// "the provider runs once per page" hold.
 /// </summary>
+/// <remarks>
+/// The table is what lets a span accessor skip its system call, so it errs in one direction only: a page it calls
+/// present is mapped, and a page it calls unprotected is unprotected in the kernel. The protected bit is set before
+/// the kernel protects and cleared only after the kernel unprotected, and only if no protection started meanwhile
+/// (the generation, bumped by every protection, tells); otherwise it stays set, which costs a spare resolution at
+/// most. Fill states are set after the kernel installed, and a REMOVE marks the page missing before the kernel zaps it.
+/// </remarks>
 internal sealed class PageStateTable
 {
     /// <summary>Nobody has installed the page (or a REMOVE dropped it): the next fault calls the provider.</summary>
@@ -15,7 +23,7 @@ internal sealed class PageStateTable
     /// <summary>One handler claimed the page and is filling it; its resolution wakes every waiter on the page.</summary>
     public const int Filling = 1;
 
-    /// <summary>The page is installed (filled, zero, or poisoned).</summary>
+    /// <summary>The page is installed (filled or zero).</summary>
     public const int Present = 2;
 
     /// <summary>
@@ -24,8 +32,13 @@ internal sealed class PageStateTable
     /// </summary>
     public const int FillingStale = 3;
 
+    /// <summary>The page was poisoned (the provider's <see cref="PageFill.Poison"/>, or the Poison policy): access raises SIGBUS.</summary>
+    public const int Poisoned = 4;
+
     private const int FillMask = 0x7;
     private const int ProtectedBit = 0x8;
+    private const int GenerationShift = 4;
+    private const int GenerationUnit = 1 << GenerationShift;
 
     private readonly int[] states;
 
@@ -34,10 +47,19 @@ internal sealed class PageStateTable
         states = new int[checked((int)pages)];
     }
 
+    /// <summary>The whole state word, for <see cref="TryClearProtected"/>: read it before the unprotecting ioctl.</summary>
+    public int Read(long page) => Volatile.Read(ref states[page]);
+
     public int FillState(long page) => Volatile.Read(ref states[page]) & FillMask;
 
-    /// <summary>True when the user protected the page (Protect, or ProtectOnFill) and has not unprotected it.</summary>
+    /// <summary>True when the page may be write-protected in the kernel (see the remarks).</summary>
     public bool IsProtected(long page) => (Volatile.Read(ref states[page]) & ProtectedBit) != 0;
+
+    /// <summary>The fill state of a state word.</summary>
+    public static int FillOf(int state) => state & FillMask;
+
+    /// <summary>The protected bit of a state word.</summary>
+    public static bool IsProtectedState(int state) => (state & ProtectedBit) != 0;
 
     /// <summary>Missing → Filling. False (with the fill state seen) when the page is not missing.</summary>
     public bool TryClaim(long page, out int observed)
@@ -68,18 +90,26 @@ internal sealed class PageStateTable
     }
 
     /// <summary>
-    /// Ends a claim: Present when <paramref name="installed"/> (and protected as installed), Missing otherwise. A fill
-    /// that a REMOVE overtook always ends Missing.
+    /// Ends a claim: Present (or Poisoned) when <paramref name="installed"/>, Missing otherwise. A fill that a REMOVE
+    /// overtook always ends Missing. Installing write-protected sets the protected bit; installing writable leaves it
+    /// as it is, because a Protect may have started after the fill decided its mode (the bit then stays set). A
+    /// protected install bumps the generation like <see cref="MarkProtected"/>: an unprotection of the page's
+    /// previous content must not clear it.
     /// </summary>
-    public void Finish(long page, bool installed, bool writeProtected)
+    public void Finish(long page, bool installed, bool writeProtected, bool poisoned = false)
     {
         ref int slot = ref states[page];
         while (true)
         {
             int s = Volatile.Read(ref slot);
-            int fill = (s & FillMask) == FillingStale || !installed ? Missing : Present;
-            int protection = installed ? (writeProtected ? ProtectedBit : 0) : s & ProtectedBit;
-            if (Interlocked.CompareExchange(ref slot, fill | protection, s) == s)
+            int fill = (s & FillMask) == FillingStale || !installed ? Missing : poisoned ? Poisoned : Present;
+            int next = (s & ~FillMask) | fill;
+            if (installed && writeProtected)
+            {
+                next = (next | ProtectedBit) + GenerationUnit;
+            }
+
+            if (Interlocked.CompareExchange(ref slot, next, s) == s)
             {
                 return;
             }
@@ -87,9 +117,9 @@ internal sealed class PageStateTable
     }
 
     /// <summary>Marks a page present that someone else installed (EEXIST on a page this handler claimed).</summary>
-    public void FoundPresent(long page) => Finish(page, installed: true, writeProtected: IsProtected(page));
+    public void FoundPresent(long page) => Finish(page, installed: true, writeProtected: false);
 
-    /// <summary>A REMOVE event dropped the page: Present → Missing, Filling → FillingStale. Protection is kept.</summary>
+    /// <summary>A REMOVE event dropped the page: Present or Poisoned → Missing, Filling → FillingStale. Protection is kept.</summary>
     public void Removed(long page)
     {
         ref int slot = ref states[page];
@@ -98,7 +128,7 @@ internal sealed class PageStateTable
             int s = Volatile.Read(ref slot);
             int next = (s & FillMask) switch
             {
-                Present => (s & ~FillMask) | Missing,
+                Present or Poisoned => (s & ~FillMask) | Missing,
                 Filling => (s & ~FillMask) | FillingStale,
                 _ => s,
             };
@@ -109,16 +139,46 @@ internal sealed class PageStateTable
         }
     }
 
-    public void SetProtected(long page, bool value)
+    /// <summary>
+    /// A protection begins: sets the bit and bumps the generation. Call it before the protecting ioctl, so that an
+    /// unprotection that read the state earlier cannot clear the bit afterwards.
+    /// </summary>
+    public void MarkProtected(long page)
     {
         ref int slot = ref states[page];
         while (true)
         {
             int s = Volatile.Read(ref slot);
-            int next = value ? s | ProtectedBit : s & ~ProtectedBit;
-            if (next == s || Interlocked.CompareExchange(ref slot, next, s) == s)
+            if (Interlocked.CompareExchange(ref slot, (s | ProtectedBit) + GenerationUnit, s) == s)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After an unprotecting ioctl: clears the bit if no protection began since <paramref name="before"/> (the state
+    /// read before that ioctl). False when one did: the kernel may be protected again, so the bit stays.
+    /// </summary>
+    public bool TryClearProtected(long page, int before)
+    {
+        ref int slot = ref states[page];
+        while (true)
+        {
+            int s = Volatile.Read(ref slot);
+            if ((s & ProtectedBit) == 0)
+            {
+                return true;
+            }
+
+            if ((s >> GenerationShift) != (before >> GenerationShift))
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref slot, s & ~ProtectedBit, s) == s)
+            {
+                return true;
             }
         }
     }

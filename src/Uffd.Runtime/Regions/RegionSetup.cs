@@ -32,6 +32,17 @@ internal static class RegionSetup
                 $"Region '{settings.Name}': HandlerThreads ({settings.HandlerThreads}) and ReadAhead ({settings.ReadAhead}) must not be negative.");
         }
 
+        if (settings.WriteTracking is not (WriteTracking.Synchronous or WriteTracking.Asynchronous))
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.WriteTracking, $"Region '{settings.Name}': WriteTracking is not a WriteTracking value.");
+        }
+
+        if (settings.WriteTracking == WriteTracking.Asynchronous && (settings.Mode & FaultMode.WriteProtect) == 0)
+        {
+            throw new ArgumentException(
+                $"Region '{settings.Name}': WriteTracking = Asynchronous tracks writes to protected pages, so Mode needs WriteProtect.", nameof(settings));
+        }
+
         if ((settings.Mode & FaultMode.Minor) != 0 && settings.Memory == RegionMemory.Anonymous)
         {
             throw new ArgumentException(
@@ -74,7 +85,7 @@ internal static class RegionSetup
         ((mode & FaultMode.Minor) != 0 ? RegisterMode.Minor : RegisterMode.None);
 
     /// <summary>The uffd options for a mode on a kind of memory.</summary>
-    public static UffdOptions Options(FaultMode mode, RegionMemory kind)
+    public static UffdOptions Options(FaultMode mode, RegionMemory kind, WriteTracking tracking)
     {
         bool hugetlb = kind == RegionMemory.HugePages;
         bool anonymous = kind == RegionMemory.Anonymous;
@@ -93,6 +104,11 @@ internal static class RegionSetup
         {
             // On anonymous memory, WRITEPROTECT skips never-touched pages unless WP_UNPOPULATED is on.
             required |= anonymous ? UffdFeatures.WPUnpopulated : UffdFeatures.WPHugetlbfsShmem;
+            if (tracking == WriteTracking.Asynchronous)
+            {
+                // The kernel resolves write faults itself and records them for PAGEMAP_SCAN.
+                required |= UffdFeatures.WPAsync;
+            }
         }
 
         if ((mode & FaultMode.Minor) != 0)

@@ -25,14 +25,16 @@ internal static class AbiTable
     {
         typeof(UffdFeatures), typeof(UffdIoctls), typeof(RegisterMode), typeof(CopyMode), typeof(ZeroPageMode),
         typeof(ContinueMode), typeof(PoisonMode), typeof(MoveMode), typeof(UffdEventKind), typeof(PageFaultFlags),
+        typeof(PageCategories), typeof(PagemapScanFlags),
     };
 
     /// <summary>The interop classes whose every constant must be covered by a comparison.</summary>
-    public static readonly Type[] InteropConstants = { typeof(UffdAbi), typeof(Libc), typeof(Errno) };
+    public static readonly Type[] InteropConstants = { typeof(UffdAbi), typeof(PagemapAbi), typeof(Libc), typeof(Errno) };
 
     static AbiTable()
     {
         UffdConstants();
+        PagemapConstants();
         StructLayouts();
         LibcConstants();
     }
@@ -118,6 +120,21 @@ internal static class AbiTable
         IoctlBit("_UFFDIO_API", UffdIoctls.Api);
     }
 
+    private static void PagemapConstants()
+    {
+        Mirror(typeof(PagemapAbi), "PAGEMAP_SCAN", "PM_SCAN_WP_MATCHING", "PM_SCAN_CHECK_WPASYNC");
+        Member("PM_SCAN_WP_MATCHING", PagemapScanFlags.WriteProtectMatching);
+        Member("PM_SCAN_CHECK_WPASYNC", PagemapScanFlags.CheckWriteProtectAsync);
+        Member("PAGE_IS_WPALLOWED", PageCategories.WriteProtectAllowed);
+        Member("PAGE_IS_WRITTEN", PageCategories.Written);
+        Member("PAGE_IS_FILE", PageCategories.File);
+        Member("PAGE_IS_PRESENT", PageCategories.Present);
+        Member("PAGE_IS_SWAPPED", PageCategories.Swapped);
+        Member("PAGE_IS_PFNZERO", PageCategories.ZeroPfn);
+        Member("PAGE_IS_HUGE", PageCategories.Huge);
+        Member("PAGE_IS_SOFT_DIRTY", PageCategories.SoftDirty);
+    }
+
     private static void StructLayouts()
     {
         // uffd_msg is public and keeps its fields private: its offsets are checked by decoding (AbiLayoutTests).
@@ -161,6 +178,16 @@ internal static class AbiTable
         Size("struct uffdio_move", Native<UffdioMove>());
         Offsets<UffdioMove>("struct uffdio_move", ("dst", "Dst"), ("src", "Src"), ("len", "Len"), ("mode", "Mode"), ("move", "Move"));
 
+        Size("struct pm_scan_arg", Native<PmScanArg>());
+        Offsets<PmScanArg>("struct pm_scan_arg",
+            ("size", "Size"), ("flags", "Flags"), ("start", "Start"), ("end", "End"), ("walk_end", "WalkEnd"), ("vec", "Vec"),
+            ("vec_len", "VecLen"), ("max_pages", "MaxPages"), ("category_inverted", "CategoryInverted"),
+            ("category_mask", "CategoryMask"), ("category_anyof_mask", "CategoryAnyofMask"), ("return_mask", "ReturnMask"));
+
+        // PageRegion is public and is the ioctl's output vector itself: its private fields must sit where the kernel writes.
+        Size("struct page_region", Native<PageRegion>());
+        Offsets<PageRegion>("struct page_region", ("start", "start"), ("end", "end"), ("categories", "categories"));
+
         Size("struct statfs", ("Libc.StatfsSize", Libc.StatfsSize));
         Compare("offsetof(struct statfs, f_bsize)", ("Libc.StatfsBlockSizeOffset", Libc.StatfsBlockSizeOffset));
         Compare("sizeof(((struct statfs *)0)->f_bsize)", ("sizeof(long), how UffdMemory reads f_bsize", sizeof(long)));
@@ -173,7 +200,7 @@ internal static class AbiTable
     private static void LibcConstants()
     {
         Mirror(typeof(Libc),
-            "O_RDWR", "O_NONBLOCK", "O_CLOEXEC",
+            "O_RDONLY", "O_RDWR", "O_NONBLOCK", "O_CLOEXEC",
             "PROT_NONE", "PROT_READ", "PROT_WRITE",
             "MAP_SHARED", "MAP_PRIVATE", "MAP_FIXED", "MAP_ANONYMOUS", "MAP_NORESERVE",
             "MADV_DONTNEED", "MADV_REMOVE", "MADV_DONTFORK", "MADV_NOHUGEPAGE",
@@ -189,7 +216,7 @@ internal static class AbiTable
     public static readonly string[] ErrnoNames =
     {
         "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "EBADF", "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "EBUSY", "EEXIST",
-        "ENODEV", "EINVAL", "EMFILE", "ENOSPC", "ENOSYS",
+        "ENODEV", "EINVAL", "EMFILE", "ENOTTY", "ENOSPC", "ENOSYS", "EHWPOISON",
     };
 
     /// <summary>Every field of <c>struct uffd_msg</c>, as <c>offsetof</c> designators.</summary>

@@ -81,7 +81,7 @@ internal static class NativeAbiProbe
         c.AppendLine("#define _GNU_SOURCE");
         foreach (string header in new[]
         {
-            "linux/userfaultfd.h", "sys/statfs.h", "sys/mman.h", "fcntl.h", "sys/eventfd.h", "poll.h", "errno.h",
+            "linux/userfaultfd.h", "linux/fs.h", "sys/statfs.h", "sys/mman.h", "fcntl.h", "sys/eventfd.h", "poll.h", "errno.h",
             "sys/ioctl.h", "sys/syscall.h", "stddef.h", "stdint.h", "stdio.h",
         })
         {

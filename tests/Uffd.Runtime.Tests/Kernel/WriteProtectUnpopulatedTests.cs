@@ -22,9 +22,9 @@ public sealed class WriteProtectUnpopulatedTests
         uffd.Register(memory.Address, memory.Length, RegisterMode.WriteProtect);
         try
         {
-            Assert.False(Pagemap.IsUffdWriteProtected(memory.Address));
+            Assert.False(RawPagemap.IsUffdWriteProtected(memory.Address));
             Assert.True(uffd.WriteProtect(memory.Address, pageSize).IsDone);
-            Assert.True(Pagemap.IsUffdWriteProtected(memory.Address), "WP_UNPOPULATED must leave a uffd-wp marker on the empty PTE");
+            Assert.True(RawPagemap.IsUffdWriteProtected(memory.Address), "WP_UNPOPULATED must leave a uffd-wp marker on the empty PTE");
 
             Faulter<int> writer = Faulter.Run(() =>
             {
@@ -38,7 +38,7 @@ public sealed class WriteProtectUnpopulatedTests
             Assert.True(writer.IsAlive);
 
             Assert.True(uffd.RemoveWriteProtection(memory.Address, pageSize).IsDone);
-            Assert.False(Pagemap.IsUffdWriteProtected(memory.Address), "unprotecting must clear the uffd-wp bit");
+            Assert.False(RawPagemap.IsUffdWriteProtected(memory.Address), "unprotecting must clear the uffd-wp bit");
             writer.Join();
             Assert.Equal(0x77, memory.AsSpan(0, 1)[0]);
             Assert.Equal(0, uffd.ReadFdInfo().Total);
@@ -64,7 +64,7 @@ public sealed class WriteProtectUnpopulatedTests
         try
         {
             Assert.True(uffd.WriteProtect(memory.Address, pageSize).IsDone);
-            Assert.False(Pagemap.IsUffdWriteProtected(memory.Address), "an empty PTE carries no uffd-wp bit without WP_UNPOPULATED");
+            Assert.False(RawPagemap.IsUffdWriteProtected(memory.Address), "an empty PTE carries no uffd-wp bit without WP_UNPOPULATED");
 
             // No handler runs: if the write raised a WP fault it would stay blocked and Join would fail.
             Faulter.Run(() =>
@@ -75,7 +75,7 @@ public sealed class WriteProtectUnpopulatedTests
 
             Assert.Equal(0x77, memory.AsSpan(0, 1)[0]);
             Assert.True(Messages.NoneWithin(uffd, 0));
-            Assert.False(Pagemap.IsUffdWriteProtected(memory.Address));
+            Assert.False(RawPagemap.IsUffdWriteProtected(memory.Address));
             Assert.Equal(0, uffd.ReadFdInfo().Total);
         }
         finally

@@ -32,7 +32,7 @@ public sealed class WriteProtectRegionTests
         Assert.True(region.Statistics.WriteFaults >= written.Length);
         foreach (long page in written)
         {
-            byte[] content = region.AsSpan(page * region.PageSize, region.PageSize).ToArray();
+            byte[] content = region.AsReadOnlySpan(page * region.PageSize, region.PageSize).ToArray();
             Assert.Equal(new byte[] { 0xD1, 0xD2 }, content[100..102]);
             content[100] = content[101] = RegionRecorder.FillByte(page);
             Assert.True(RegionRecorder.HasPattern(page, content), $"page {page} must keep the rest of its content");
@@ -67,8 +67,8 @@ public sealed class WriteProtectRegionTests
         }).Join();
 
         Assert.Equal(new[] { 0, 0, 1, 0, 0, 0, 1, 0 }.Select(x => x > 0), recorder.WriteCalls.Select(x => x > 0));
-        Assert.Equal(9, region.AsSpan(2 * region.PageSize, 1)[0]);
-        Assert.Equal(8, region.AsSpan(6 * region.PageSize + 1, 1)[0]);
+        Assert.Equal(9, region.AsReadOnlySpan(2 * region.PageSize, 1)[0]);
+        Assert.Equal(8, region.AsReadOnlySpan(6 * region.PageSize + 1, 1)[0]);
         Assert.Equal(0, recorder.TotalFillCalls);
     }
 
@@ -91,9 +91,9 @@ public sealed class WriteProtectRegionTests
 
         Assert.Equal(new[] { 1, 1, 0, 0 }, recorder.WriteCalls.Select(c => Math.Min(c, 1)));
         Assert.Equal(new[] { 1, 1, 0, 0 }, recorder.FillCalls);
-        Assert.Equal(0x42, region.AsSpan(0, 1)[0]);
-        Assert.Equal(new byte[] { 0x43, 0x44 }, region.AsSpan(region.PageSize, 2).ToArray());
-        Assert.Equal(RegionRecorder.FillByte(1), region.AsSpan(region.PageSize + 100, 1)[0]);
+        Assert.Equal(0x42, region.AsReadOnlySpan(0, 1)[0]);
+        Assert.Equal(new byte[] { 0x43, 0x44 }, region.AsReadOnlySpan(region.PageSize, 2).ToArray());
+        Assert.Equal(RegionRecorder.FillByte(1), region.AsReadOnlySpan(region.PageSize + 100, 1)[0]);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class WriteProtectRegionTests
             return 0;
         }).Join();
 
-        Assert.Equal(7, region.AsSpan(1, 1)[0]);
+        Assert.Equal(7, region.AsReadOnlySpan(1, 1)[0]);
         Assert.IsType<InvalidOperationException>(region.LastProviderError);
         Assert.Equal(1, region.Statistics.ProviderErrors);
     }
@@ -120,6 +120,6 @@ public sealed class WriteProtectRegionTests
     {
         using var region = TestRegion.Open(new RegionRecorder(1), TestRegion.Settings("NoWp", 1));
         Assert.Throws<InvalidOperationException>(() => region.Protect(0, 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => region.AsSpan(region.PageSize - 1, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => region.AsReadOnlySpan(region.PageSize - 1, 2));
     }
 }

@@ -3,8 +3,8 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Uffd.Runtime.Tests.Kernel.Support;
 
-/// <summary>/proc/self/pagemap: one little-endian u64 per virtual page.</summary>
-internal static class Pagemap
+/// <summary>/proc/self/pagemap read directly (an oracle independent of the runtime's Pagemap): one little-endian u64 per virtual page.</summary>
+internal static class RawPagemap
 {
     /// <summary>PM_UFFD_WP: the PTE (or its marker) carries the uffd write-protect bit.</summary>
     public const int UffdWriteProtectBit = 57;

@@ -1,0 +1,310 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Threading;
+using Uffd.Interop;
+
+namespace Uffd.Regions;
+
+public sealed partial class FaultRegionEngine<TCallbacks>
+{
+    // MADV_POPULATE_READ answered EINVAL (a kernel before 5.14): touch pages from native code instead.
+    private bool populateUnsupported;
+
+    /// <summary>
+    /// A writable span over the region. Every page of it is present before it is returned (made present from
+    /// preemptive code when it was not), so touching it never waits for a handler: see the remarks.
+    /// </summary>
+    /// <remarks>
+    /// A managed thread blocked in a uffd fault can deadlock the whole process with the garbage collector. So the
+    /// engine makes the range present from native code first (<c>MADV_POPULATE_READ</c>, or a native touch per page
+    /// on a user-mode-only uffd), skipping the system call when its page table already knows every page is present,
+    /// and nothing the engine does afterwards makes those pages fault again. Synchronous write protection is the
+    /// exception (a <c>Protect</c> would make a later write through the span fault), so there writable spans come
+    /// only as leases: use <see cref="LeaseSpan(long, int)"/>.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The region has synchronous write protection: use <see cref="LeaseSpan(long, int)"/>.</exception>
+    /// <exception cref="PagePoisonedException">A page of the range is poisoned.</exception>
+    public unsafe Span<byte> AsSpan(long offset, int length)
+    {
+        CheckBytes(offset, length);
+        if (synchronousWriteProtect)
+        {
+            throw new InvalidOperationException(
+                $"Region '{settings.Name}' has synchronous write protection: a Protect could make a write through a plain span fault in managed code. " +
+                "Use LeaseSpan (a Protect waits for leases) or AsReadOnlySpan.");
+        }
+
+        EnsureReadable(offset, length);
+        return new Span<byte>((void*)(layout.BaseAddress + (nint)offset), length);
+    }
+
+    /// <summary>
+    /// A read-only span over the region, every page present before it is returned. Reading never counts as writing,
+    /// and nothing the engine does makes the pages fault again, in any mode.
+    /// </summary>
+    /// <exception cref="PagePoisonedException">A page of the range is poisoned.</exception>
+    public unsafe ReadOnlySpan<byte> AsReadOnlySpan(long offset, int length)
+    {
+        CheckBytes(offset, length);
+        EnsureReadable(offset, length);
+        return new ReadOnlySpan<byte>((void*)(layout.BaseAddress + (nint)offset), length);
+    }
+
+    /// <summary>
+    /// A writable span whose pages stay present and writable until the lease is disposed. With synchronous write
+    /// protection, the write handler is called (on this thread) for every protected page of the range and the pages
+    /// are unprotected before the lease is returned, and a <c>Protect</c> waits for the leases to end. In the other
+    /// modes a lease is <see cref="AsSpan(long, int)"/> with a <c>Dispose</c> that does nothing.
+    /// </summary>
+    /// <exception cref="PagePoisonedException">A page of the range is poisoned.</exception>
+    public unsafe SpanLease LeaseSpan(long offset, int length)
+    {
+        CheckBytes(offset, length);
+        var span = new Span<byte>((void*)(layout.BaseAddress + (nint)offset), length);
+        if (!synchronousWriteProtect)
+        {
+            EnsureReadable(offset, length);
+            return new SpanLease(span, gate: null);
+        }
+
+        leaseGate.Enter();
+        try
+        {
+            EnsureReadable(offset, length);
+            EnsureWritable(offset, length);
+            return new SpanLease(span, leaseGate);
+        }
+        catch
+        {
+            leaseGate.Exit();
+            throw;
+        }
+    }
+
+    /// <summary>The whole region as <see cref="AsSpan(long, int)"/>.</summary>
+    /// <exception cref="InvalidOperationException">The region is longer than a span can be: use <c>AsSpan(offset, length)</c>.</exception>
+    public Span<byte> AsSpan() => AsSpan(0, WholeRegionSpanLength("AsSpan"));
+
+    /// <summary>The whole region as <see cref="AsReadOnlySpan(long, int)"/>.</summary>
+    /// <exception cref="InvalidOperationException">The region is longer than a span can be: use <c>AsReadOnlySpan(offset, length)</c>.</exception>
+    public ReadOnlySpan<byte> AsReadOnlySpan() => AsReadOnlySpan(0, WholeRegionSpanLength("AsReadOnlySpan"));
+
+    /// <summary>The whole region as <see cref="LeaseSpan(long, int)"/>.</summary>
+    /// <exception cref="InvalidOperationException">The region is longer than a span can be: use <c>LeaseSpan(offset, length)</c>.</exception>
+    public SpanLease LeaseSpan() => LeaseSpan(0, WholeRegionSpanLength("LeaseSpan"));
+
+    /// <summary>A view of the alias mapping (shared memory only); touching it never faults into the uffd.</summary>
+    public unsafe Span<byte> AliasSpan(long offset, int length)
+    {
+        CheckBytes(offset, length);
+        nint alias = AliasAddress;
+        if (alias == 0)
+        {
+            throw new InvalidOperationException(
+                $"Region '{settings.Name}' is backed by private anonymous memory, which has no alias view; only Shared and HugePages memory do.");
+        }
+
+        return new Span<byte>((void*)(alias + (nint)offset), length);
+    }
+
+    /// <summary>Copies out of the region from native code, so a fault here never stalls the GC.</summary>
+    public void Read(long offset, Span<byte> destination)
+    {
+        CheckBytes(offset, destination.Length);
+        EnterAccess();
+        try
+        {
+            GcSafeMemory.Read(layout.BaseAddress + (nint)offset, destination);
+        }
+        finally
+        {
+            ExitAccess();
+        }
+    }
+
+    /// <summary>Copies into the region from native code, so a fault here never stalls the GC.</summary>
+    public void Write(long offset, ReadOnlySpan<byte> source)
+    {
+        CheckBytes(offset, source.Length);
+        EnterAccess();
+        try
+        {
+            GcSafeMemory.Write(layout.BaseAddress + (nint)offset, source);
+        }
+        finally
+        {
+            ExitAccess();
+        }
+    }
+
+    /// <summary>
+    /// Makes the pages of a byte range present (as a read would), and with <paramref name="write"/> also treats them
+    /// as written: with synchronous write protection the write handler runs for each protected page and it is
+    /// unprotected; with asynchronous tracking the pages are reported written. The range's content is never touched.
+    /// </summary>
+    /// <exception cref="PagePoisonedException">A page of the range is poisoned.</exception>
+    public void Prefault(long offset, long length, bool write = false)
+    {
+        CheckBytes(offset, length);
+        if (length == 0)
+        {
+            return;
+        }
+
+        EnsureReadable(offset, length);
+        if (!write)
+        {
+            return;
+        }
+
+        if (synchronousWriteProtect)
+        {
+            leaseGate.Enter();
+            try
+            {
+                EnsureWritable(offset, length);
+            }
+            finally
+            {
+                leaseGate.Exit();
+            }
+        }
+        else if (asynchronousWriteProtect)
+        {
+            long first = offset / pageSize;
+            ChangeKernelProtection(first, (offset + length - 1) / pageSize - first + 1, protect: false);
+        }
+    }
+
+    private int WholeRegionSpanLength(string accessor)
+    {
+        ThrowIfDisposed();
+        if (memory.Length > int.MaxValue)
+        {
+            throw new InvalidOperationException(
+                $"Region '{settings.Name}' is {memory.Length} bytes, more than one span can hold: use {accessor}(offset, length).");
+        }
+
+        return (int)memory.Length;
+    }
+
+    /// <summary>
+    /// Makes every page of the byte range present, from preemptive code, unless the page table already says it is:
+    /// afterwards reading the range from managed code cannot wait for a handler.
+    /// </summary>
+    private void EnsureReadable(long offset, long length)
+    {
+        if (!canFaultMissing || length == 0)
+        {
+            // Write protection alone never raises a fault for a read.
+            return;
+        }
+
+        long first = offset / pageSize, last = (offset + length - 1) / pageSize;
+        long from = -1, to = -1;
+        for (long p = first; p <= last; p++)
+        {
+            int fill = pages.FillState(p);
+            if (fill == PageStateTable.Present)
+            {
+                continue;
+            }
+
+            if (fill == PageStateTable.Poisoned)
+            {
+                throw new PagePoisonedException(settings.Name, p);
+            }
+
+            if (from < 0)
+            {
+                from = p;
+            }
+
+            to = p;
+        }
+
+        if (from < 0)
+        {
+            return;
+        }
+
+        EnterAccess();
+        try
+        {
+            Populate(from, to);
+        }
+        finally
+        {
+            ExitAccess();
+        }
+    }
+
+    /// <summary>Faults pages [<paramref name="from"/>, <paramref name="to"/>] in from preemptive code.</summary>
+    private void Populate(long from, long to)
+    {
+        nint start = layout.BaseAddress + (nint)(from * pageSize);
+        long length = (to - from + 1) * pageSize;
+        if (!uffd.IsUserModeOnly && !Volatile.Read(ref populateUnsupported))
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                // One system call: the kernel raises the missing and minor faults itself, the handlers serve them, and
+                // this thread waits in the kernel, in preemptive mode, where a GC never waits for it.
+                int errno = GcSafeMemory.Populate(start, length, write: false);
+                switch (errno)
+                {
+                    case 0:
+                        return;
+                    case Errno.EINTR or Errno.EAGAIN when attempt < MaxRetryAttempts:
+                        BackOff(attempt);
+                        continue;
+                    case Errno.EINVAL:
+                        // MADV_POPULATE_READ is Linux 5.14; touch page by page below.
+                        Volatile.Write(ref populateUnsupported, true);
+                        break;
+                    case Errno.EFAULT or Errno.EHWPOISON:
+                        ThrowIfPoisoned(from, to);
+                        throw new UffdException(
+                            $"Region '{settings.Name}': pages [{from}, {to}] could not be made present: {Errno.Describe(errno)}.", errno);
+                    case Errno.ENOMEM:
+                        throw new InvalidOperationException(
+                            $"Region '{settings.Name}': pages [{from}, {to}] are no longer mapped where the region put them (moved with mremap, or unmapped).");
+                    default:
+                        throw new UffdException(
+                            $"Region '{settings.Name}': MADV_POPULATE_READ of pages [{from}, {to}] failed: {Errno.Describe(errno)}.", errno);
+                }
+
+                break;
+            }
+        }
+
+        // A user-mode-only uffd does not serve faults raised inside system calls: touch each page from native code,
+        // where the thread is in preemptive mode while it waits.
+        for (long p = from; p <= to; p++)
+        {
+            int fill = pages.FillState(p);
+            if (fill == PageStateTable.Poisoned)
+            {
+                throw new PagePoisonedException(settings.Name, p);
+            }
+
+            if (fill != PageStateTable.Present)
+            {
+                GcSafeMemory.ReadByte(start + (nint)((p - from) * pageSize));
+            }
+        }
+
+        ThrowIfPoisoned(from, to);
+    }
+
+    private void ThrowIfPoisoned(long from, long to)
+    {
+        for (long p = from; p <= to; p++)
+        {
+            if (pages.FillState(p) == PageStateTable.Poisoned)
+            {
+                throw new PagePoisonedException(settings.Name, p);
+            }
+        }
+    }
+}

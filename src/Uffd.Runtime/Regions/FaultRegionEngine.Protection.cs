@@ -1,0 +1,310 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Uffd.Interop;
+
+namespace Uffd.Regions;
+
+public sealed partial class FaultRegionEngine<TCallbacks>
+{
+    /// <summary>How long a Protect waits for the span leases over the region to end before it gives up.</summary>
+    internal static readonly TimeSpan LeaseWaitTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Protected pages unprotected by one ioctl when a lease makes them writable.</summary>
+    private const int UnprotectBatch = 64;
+
+    /// <summary>Runs of written pages read per PAGEMAP_SCAN.</summary>
+    private const int ScanBatch = 64;
+
+    private readonly SpanLeaseGate leaseGate = new();
+
+    // Serializes Protect and Unprotect: a Protect holds the lease gate for the length of its ioctl.
+    private readonly object protectionLock = new();
+
+    // Write-handler calls made on the caller's thread for leases and write prefaults, and the exceptions they threw:
+    // counted with the handler threads' WriteFaults and ProviderErrors.
+    private long leaseWriteUnprotects;
+    private long leaseWriteHandlerErrors;
+
+    /// <summary>
+    /// Write-protects pages. Synchronous tracking: the next write to each calls the write handler; the call waits
+    /// (at most 10 s) until no span lease over the region is open, and keeps new ones from opening while it protects.
+    /// Asynchronous tracking: the pages count as clean again until the next write.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// The region has no WriteProtect, or this thread holds a span lease over it (the Protect would wait for itself).
+    /// </exception>
+    /// <exception cref="TimeoutException">Span leases stayed open for 10 s (one was probably never disposed).</exception>
+    public void Protect(long firstPage, long pageCount)
+    {
+        CheckPages(firstPage, pageCount);
+        RequireWriteProtect(nameof(Protect));
+        if (asynchronousWriteProtect)
+        {
+            // Writes never wait here, so there is nothing to keep apart: protect and let writers carry on.
+            MarkProtected(firstPage, pageCount);
+            ChangeKernelProtection(firstPage, pageCount, protect: true);
+            return;
+        }
+
+        if (leaseGate.IsHeldByCurrentThread)
+        {
+            throw new InvalidOperationException(
+                $"Region '{settings.Name}': Protect({firstPage}, {pageCount}) was called by a thread that holds a span lease over the region; " +
+                "a Protect waits for every lease to end, so dispose the lease first.");
+        }
+
+        lock (protectionLock)
+        {
+            if (!leaseGate.TryEnterExclusive(LeaseWaitTimeout))
+            {
+                throw new TimeoutException(
+                    $"Region '{settings.Name}': Protect({firstPage}, {pageCount}) waited {LeaseWaitTimeout.TotalSeconds} s for {leaseGate.Count} span lease(s) to end. " +
+                    "Dispose every lease from LeaseSpan (a using statement) as soon as the writes through it are done.");
+            }
+
+            try
+            {
+                MarkProtected(firstPage, pageCount);
+                ChangeKernelProtection(firstPage, pageCount, protect: true);
+            }
+            finally
+            {
+                leaseGate.ExitExclusive();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes write protection from pages without calling the write handler (with asynchronous tracking the pages
+    /// then count as written).
+    /// </summary>
+    public void Unprotect(long firstPage, long pageCount)
+    {
+        CheckPages(firstPage, pageCount);
+        RequireWriteProtect(nameof(Unprotect));
+        lock (protectionLock)
+        {
+            Span<int> before = stackalloc int[UnprotectBatch];
+            for (long first = firstPage; first < firstPage + pageCount; first += UnprotectBatch)
+            {
+                int count = (int)Math.Min(UnprotectBatch, firstPage + pageCount - first);
+                UnprotectRun(first, before[..count], callWriteHandler: false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asynchronous tracking: the runs of pages written since they were last collected (or protected, or since
+    /// Open), write-protected again in the same walk, so a write that lands after its page was collected is
+    /// reported by a later call, never lost. Fills <paramref name="destination"/> in page order and returns how many
+    /// runs it wrote; when it is full, call again for the rest. Allocates nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The region does not use <see cref="WriteTracking.Asynchronous"/>.</exception>
+    public unsafe int CollectWrittenPages(Span<PageRange> destination)
+    {
+        ThrowIfDisposed();
+        if (!asynchronousWriteProtect)
+        {
+            throw new InvalidOperationException(
+                $"Region '{settings.Name}' does not track writes asynchronously: CollectWrittenPages needs Mode with WriteProtect and WriteTracking = Asynchronous.");
+        }
+
+        if (destination.IsEmpty)
+        {
+            return 0;
+        }
+
+        EnterAccess();
+        try
+        {
+            Span<PageRegion> vector = stackalloc PageRegion[ScanBatch];
+            int filled = 0;
+            foreach (RegionSegment segment in layout.Segments)
+            {
+                for (nint cursor = segment.Start; cursor < segment.End && filled < destination.Length;)
+                {
+                    int room = Math.Min(vector.Length, destination.Length - filled);
+                    int found = pagemap!.CollectWritten(cursor, segment.End, vector[..room], out nint walkEnd);
+                    for (int i = 0; i < found; i++)
+                    {
+                        long first = segment.FirstPage + (vector[i].Start - segment.Start) / pageSize;
+                        long count = vector[i].Length / pageSize;
+                        if (filled > 0 && destination[filled - 1].EndPage == first)
+                        {
+                            // The scan was cut by a full vector in the middle of a run: join its two halves.
+                            destination[filled - 1] = destination[filled - 1] with { Count = destination[filled - 1].Count + count };
+                        }
+                        else
+                        {
+                            destination[filled++] = new PageRange(first, count);
+                        }
+                    }
+
+                    if (found < room || walkEnd <= cursor)
+                    {
+                        break;
+                    }
+
+                    cursor = walkEnd;
+                }
+
+                if (filled == destination.Length)
+                {
+                    break;
+                }
+            }
+
+            return filled;
+        }
+        finally
+        {
+            ExitAccess();
+        }
+    }
+
+    /// <summary>All the runs of <see cref="CollectWrittenPages(Span{PageRange})"/>, in one list.</summary>
+    public IReadOnlyList<PageRange> CollectWrittenPages()
+    {
+        var runs = new List<PageRange>();
+        Span<PageRange> batch = stackalloc PageRange[ScanBatch];
+        int found;
+        do
+        {
+            found = CollectWrittenPages(batch);
+            foreach (PageRange run in batch[..found])
+            {
+                if (runs.Count > 0 && runs[^1].EndPage == run.FirstPage)
+                {
+                    runs[^1] = runs[^1] with { Count = runs[^1].Count + run.Count };
+                }
+                else
+                {
+                    runs.Add(run);
+                }
+            }
+        }
+        while (found == batch.Length);
+
+        return runs;
+    }
+
+    /// <summary>
+    /// Synchronous tracking, for a lease or a write prefault (the caller holds the lease gate): calls the write
+    /// handler for every page of the byte range the table calls protected, then unprotects them, on this thread.
+    /// </summary>
+    private void EnsureWritable(long offset, long length)
+    {
+        long page = offset / pageSize, last = (offset + length - 1) / pageSize;
+        Span<int> before = stackalloc int[UnprotectBatch];
+        while (page <= last)
+        {
+            if (!PageStateTable.IsProtectedState(pages.Read(page)))
+            {
+                page++;
+                continue;
+            }
+
+            long first = page;
+            int count = 0;
+            while (page <= last && count < UnprotectBatch && PageStateTable.IsProtectedState(pages.Read(page)))
+            {
+                count++;
+                page++;
+            }
+
+            UnprotectRun(first, before[..count], callWriteHandler: true);
+        }
+    }
+
+    /// <summary>
+    /// Unprotects <paramref name="before"/>.Length pages from <paramref name="first"/> with one ioctl, optionally
+    /// calling the write handler for each first, and clears their protected bits unless a protection began meanwhile.
+    /// </summary>
+    private void UnprotectRun(long first, Span<int> before, bool callWriteHandler)
+    {
+        for (int k = 0; k < before.Length; k++)
+        {
+            // Read before the ioctl: a Protect that starts after this read keeps the bit set (see PageStateTable).
+            before[k] = pages.Read(first + k);
+        }
+
+        if (callWriteHandler)
+        {
+            for (int k = 0; k < before.Length; k++)
+            {
+                CallWriteHandlerOnCaller(first + k);
+            }
+        }
+
+        ChangeKernelProtection(first, before.Length, protect: false);
+        for (int k = 0; k < before.Length; k++)
+        {
+            pages.TryClearProtected(first + k, before[k]);
+        }
+    }
+
+    /// <summary>The write handler, called on the thread about to write (a lease), with the region's error policy.</summary>
+    private void CallWriteHandlerOnCaller(long index)
+    {
+        Interlocked.Increment(ref leaseWriteUnprotects);
+        var context = new PageFaultContext(
+            index, pageSize, layout.BaseAddress + (nint)(index * pageSize), isWrite: true, Libc.gettid(), isReadAhead: false);
+        try
+        {
+            callbacks.OnWriteFault(in context);
+        }
+        catch (Exception e)
+        {
+            Interlocked.Increment(ref leaseWriteHandlerErrors);
+            Volatile.Write(ref lastProviderError, e);
+            if (settings.OnProviderError == ProviderErrorPolicy.FailFast)
+            {
+                Environment.FailFast(
+                    $"uffd region '{settings.Name}': the write handler threw for page {index} (offset {index * pageSize}) while a span lease made it writable; " +
+                    $"OnProviderError is FailFast. {e.GetType().FullName}: {e.Message}", e);
+            }
+        }
+    }
+
+    private void MarkProtected(long firstPage, long pageCount)
+    {
+        for (long p = firstPage; p < firstPage + pageCount; p++)
+        {
+            pages.MarkProtected(p);
+        }
+    }
+
+    /// <summary>One UFFDIO_WRITEPROTECT over whole pages, retried while events are pending.</summary>
+    private void ChangeKernelProtection(long firstPage, long pageCount, bool protect)
+    {
+        nint start = layout.BaseAddress + (nint)(firstPage * pageSize);
+        long length = pageCount * pageSize;
+        for (int attempt = 0; ; attempt++)
+        {
+            UffdResult result = protect ? uffd.WriteProtect(start, length) : uffd.RemoveWriteProtection(start, length);
+            if (result.IsDone)
+            {
+                return;
+            }
+
+            if (result.Outcome != UffdOutcome.RetryAfterEvents || attempt >= MaxRetryAttempts)
+            {
+                throw new UffdException(
+                    $"Region '{settings.Name}': UFFDIO_WRITEPROTECT ({(protect ? "protect" : "unprotect")}) of pages [{firstPage}, {firstPage + pageCount}) failed: {result}.",
+                    result.Errno);
+            }
+
+            BackOff(attempt);
+        }
+    }
+
+    private void RequireWriteProtect(string operation)
+    {
+        if (!writeProtectMode)
+        {
+            throw new InvalidOperationException(
+                $"Region '{settings.Name}' serves {settings.Mode} faults; {operation} needs FaultMode.WriteProtect.");
+        }
+    }
+}
