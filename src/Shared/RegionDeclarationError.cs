@@ -48,6 +48,12 @@ internal enum RegionDeclarationError
     MinorOnAnonymousMemory,
     /// <summary><c>ProtectOnFill</c> needs both Missing and WriteProtect in the mode.</summary>
     ProtectOnFillWithoutMissingAndWriteProtect,
+    /// <summary><c>WriteTracking</c> is not a WriteTracking value.</summary>
+    InvalidWriteTracking,
+    /// <summary><c>WriteTracking = Asynchronous</c> without WriteProtect in the mode: there are no protected pages to track.</summary>
+    AsynchronousTrackingWithoutWriteProtect,
+    /// <summary><c>ProtectOnFill</c> with asynchronous tracking, which installs every filled page protected anyway.</summary>
+    ProtectOnFillWithAsynchronousTracking,
     /// <summary>The mode has Missing or Minor faults but the class has no <c>[PageProvider]</c> method.</summary>
     MissingProvider,
     /// <summary>More than one <c>[PageProvider]</c> method.</summary>
@@ -60,7 +66,7 @@ internal enum RegionDeclarationError
     MultipleWriteHandlers,
     /// <summary>The <c>[WriteHandler]</c> method has none of the supported signatures.</summary>
     InvalidWriteHandlerSignature,
-    /// <summary>A <c>[WriteHandler]</c> in a region without WriteProtect would never be called.</summary>
+    /// <summary>A <c>[WriteHandler]</c> in a region without WriteProtect, or with asynchronous tracking, would never be called.</summary>
     UnusedWriteHandler,
     /// <summary>The class (or a base class) already declares a member the generator would add (Dispose, Open, ...).</summary>
     MemberNameConflict,

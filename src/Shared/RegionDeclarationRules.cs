@@ -37,7 +37,7 @@ internal static class RegionDeclarationRules
 
     private static readonly string[] s_alwaysGeneratedNames =
     {
-        "Open", "Dispose", "IsOpen", "BaseAddress", "Length", "PageSize", "PageCount", "AsSpan", "Read", "Write",
+        "Open", "Dispose", "IsOpen", "BaseAddress", "Length", "PageSize", "PageCount", "AsReadOnlySpan", "Read", "Write",
         "Prefault", "LastProviderError", "Statistics",
         CallbacksTypeName, EngineFieldName, StateFieldName, EngineOrThrowName,
     };
@@ -148,7 +148,8 @@ internal static class RegionDeclarationRules
     /// <summary>Reads the attribute's named arguments; defaults are the attribute's own.</summary>
     public static RegionDeclarationError? ReadOptions(INamedTypeSymbol type, out RegionOptions options)
     {
-        options = new RegionOptions(RegionFaultMode.Missing, 0, 0, 0, RegionMemoryKind.Default, RegionErrorPolicy.FailFast, false);
+        options = new RegionOptions(
+            RegionFaultMode.Missing, 0, 0, 0, RegionMemoryKind.Default, RegionErrorPolicy.FailFast, false, RegionWriteTracking.Synchronous);
         AttributeData? attribute = null;
         foreach (AttributeData candidate in type.GetAttributes())
         {
@@ -170,6 +171,7 @@ internal static class RegionDeclarationRules
         RegionMemoryKind memory = RegionMemoryKind.Default;
         RegionErrorPolicy policy = RegionErrorPolicy.FailFast;
         bool protectOnFill = false;
+        RegionWriteTracking writeTracking = RegionWriteTracking.Synchronous;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
             TypedConstant value = argument.Value;
@@ -189,6 +191,7 @@ internal static class RegionDeclarationRules
                     case "Memory": memory = (RegionMemoryKind)Convert.ToInt32(value.Value); break;
                     case "OnProviderError": policy = (RegionErrorPolicy)Convert.ToInt32(value.Value); break;
                     case "ProtectOnFill": protectOnFill = Convert.ToBoolean(value.Value); break;
+                    case "WriteTracking": writeTracking = (RegionWriteTracking)Convert.ToInt32(value.Value); break;
                     default: return RegionDeclarationError.InvalidAttributeArgument;
                 }
             }
@@ -198,7 +201,7 @@ internal static class RegionDeclarationRules
             }
         }
 
-        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill);
+        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill, writeTracking);
         return null;
     }
 
@@ -218,6 +221,11 @@ internal static class RegionDeclarationRules
         if (options.OnProviderError is < RegionErrorPolicy.FailFast or > RegionErrorPolicy.Poison)
         {
             return RegionDeclarationError.InvalidProviderErrorPolicy;
+        }
+
+        if (options.WriteTracking is < RegionWriteTracking.Synchronous or > RegionWriteTracking.Asynchronous)
+        {
+            return RegionDeclarationError.InvalidWriteTracking;
         }
 
         if (options.Pages < 0)
@@ -251,13 +259,24 @@ internal static class RegionDeclarationRules
             return RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect;
         }
 
+        if (options.WriteTracking == RegionWriteTracking.Asynchronous && !options.HasWriteProtect)
+        {
+            return RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect;
+        }
+
+        if (options.ProtectOnFill && options.HasAsynchronousWriteProtect)
+        {
+            return RegionDeclarationError.ProtectOnFillWithAsynchronousTracking;
+        }
+
         return null;
     }
 
     /// <summary>
     /// Finds the <c>[PageProvider]</c> and <c>[WriteHandler]</c> methods declared in the class itself. Missing or Minor
-    /// faults need exactly one provider; WriteProtect may have at most one write handler (without one, written pages
-    /// are simply unprotected); a callback the mode never calls is an error.
+    /// faults need exactly one provider; synchronous WriteProtect may have at most one write handler (without one,
+    /// written pages are simply unprotected); a callback the mode never calls (a write handler with asynchronous
+    /// tracking, where the kernel resolves writes itself) is an error.
     /// </summary>
     public static RegionDeclarationError? FindCallbacks(INamedTypeSymbol type, in RegionOptions options, out RegionCallbacks callbacks)
     {
@@ -325,7 +344,7 @@ internal static class RegionDeclarationRules
 
         if (writeHandler is not null)
         {
-            if (!options.HasWriteProtect)
+            if (!options.HasSynchronousWriteProtect)
             {
                 return RegionDeclarationError.UnusedWriteHandler;
             }
@@ -388,10 +407,23 @@ internal static class RegionDeclarationRules
             yield return name;
         }
 
-        if (options.HasWriteProtect)
+        if (!options.HasSynchronousWriteProtect)
         {
+            // Synchronous write protection has no plain writable span: a Protect would make it fault in managed code.
+            yield return "AsSpan";
+        }
+
+        if (options.HasSynchronousWriteProtect)
+        {
+            yield return "LeaseSpan";
             yield return "Protect";
             yield return "Unprotect";
+        }
+
+        if (options.HasAsynchronousWriteProtect)
+        {
+            yield return "Protect";
+            yield return "CollectWrittenPages";
         }
 
         if (options.IsSharedMemory)

@@ -1,6 +1,6 @@
 namespace Uffd.SourceGeneration;
 
-// Mirrors of the runtime's enums (Uffd.FaultMode, Uffd.RegionMemory, Uffd.ProviderErrorPolicy): the generator and
+// Mirrors of the runtime's enums (Uffd.FaultMode, Uffd.RegionMemory, Uffd.ProviderErrorPolicy, Uffd.WriteTracking): the generator and
 // the analyzers run inside the compiler and cannot load Uffd.Runtime, so they read the attribute's constants as these.
 // The values must stay equal to the runtime's; the generator tests compile every emitted name against the runtime.
 
@@ -32,6 +32,13 @@ internal enum RegionErrorPolicy
     Poison = 2,
 }
 
+/// <summary>Mirror of <c>Uffd.WriteTracking</c>.</summary>
+internal enum RegionWriteTracking
+{
+    Synchronous = 0,
+    Asynchronous = 1,
+}
+
 /// <summary>The named arguments of one <c>[FaultRegion]</c>, with the attribute's defaults for those not given.</summary>
 internal readonly struct RegionOptions
 {
@@ -42,7 +49,8 @@ internal readonly struct RegionOptions
         int readAhead,
         RegionMemoryKind memory,
         RegionErrorPolicy onProviderError,
-        bool protectOnFill)
+        bool protectOnFill,
+        RegionWriteTracking writeTracking)
     {
         Mode = mode;
         Pages = pages;
@@ -51,6 +59,7 @@ internal readonly struct RegionOptions
         Memory = memory;
         OnProviderError = onProviderError;
         ProtectOnFill = protectOnFill;
+        WriteTracking = writeTracking;
     }
 
     public RegionFaultMode Mode { get; }
@@ -60,12 +69,19 @@ internal readonly struct RegionOptions
     public RegionMemoryKind Memory { get; }
     public RegionErrorPolicy OnProviderError { get; }
     public bool ProtectOnFill { get; }
+    public RegionWriteTracking WriteTracking { get; }
 
     /// <summary>True when the mode needs a page provider (Missing or Minor faults).</summary>
     public bool NeedsProvider => (Mode & (RegionFaultMode.Missing | RegionFaultMode.Minor)) != 0;
 
     /// <summary>True when the mode serves write-protect faults.</summary>
     public bool HasWriteProtect => (Mode & RegionFaultMode.WriteProtect) != 0;
+
+    /// <summary>True when writes to protected pages wait for a handler (a write handler may be called).</summary>
+    public bool HasSynchronousWriteProtect => HasWriteProtect && WriteTracking == RegionWriteTracking.Synchronous;
+
+    /// <summary>True when the kernel records writes itself (<c>CollectWrittenPages</c>; no write handler).</summary>
+    public bool HasAsynchronousWriteProtect => HasWriteProtect && WriteTracking == RegionWriteTracking.Asynchronous;
 
     /// <summary>True when the region is backed by a shared memfd (or hugetlbfs) with an unregistered alias view.</summary>
     public bool IsSharedMemory =>

@@ -9,7 +9,7 @@ namespace Uffd.Analyzers.Declarations;
 /// <summary>
 /// Checks a region's <c>[PageProvider]</c> and <c>[WriteHandler]</c> methods against its mode, with the generator's
 /// signature rules (<see cref="RegionDeclarationRules.GetProviderSignature"/>): UFFD0010 (no provider), UFFD0011 (write
-/// protection without a handler), UFFD0020/0023 (bad signature), UFFD0021/0024 (more than one), UFFD0025 (never called).
+/// protection without a handler; synchronous tracking only), UFFD0020/0023 (bad signature), UFFD0021/0024 (more than one), UFFD0025 (never called).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
@@ -99,7 +99,7 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
     {
         if (handlers.Count == 0)
         {
-            if (options.HasWriteProtect)
+            if (options.HasSynchronousWriteProtect)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.WriteProtectWithoutHandler, RegionSymbols.NameLocation(type, context.CancellationToken), type.Name));
@@ -112,8 +112,9 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
         {
             IMethodSymbol handler = handlers[i];
             Location location = RegionSymbols.MethodNameLocation(handler, context.CancellationToken);
-            if (!options.HasWriteProtect)
+            if (!options.HasSynchronousWriteProtect)
             {
+                // No WriteProtect, or asynchronous tracking: the kernel resolves those writes without a message.
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallbackNeverCalled, location, handler.Name, "[WriteHandler]", type.Name));
             }
             else if (i > 0)

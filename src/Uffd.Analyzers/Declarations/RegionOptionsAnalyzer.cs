@@ -48,7 +48,8 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
             RegionDeclarationError.NegativePages => Diagnostic.Create(
                 DiagnosticDescriptors.NegativePages, location, type.Name, options.Pages.ToString(CultureInfo.InvariantCulture)),
             RegionDeclarationError.MinorOnAnonymousMemory => Diagnostic.Create(DiagnosticDescriptors.MinorOnAnonymousMemory, location, type.Name),
-            RegionDeclarationError.ReadAheadWithoutMissing or RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect =>
+            RegionDeclarationError.ReadAheadWithoutMissing or RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect
+                or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect or RegionDeclarationError.ProtectOnFillWithAsynchronousTracking =>
                 Diagnostic.Create(DiagnosticDescriptors.OptionWithoutEffect, location, type.Name, argument),
             _ => Diagnostic.Create(DiagnosticDescriptors.InvalidRegionOption, location, type.Name, Reason(error.Value, options)),
         });
@@ -64,6 +65,8 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
         RegionDeclarationError.NegativeReadAhead or RegionDeclarationError.ReadAheadWithoutMissing => "ReadAhead",
         RegionDeclarationError.MinorOnAnonymousMemory => "Memory",
         RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect => "ProtectOnFill",
+        RegionDeclarationError.InvalidWriteTracking or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect => "WriteTracking",
+        RegionDeclarationError.ProtectOnFillWithAsynchronousTracking => "ProtectOnFill",
         _ => null,
     };
 
@@ -75,6 +78,7 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
         RegionDeclarationError.InvalidProviderErrorPolicy => $"OnProviderError = {Invariant((int)options.OnProviderError)} is not a ProviderErrorPolicy value",
         RegionDeclarationError.NegativeHandlerThreads => $"HandlerThreads = {Invariant(options.HandlerThreads)} is negative; 0 means one per CPU",
         RegionDeclarationError.NegativeReadAhead => $"ReadAhead = {Invariant(options.ReadAhead)} is negative",
+        RegionDeclarationError.InvalidWriteTracking => $"WriteTracking = {Invariant((int)options.WriteTracking)} is not a WriteTracking value",
         _ => error.ToString(),
     };
 

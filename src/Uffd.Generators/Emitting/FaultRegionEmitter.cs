@@ -17,7 +17,9 @@ namespace Uffd.Generators.Emitting;
 ///         partial class Region : global::System.IDisposable
 ///         {
 ///             engine and state fields; Open(), Open(long pages); IsOpen, BaseAddress, Length, PageSize, PageCount;
-///             AsSpan, Read, Write, Prefault; Protect/Unprotect (WriteProtect); AliasSpan (shared memory);
+///             AsSpan (not with synchronous WriteProtect), AsReadOnlySpan, LeaseSpan (synchronous WriteProtect),
+///             Read, Write, Prefault; Protect/Unprotect (synchronous), Protect/CollectWrittenPages (asynchronous);
+///             AliasSpan (shared memory);
 ///             LastProviderError, Statistics; Dispose; the engine-or-throw helper;
 ///             private readonly struct UffdRegionCallbacks : IFaultRegionCallbacks { FillPage, OnWriteFault }
 ///         }
@@ -157,10 +159,22 @@ internal static class FaultRegionEmitter
                 writer.WriteLine($"        ReadAhead: {settings.ReadAhead.ToString(CultureInfo.InvariantCulture)},");
                 writer.WriteLine($"        Memory: global::Uffd.RegionMemory.{settings.Memory},");
                 writer.WriteLine($"        OnProviderError: global::Uffd.ProviderErrorPolicy.{settings.OnProviderError},");
-                writer.WriteLine($"        ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(settings.ProviderWritesWholePage ? "," : "));")}");
+                // The optional arguments are written only when they differ from the runtime's defaults.
+                var optional = new List<string>();
                 if (settings.ProviderWritesWholePage)
                 {
-                    writer.WriteLine("        ProviderWritesWholePage: true));");
+                    optional.Add("ProviderWritesWholePage: true");
+                }
+
+                if (settings.HasAsynchronousWriteProtect)
+                {
+                    optional.Add("WriteTracking: global::Uffd.WriteTracking.Asynchronous");
+                }
+
+                writer.WriteLine($"        ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(optional.Count > 0 ? "," : "));")}");
+                for (int i = 0; i < optional.Count; i++)
+                {
+                    writer.WriteLine($"        {optional[i]}{(i < optional.Count - 1 ? "," : "));")}");
                 }
             }
 
@@ -189,7 +203,7 @@ internal static class FaultRegionEmitter
             "True between a successful <c>Open</c> and <c>Dispose</c>.",
             $"public bool IsOpen => {Volatile}.Read(ref {context.EngineField}) is not null;");
         WriteMember(writer,
-            "The region's first byte.",
+            "The region's first byte, for native code and the runtime. Dereferencing it from managed code can fault there and deadlock with the garbage collector: touch the memory through the span accessors, <c>Read</c> or <c>Write</c>.",
             $"public nint BaseAddress => {context.EngineOrThrow}().BaseAddress;");
         WriteMember(writer,
             "The region's size in bytes.",
@@ -210,57 +224,81 @@ internal static class FaultRegionEmitter
 
     private static void WriteAccessors(IndentedTextWriter writer, EmitContext context)
     {
-        const string gcWarning =
-            "A span touching an unfilled page faults in managed code: prefer <c>Read</c>, <c>Write</c> or <c>Prefault</c> " +
-            "when another thread may start a GC (see docs/runtime.md, \"Faulting threads and the garbage collector\").";
-        writer.WriteLine();
-        writer.WriteLine($"/// <summary>The whole region as a span. {gcWarning}</summary>");
-        writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">The region is longer than a span can be; use <c>AsSpan(offset, length)</c>.</exception>");
-        writer.WriteLine(s_generatedCode);
-        writer.WriteLine("public global::System.Span<byte> AsSpan()");
-        using (writer.WriteBlock())
-        {
-            writer.WriteLine($"{context.Engine} engine = {context.EngineOrThrow}();");
-            writer.WriteLine("if (engine.Length > int.MaxValue)");
-            using (writer.WriteBlock())
-            {
-                writer.WriteLine($"throw new {InvalidOperation}(");
-                writer.WriteLine($"    \"{context.Spec.Type.DisplayName} is \" + engine.Length + \" bytes, more than one span can hold: use AsSpan(offset, length).\");");
-            }
+        RegionSettingsSpec settings = context.Spec.Settings;
+        string engine = context.EngineOrThrow + "()";
+        const string present =
+            "Its pages are made present before it is returned, from native code, so touching it never waits for a handler " +
+            "(a managed thread waiting in a fault could deadlock with the garbage collector).";
+        const string tooLong = "The region is longer than a span can be; pass an offset and a length.";
 
-            writer.WriteLine();
-            writer.WriteLine("return engine.AsSpan(0, (int)engine.Length);");
+        if (!settings.HasSynchronousWriteProtect)
+        {
+            WriteMember(writer, $"The whole region as a writable span. {present}",
+                $"public global::System.Span<byte> AsSpan() => {engine}.AsSpan();", tooLong);
+            WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>, writable. {present}",
+                $"public global::System.Span<byte> AsSpan(long offset, int length) => {engine}.AsSpan(offset, length);");
+        }
+
+        WriteMember(writer, $"The whole region as a read-only span. {present}",
+            $"public global::System.ReadOnlySpan<byte> AsReadOnlySpan() => {engine}.AsReadOnlySpan();", tooLong);
+        WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>, read-only: reading never counts as a write. {present}",
+            $"public global::System.ReadOnlySpan<byte> AsReadOnlySpan(long offset, int length) => {engine}.AsReadOnlySpan(offset, length);");
+
+        if (settings.HasSynchronousWriteProtect)
+        {
+            const string lease =
+                "as a lease: the write handler runs for each protected page of it and the pages are unprotected before it is " +
+                "returned, and they stay writable until the lease is disposed, because <c>Protect</c> waits for open leases. " +
+                "Dispose it with <c>using</c>.";
+            WriteMember(writer, $"The whole region as a writable span, {lease}",
+                $"public global::Uffd.SpanLease LeaseSpan() => {engine}.LeaseSpan();", tooLong);
+            WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/> as a writable span, {lease}",
+                $"public global::Uffd.SpanLease LeaseSpan(long offset, int length) => {engine}.LeaseSpan(offset, length);");
         }
 
         WriteMember(writer,
-            $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>. {gcWarning}",
-            $"public global::System.Span<byte> AsSpan(long offset, int length) => {context.EngineOrThrow}().AsSpan(offset, length);");
-        WriteMember(writer,
             "Copies bytes out of the region from native code: faults taken here never stall the garbage collector.",
-            $"public void Read(long offset, global::System.Span<byte> destination) => {context.EngineOrThrow}().Read(offset, destination);");
+            $"public void Read(long offset, global::System.Span<byte> destination) => {engine}.Read(offset, destination);");
         WriteMember(writer,
             "Copies bytes into the region from native code: faults taken here never stall the garbage collector.",
-            $"public void Write(long offset, global::System.ReadOnlySpan<byte> source) => {context.EngineOrThrow}().Write(offset, source);");
+            $"public void Write(long offset, global::System.ReadOnlySpan<byte> source) => {engine}.Write(offset, source);");
         WriteMember(writer,
-            "Faults in the pages of a byte range from native code (reading them, or writing when <paramref name=\"write\"/> is true), so later span access finds them present.",
-            $"public void Prefault(long offset, long length, bool write = false) => {context.EngineOrThrow}().Prefault(offset, length, write);");
+            "Makes the pages of a byte range present from native code; with <paramref name=\"write\"/>, also treats them as written " +
+            "(write-protected pages are reported and unprotected). The content is never changed.",
+            $"public void Prefault(long offset, long length, bool write = false) => {engine}.Prefault(offset, length, write);");
 
-        if (context.Spec.Settings.HasWriteProtect)
+        if (settings.HasSynchronousWriteProtect)
         {
             WriteMember(writer,
                 "Write-protects pages: the next write to each " +
-                (context.Spec.WriteHandler is null ? "is unprotected by the engine and continues (no write handler)." : "calls the write handler, then unprotects it."),
-                $"public void Protect(long firstPage, long pageCount) => {context.EngineOrThrow}().Protect(firstPage, pageCount);");
+                (context.Spec.WriteHandler is null ? "is unprotected by the engine and continues (no write handler)." : "calls the write handler, then unprotects it.") +
+                " Waits (at most 10 s) until no span lease over the region is open.",
+                $"public void Protect(long firstPage, long pageCount) => {engine}.Protect(firstPage, pageCount);");
             WriteMember(writer,
                 "Removes write protection from pages without calling the write handler.",
-                $"public void Unprotect(long firstPage, long pageCount) => {context.EngineOrThrow}().Unprotect(firstPage, pageCount);");
+                $"public void Unprotect(long firstPage, long pageCount) => {engine}.Unprotect(firstPage, pageCount);");
         }
 
-        if (context.Spec.Settings.IsSharedMemory)
+        if (settings.HasAsynchronousWriteProtect)
+        {
+            WriteMember(writer,
+                "Marks pages clean: the kernel records the next write to each, for <c>CollectWrittenPages</c>. Writers never wait.",
+                $"public void Protect(long firstPage, long pageCount) => {engine}.Protect(firstPage, pageCount);");
+            WriteMember(writer,
+                "Fills <paramref name=\"destination\"/> with the runs of pages written since they were last collected (or since " +
+                "<c>Open</c>) and marks them clean in the same walk, so no write is lost between two calls. Returns how many runs " +
+                "it wrote; when <paramref name=\"destination\"/> is full, call again for the rest. Allocates nothing.",
+                $"public int CollectWrittenPages(global::System.Span<global::Uffd.PageRange> destination) => {engine}.CollectWrittenPages(destination);");
+            WriteMember(writer,
+                "The runs of pages written since they were last collected (or since <c>Open</c>), marked clean in the same walk.",
+                $"public global::System.Collections.Generic.IReadOnlyList<global::Uffd.PageRange> CollectWrittenPages() => {engine}.CollectWrittenPages();");
+        }
+
+        if (settings.IsSharedMemory)
         {
             WriteMember(writer,
                 "The same bytes through the alias view, which is never registered: touching it never faults into the region's handler.",
-                $"public global::System.Span<byte> AliasSpan(long offset, int length) => {context.EngineOrThrow}().AliasSpan(offset, length);");
+                $"public global::System.Span<byte> AliasSpan(long offset, int length) => {engine}.AliasSpan(offset, length);");
         }
     }
 
@@ -359,10 +397,15 @@ internal static class FaultRegionEmitter
         return $"{target}.{callback.Name}({input}{moreArguments})";
     }
 
-    private static void WriteMember(IndentedTextWriter writer, string summary, string declaration)
+    private static void WriteMember(IndentedTextWriter writer, string summary, string declaration, string? invalidOperation = null)
     {
         writer.WriteLine();
         writer.WriteLine($"/// <summary>{summary}</summary>");
+        if (invalidOperation is not null)
+        {
+            writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">{invalidOperation}</exception>");
+        }
+
         writer.WriteLine(s_generatedCode);
         writer.WriteLine(declaration);
     }

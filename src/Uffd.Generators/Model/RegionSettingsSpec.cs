@@ -12,6 +12,7 @@ namespace Uffd.Generators.Model;
 /// <param name="ProtectOnFill">Filled pages are installed write-protected.</param>
 /// <param name="IsSharedMemory">The memory has an alias view (<c>AliasSpan</c> is generated).</param>
 /// <param name="ProviderWritesWholePage">The provider declared <c>WritesWholePage</c>: staging is not zeroed for it.</param>
+/// <param name="WriteTracking">With WriteProtect: a handler per write, or the kernel's asynchronous tracking.</param>
 internal sealed record RegionSettingsSpec(
     RegionFaultMode Mode,
     long Pages,
@@ -21,8 +22,15 @@ internal sealed record RegionSettingsSpec(
     RegionErrorPolicy OnProviderError,
     bool ProtectOnFill,
     bool IsSharedMemory,
-    bool ProviderWritesWholePage)
+    bool ProviderWritesWholePage,
+    RegionWriteTracking WriteTracking)
 {
-    /// <summary>True when the mode serves write-protect faults (<c>Protect</c>/<c>Unprotect</c> are generated).</summary>
+    /// <summary>True when the mode serves write-protect faults (<c>Protect</c> is generated).</summary>
     public bool HasWriteProtect => (Mode & RegionFaultMode.WriteProtect) != 0;
+
+    /// <summary>Writes to protected pages wait for a handler: <c>LeaseSpan</c> and <c>Unprotect</c> instead of <c>AsSpan</c>.</summary>
+    public bool HasSynchronousWriteProtect => HasWriteProtect && WriteTracking == RegionWriteTracking.Synchronous;
+
+    /// <summary>The kernel records writes: <c>CollectWrittenPages</c>.</summary>
+    public bool HasAsynchronousWriteProtect => HasWriteProtect && WriteTracking == RegionWriteTracking.Asynchronous;
 }

@@ -35,7 +35,8 @@ internal static class FaultRegionParser
                 options.OnProviderError,
                 options.ProtectOnFill,
                 options.IsSharedMemory,
-                callbacks.ProviderWritesWholePage),
+                callbacks.ProviderWritesWholePage,
+                options.WriteTracking),
             GetCallback(callbacks.Provider, callbacks.ProviderSignature),
             GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature));
     }

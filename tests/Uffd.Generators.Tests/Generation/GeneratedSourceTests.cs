@@ -75,6 +75,35 @@ public sealed class GeneratedSourceTests
         """, "Demo.Unwatched");
 
     [Fact]
+    public void AsynchronousWriteTracking() => Verify("""
+        using Uffd;
+
+        namespace Demo
+        {
+            [FaultRegion(Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, Pages = 16)]
+            public partial class Journal
+            {
+            }
+        }
+        """, "Demo.Journal");
+
+    [Fact]
+    public void MissingWithAsynchronousWriteTracking() => Verify("""
+        using System;
+        using Uffd;
+
+        namespace Demo
+        {
+            [FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
+            public partial class Restored
+            {
+                [PageProvider(WritesWholePage = true)]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(7);
+            }
+        }
+        """, "Demo.Restored");
+
+    [Fact]
     public void MissingAndWriteProtectWithProtectOnFill() => Verify("""
         using System;
         using Uffd;

@@ -74,7 +74,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public bool IsOpen => global::System.Threading.Volatile.Read(ref this._uffdRegionEngine) is not null;
 
-        /// <summary>The region's first byte.</summary>
+        /// <summary>The region's first byte, for native code and the runtime. Dereferencing it from managed code can fault there and deadlock with the garbage collector: touch the memory through the span accessors, <c>Read</c> or <c>Write</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public nint BaseAddress => this.UffdRegionEngineOrThrow().BaseAddress;
 
@@ -98,24 +98,23 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public global::Uffd.Regions.FaultRegionStatistics Statistics => this.UffdRegionEngineOrThrow().Statistics;
 
-        /// <summary>The whole region as a span. A span touching an unfilled page faults in managed code: prefer <c>Read</c>, <c>Write</c> or <c>Prefault</c> when another thread may start a GC (see docs/runtime.md, "Faulting threads and the garbage collector").</summary>
-        /// <exception cref="global::System.InvalidOperationException">The region is longer than a span can be; use <c>AsSpan(offset, length)</c>.</exception>
+        /// <summary>The whole region as a writable span. Its pages are made present before it is returned, from native code, so touching it never waits for a handler (a managed thread waiting in a fault could deadlock with the garbage collector).</summary>
+        /// <exception cref="global::System.InvalidOperationException">The region is longer than a span can be; pass an offset and a length.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public global::System.Span<byte> AsSpan()
-        {
-            global::Uffd.Regions.FaultRegionEngine<global::Demo.Scanned.UffdRegionCallbacks> engine = this.UffdRegionEngineOrThrow();
-            if (engine.Length > int.MaxValue)
-            {
-                throw new global::System.InvalidOperationException(
-                    "Scanned is " + engine.Length + " bytes, more than one span can hold: use AsSpan(offset, length).");
-            }
+        public global::System.Span<byte> AsSpan() => this.UffdRegionEngineOrThrow().AsSpan();
 
-            return engine.AsSpan(0, (int)engine.Length);
-        }
-
-        /// <summary><paramref name="length"/> bytes of the region from <paramref name="offset"/>. A span touching an unfilled page faults in managed code: prefer <c>Read</c>, <c>Write</c> or <c>Prefault</c> when another thread may start a GC (see docs/runtime.md, "Faulting threads and the garbage collector").</summary>
+        /// <summary><paramref name="length"/> bytes of the region from <paramref name="offset"/>, writable. Its pages are made present before it is returned, from native code, so touching it never waits for a handler (a managed thread waiting in a fault could deadlock with the garbage collector).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public global::System.Span<byte> AsSpan(long offset, int length) => this.UffdRegionEngineOrThrow().AsSpan(offset, length);
+
+        /// <summary>The whole region as a read-only span. Its pages are made present before it is returned, from native code, so touching it never waits for a handler (a managed thread waiting in a fault could deadlock with the garbage collector).</summary>
+        /// <exception cref="global::System.InvalidOperationException">The region is longer than a span can be; pass an offset and a length.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
+        public global::System.ReadOnlySpan<byte> AsReadOnlySpan() => this.UffdRegionEngineOrThrow().AsReadOnlySpan();
+
+        /// <summary><paramref name="length"/> bytes of the region from <paramref name="offset"/>, read-only: reading never counts as a write. Its pages are made present before it is returned, from native code, so touching it never waits for a handler (a managed thread waiting in a fault could deadlock with the garbage collector).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
+        public global::System.ReadOnlySpan<byte> AsReadOnlySpan(long offset, int length) => this.UffdRegionEngineOrThrow().AsReadOnlySpan(offset, length);
 
         /// <summary>Copies bytes out of the region from native code: faults taken here never stall the garbage collector.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
@@ -125,7 +124,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Write(long offset, global::System.ReadOnlySpan<byte> source) => this.UffdRegionEngineOrThrow().Write(offset, source);
 
-        /// <summary>Faults in the pages of a byte range from native code (reading them, or writing when <paramref name="write"/> is true), so later span access finds them present.</summary>
+        /// <summary>Makes the pages of a byte range present from native code; with <paramref name="write"/>, also treats them as written (write-protected pages are reported and unprotected). The content is never changed.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Prefault(long offset, long length, bool write = false) => this.UffdRegionEngineOrThrow().Prefault(offset, length, write);
 
