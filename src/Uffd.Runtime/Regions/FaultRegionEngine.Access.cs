@@ -10,6 +10,12 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     // MADV_POPULATE_READ answered EINVAL (a kernel before 5.14): touch pages from native code instead.
     private bool populateUnsupported;
 
+    // Ranges made present by a span accessor or a prefault (each one system call, or one native touch per page).
+    private long populateCalls;
+
+    /// <summary>How many times an accessor had to make pages present (for tests: a present range costs none).</summary>
+    internal long PopulateCalls => Volatile.Read(ref populateCalls);
+
     /// <summary>
     /// A writable span over the region. Every page of it is present before it is returned (made present from
     /// preemptive code when it was not), so touching it never waits for a handler: see the remarks.
@@ -242,6 +248,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// <summary>Faults pages [<paramref name="from"/>, <paramref name="to"/>] in from preemptive code.</summary>
     private void Populate(long from, long to)
     {
+        Interlocked.Increment(ref populateCalls);
         nint start = layout.BaseAddress + (nint)(from * pageSize);
         long length = (to - from + 1) * pageSize;
         if (!uffd.IsUserModeOnly && !Volatile.Read(ref populateUnsupported))

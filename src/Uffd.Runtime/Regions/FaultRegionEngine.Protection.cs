@@ -7,8 +7,8 @@ namespace Uffd.Regions;
 
 public sealed partial class FaultRegionEngine<TCallbacks>
 {
-    /// <summary>How long a Protect waits for the span leases over the region to end before it gives up.</summary>
-    internal static readonly TimeSpan LeaseWaitTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a Protect waits for the span leases over the region to end before it gives up (tests shorten it).</summary>
+    internal static TimeSpan LeaseWaitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Protected pages unprotected by one ioctl when a lease makes them writable.</summary>
     private const int UnprotectBatch = 64;
@@ -17,6 +17,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     private const int ScanBatch = 64;
 
     private readonly SpanLeaseGate leaseGate = new();
+
+    /// <summary>The gate between Protect and span leases, for tests.</summary>
+    internal SpanLeaseGate LeaseGate => leaseGate;
 
     // Serializes Protect and Unprotect: a Protect holds the lease gate for the length of its ioctl.
     private readonly object protectionLock = new();

@@ -28,6 +28,9 @@ internal sealed class SpanLeaseGate
     /// <summary>Open leases (for tests and messages).</summary>
     public int Count => Volatile.Read(ref word) & CountMask;
 
+    /// <summary>True while a Protect waits for the open leases to end (for tests).</summary>
+    public bool IsExclusiveWaiting => (Volatile.Read(ref word) & ExclusiveWaiting) != 0;
+
     /// <summary>True when this thread holds a lease through this gate.</summary>
     public bool IsHeldByCurrentThread => t_held?.CountOf(this) > 0;
 
