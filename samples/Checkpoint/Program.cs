@@ -7,8 +7,8 @@ using System.Linq;
 namespace Checkpoint;
 
 /// <summary>
-/// Checkpoints an in-memory table incrementally (write-protect faults tell which pages changed), then restores it
-/// lazily (missing faults read each page from the snapshot chain on first touch) and checks the copy.
+/// Checkpoints an in-memory table incrementally (the kernel's asynchronous write tracking tells which pages changed),
+/// then restores it lazily (missing faults read each page from the snapshot chain on first touch) and checks the copy.
 /// Exit 0 when the restored table matches, 1 otherwise.
 /// </summary>
 internal static class Program
@@ -52,20 +52,26 @@ internal static class Program
     {
         int pageSize = Environment.SystemPageSize;
         long pages = (long)Rows * Row.Size / pageSize;
-        using var table = new Table(pages);
+        using var table = new Table();
         table.Open(pages);
-        Console.WriteLine($"Table: {Rows} rows of {Row.Size} bytes = {pages} pages of {pageSize} bytes (FaultMode.WriteProtect)");
+        Console.WriteLine($"Table: {Rows} rows of {Row.Size} bytes = {pages} pages of {pageSize} bytes (FaultMode.WriteProtect, WriteTracking.Asynchronous)");
         Console.WriteLine($"Snapshots: one file per checkpoint in {(kept ? directory + " (kept)" : "a temporary directory, removed at exit")}");
         Console.WriteLine();
 
-        // Epoch 0: build the table, write every page, then protect them all so the next write to each is reported.
+        // Epoch 0: build the table (every page is written), then collect: every page, which re-arms them all, so the
+        // next write to each is reported.
         var workload = new Workload(table, Rows, new Random(Seed));
         workload.Populate();
         workload.TakeTouchedPages();
+        List<long> all = table.TakeDirtyPages();
+        if (all.Count != pages)
+        {
+            Console.WriteLine($"FAILED: epoch 0: the kernel saw {all.Count} written pages, the table has {pages}.");
+            return 1;
+        }
+
         var paths = new List<string>();
-        long full = Checkpoint(directory, paths, table, 0, [.. Enumerable.Range(0, (int)pages).Select(p => (long)p)]);
-        table.TakeDirtyPages();                               // nothing was protected yet: no faults, nothing recorded
-        table.Protect(0, pages);
+        long full = Checkpoint(directory, paths, table, 0, all);
         Console.WriteLine($"  epoch 0  {"full snapshot",-38} {pages,4} pages        {full,10:N0} bytes  {Path.GetFileName(paths[^1])}");
 
         long dirtyTotal = 0;
@@ -73,16 +79,15 @@ internal static class Program
         {
             (string name, Action<Workload> batch) = Workload.Batches[epoch - 1];
             batch(workload);
-            List<long> dirty = table.TakeDirtyPages();
+            List<long> dirty = table.TakeDirtyPages();        // collected and re-armed in one walk
             SortedSet<long> written = workload.TakeTouchedPages();
             if (!dirty.SequenceEqual(written))
             {
-                Console.WriteLine($"FAILED: epoch {epoch}: the write handler saw {dirty.Count} dirty pages, the batch wrote {written.Count}.");
+                Console.WriteLine($"FAILED: epoch {epoch}: the kernel saw {dirty.Count} dirty pages, the batch wrote {written.Count}.");
                 return 1;
             }
 
             long bytes = Checkpoint(directory, paths, table, epoch, dirty);
-            ProtectAgain(table, dirty);                      // the next epoch starts with every page protected again
             dirtyTotal += dirty.Count;
             Console.WriteLine($"  epoch {epoch}  {name,-38} {dirty.Count,4} dirty pages  {bytes,10:N0} bytes  {Path.GetFileName(paths[^1])}");
         }
@@ -131,36 +136,18 @@ internal static class Program
         return bytes;
     }
 
-    /// <summary>Protects the pages again, one Protect per run of consecutive pages.</summary>
-    private static void ProtectAgain(Table table, List<long> dirty)
-    {
-        for (int i = 0; i < dirty.Count;)
-        {
-            int j = i + 1;
-            while (j < dirty.Count && dirty[j] == dirty[j - 1] + 1)
-            {
-                j++;
-            }
-
-            table.Protect(dirty[i], j - i);
-            i = j;
-        }
-    }
-
-    /// <summary>Compares rows read through both regions (GC-safe Read; the restored one faults pages in).</summary>
+    /// <summary>Compares rows read through both regions' spans (the restored one fills its pages on first touch).</summary>
     private static bool Compare(Table table, RestoredTable restored, IEnumerable<int> rows)
     {
-        var expected = new byte[Row.Size];
-        var actual = new byte[Row.Size];
         foreach (int r in rows)
         {
-            table.Read((long)r * Row.Size, expected);
-            restored.Read((long)r * Row.Size, actual);
-            if (!expected.AsSpan().SequenceEqual(actual))
+            ReadOnlySpan<byte> expected = table.AsReadOnlySpan((long)r * Row.Size, Row.Size);
+            ReadOnlySpan<byte> actual = restored.AsReadOnlySpan((long)r * Row.Size, Row.Size);
+            if (!expected.SequenceEqual(actual))
             {
-                Console.WriteLine($"FAILED: row {r} differs: restored id {BitConverter.ToInt64(actual, Row.IdOffset)} counter " +
-                                  $"{BitConverter.ToInt64(actual, Row.CounterOffset)}, expected id {BitConverter.ToInt64(expected, Row.IdOffset)} " +
-                                  $"counter {BitConverter.ToInt64(expected, Row.CounterOffset)}.");
+                Console.WriteLine($"FAILED: row {r} differs: restored id {BitConverter.ToInt64(actual[Row.IdOffset..])} counter " +
+                                  $"{BitConverter.ToInt64(actual[Row.CounterOffset..])}, expected id {BitConverter.ToInt64(expected[Row.IdOffset..])} " +
+                                  $"counter {BitConverter.ToInt64(expected[Row.CounterOffset..])}.");
                 return false;
             }
         }

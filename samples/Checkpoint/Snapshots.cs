@@ -40,7 +40,7 @@ internal static class SnapshotFile
         foreach (long page in pages)
         {
             BinaryPrimitives.WriteInt64LittleEndian(record, page);
-            table.Read(page * pageSize, record.AsSpan(sizeof(long)));   // native copy: GC-safe even if it faulted
+            table.AsReadOnlySpan(page * pageSize, pageSize).CopyTo(record.AsSpan(sizeof(long)));
             file.Write(record);
         }
 

@@ -1,35 +1,27 @@
 using System;
 using System.Collections.Generic;
-using System.Threading;
 using Uffd;
 
 namespace Checkpoint;
 
 /// <summary>
-/// The live table: fixed-size rows in a region whose writes to protected pages are reported to <see cref="OnWrite"/>.
+/// The live table: fixed-size rows in a region whose writes the kernel records (asynchronous write tracking):
+/// writers update rows in place through spans at memory speed, no handler runs per write, and
+/// <see cref="TakeDirtyPages"/> collects the pages written since the last call and re-arms them in the same walk,
+/// so a write that lands while a checkpoint is being taken is reported by the next one, never lost.
 /// WriteProtect only, not Missing | WriteProtect: the table is built here in memory, so there is nothing to fault in
-/// from anywhere (a provider would only hand out zeros). The engine enables WPUnpopulated for anonymous memory, so a
-/// Protect covers every page, even one never written.
+/// from anywhere (a provider would only hand out zeros).
 /// </summary>
-[FaultRegion(Mode = FaultMode.WriteProtect)]
+[FaultRegion(Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
 public sealed partial class Table
 {
-    // One flag per page, preallocated: the write handler runs on a handler thread and must not allocate or lock.
-    private readonly int[] dirty;
-
-    public Table(long pages) => dirty = new int[pages];
-
-    /// <summary>Called on a handler thread for the first write to a protected page, before the write continues.</summary>
-    [WriteHandler]
-    private void OnWrite(long pageIndex) => Volatile.Write(ref dirty[pageIndex], 1);
-
-    /// <summary>The pages written since the last call, in ascending order, and clears them.</summary>
+    /// <summary>The pages written since the last call (or since Open), in ascending order.</summary>
     public List<long> TakeDirtyPages()
     {
         var pages = new List<long>();
-        for (long p = 0; p < dirty.Length; p++)
+        foreach (PageRange run in CollectWrittenPages())
         {
-            if (Interlocked.Exchange(ref dirty[p], 0) != 0)
+            for (long p = run.FirstPage; p < run.EndPage; p++)
             {
                 pages.Add(p);
             }

@@ -5,14 +5,12 @@ using System.Collections.Generic;
 namespace Checkpoint;
 
 /// <summary>
-/// Deterministic transactions on the table (one seeded <see cref="Random"/>), each through the region's GC-safe
-/// Read/Write. It also records which pages it wrote, so the sample can check that the write-protect faults saw
-/// exactly those.
+/// Deterministic transactions on the table (one seeded <see cref="Random"/>), each updating a row in place through
+/// the region's span. It also records which pages it wrote, so the sample can check that the kernel's write
+/// tracking saw exactly those.
 /// </summary>
 internal sealed class Workload(Table table, int rows, Random random)
 {
-    private readonly byte[] row = new byte[Row.Size];
-
     private int RowCount { get; } = rows;
 
     /// <summary>The pages written since the last <see cref="TakeTouchedPages"/>.</summary>
@@ -34,10 +32,10 @@ internal sealed class Workload(Table table, int rows, Random random)
     {
         for (int r = 0; r < RowCount; r++)
         {
-            BinaryPrimitives.WriteInt64LittleEndian(row.AsSpan(Row.IdOffset), r);
-            BinaryPrimitives.WriteInt64LittleEndian(row.AsSpan(Row.CounterOffset), 0);
-            random.NextBytes(row.AsSpan(Row.PayloadOffset, Row.PayloadSize));
-            Write((long)r * Row.Size, row);
+            Span<byte> row = RowSpan(r);
+            BinaryPrimitives.WriteInt64LittleEndian(row[Row.IdOffset..], r);
+            BinaryPrimitives.WriteInt64LittleEndian(row[Row.CounterOffset..], 0);
+            random.NextBytes(row.Slice(Row.PayloadOffset, Row.PayloadSize));
         }
     }
 
@@ -56,34 +54,30 @@ internal sealed class Workload(Table table, int rows, Random random)
         }
     }
 
-    /// <summary>A whole-row update: read it, bump the counter, new payload, write it back.</summary>
+    /// <summary>A whole-row update in place: bump the counter, new payload.</summary>
     private void Update(int r)
     {
-        long offset = (long)r * Row.Size;
-        table.Read(offset, row);
-        long counter = BinaryPrimitives.ReadInt64LittleEndian(row.AsSpan(Row.CounterOffset));
-        BinaryPrimitives.WriteInt64LittleEndian(row.AsSpan(Row.CounterOffset), counter + 1);
-        random.NextBytes(row.AsSpan(Row.PayloadOffset, Row.PayloadSize));
-        Write(offset, row);
+        Span<byte> row = RowSpan(r);
+        long counter = BinaryPrimitives.ReadInt64LittleEndian(row[Row.CounterOffset..]);
+        BinaryPrimitives.WriteInt64LittleEndian(row[Row.CounterOffset..], counter + 1);
+        random.NextBytes(row.Slice(Row.PayloadOffset, Row.PayloadSize));
     }
 
     /// <summary>An 8-byte update: a small write dirties its whole page all the same.</summary>
     private void BumpCounter(int r)
     {
-        long offset = (long)r * Row.Size + Row.CounterOffset;
-        Span<byte> counter = stackalloc byte[sizeof(long)];
-        table.Read(offset, counter);
+        Span<byte> counter = RowSpan(r).Slice(Row.CounterOffset, sizeof(long));
         BinaryPrimitives.WriteInt64LittleEndian(counter, BinaryPrimitives.ReadInt64LittleEndian(counter) + 1);
-        Write(offset, counter);
     }
 
-    /// <summary>Writes through the region (a write to a protected page faults in native code, GC-safe).</summary>
-    private void Write(long offset, ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Row <paramref name="r"/> as a span of the table (the span accessor makes the page present first, so the writes
+    /// never wait in a fault), noting the page it is on.
+    /// </summary>
+    private Span<byte> RowSpan(int r)
     {
-        table.Write(offset, bytes);
-        for (long p = offset / table.PageSize; p <= (offset + bytes.Length - 1) / table.PageSize; p++)
-        {
-            touched.Add(p);
-        }
+        long offset = (long)r * Row.Size;
+        touched.Add(offset / table.PageSize);
+        return table.AsSpan(offset, Row.Size);
     }
 }
