@@ -69,7 +69,8 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         }
 
         MethodFacts callerFacts = facts.For(caller);
-        if (s_memberNames.Contains(target.Name) && IsGenerated(target))
+        // The generated half declares these members; a user member of the same name is UFFD0006, not a touch.
+        if (s_memberNames.Contains(target.Name) && RegionSymbols.IsGenerated(target))
         {
             callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), target.Name));
             return;
@@ -131,20 +132,6 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                 }
             }
         }
-    }
-
-    /// <summary>The generated half declares these members; a user member of the same name is UFFD0006, not a touch.</summary>
-    private static bool IsGenerated(ISymbol member)
-    {
-        foreach (SyntaxReference reference in member.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree.FilePath.EndsWith(Uffd.SourceGeneration.RegionDeclarationRules.GeneratedFileSuffix, System.StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary><c>this.AsSpan</c> / <c>AsSpan</c> of an invocation; the whole reference otherwise.</summary>
