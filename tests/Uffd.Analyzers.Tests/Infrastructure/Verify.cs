@@ -59,6 +59,9 @@ internal static class Verify<TAnalyzer>
         // for the ORIGINAL code (a fix edits only the user's files). Fixed code must therefore not depend on members
         // the generator would add only after the fix.
         Configure(test.FixedState, source);
+        // Markup in the fixed code marks the diagnostics a fix leaves alone (shapes it does not rewrite); by default the
+        // harness would ignore markup for a fixable ID there.
+        test.FixedState.MarkupHandling = MarkupMode.Allow;
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
