@@ -131,6 +131,12 @@ internal static class DiagnosticDescriptors
         "Region memory dereferenced through a raw address",
         "'{0}' is dereferenced in managed code: a fault there can deadlock the process with the garbage collector; {1}");
 
+    /// <summary>Format: "The SpanLease from '{0}' is never disposed: the next Protect waits 10 s for it, then throws; dispose it with 'using'".</summary>
+    public static readonly DiagnosticDescriptor SpanLeaseNotDisposed = Warning(
+        DiagnosticIds.SpanLeaseNotDisposed, Categories.Deadlock,
+        "A SpanLease is not disposed",
+        "The SpanLease from '{0}' is never disposed: the next Protect waits 10 s for it, then throws; dispose it with 'using'");
+
     /// <summary>Format: "[FaultRegion] on '{0}': Pages = {1} is negative; give a positive page count, or 0 to size the region in Open(pages)".</summary>
     public static readonly DiagnosticDescriptor NegativePages = Error(
         DiagnosticIds.NegativePages, Categories.RangeMath,
