@@ -211,6 +211,8 @@ public sealed class RawRegionAccessTests
                     uffd.Wake(start, 4096);
                     _ = uffd.Register(memory.Address, memory.Length, RegisterMode.Missing);
                     _ = uffd.ZeroPage(fault.PageStart(4096), 4096);
+                    _ = uffd.Copy(fault.PageStart(4096), start + 8192, 4096, CopyMode.DontWake);
+                    _ = uffd.Copy(letters.BaseAddress, new byte[4096]);
                     byte[] buffer = new byte[8];
                     GcSafeMemory.Read(start + 8, buffer);
                     _ = GcSafeMemory.ReadByte(fault.Address);
