@@ -41,7 +41,7 @@ internal sealed class WriteProtectScenario(string name, long pages) : IFaultScen
         return pages;
     }
 
-    public unsafe void Finish()
+    public void Finish()
     {
         DirtyTrackingRegion finishing = region!;
         region = null;
@@ -51,7 +51,7 @@ internal sealed class WriteProtectScenario(string name, long pages) : IFaultScen
             RegionChecks.Equal(pages, finishing.Statistics.WriteFaults, "write faults served", name);
             for (long p = 0; p < pages; p++)
             {
-                byte* page = (byte*)(finishing.BaseAddress + (nint)(p * finishing.PageSize));
+                ReadOnlySpan<byte> page = finishing.AsReadOnlySpan(p * finishing.PageSize, 2);
                 if (page[0] != Patterns.Written || page[1] != Patterns.Populated)
                 {
                     throw new InvalidOperationException($"{name}: page {p} holds 0x{page[0]:x2} 0x{page[1]:x2}.");

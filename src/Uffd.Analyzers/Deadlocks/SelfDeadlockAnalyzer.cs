@@ -10,15 +10,16 @@ namespace Uffd.Analyzers.Deadlocks;
 
 /// <summary>
 /// UFFD0030: a <c>[PageProvider]</c> or <c>[WriteHandler]</c>, or a method of its class it calls (transitively), touches
-/// the region's own memory through the generated <c>AsSpan</c>, <c>BaseAddress</c>, <c>Read</c>, <c>Write</c> or
-/// <c>Prefault</c>. The handler thread would fault on its own region and wait for itself. <c>AliasSpan</c> is safe: the
-/// alias view is never registered.
+/// the region's own memory through the generated <c>AsSpan</c>, <c>AsReadOnlySpan</c>, <c>LeaseSpan</c>,
+/// <c>BaseAddress</c>, <c>Read</c>, <c>Write</c> or <c>Prefault</c>. The handler thread would fault on its own region and
+/// wait for itself (the span accessors make their range present before returning, which is that same fault).
+/// <c>AliasSpan</c> is safe: the alias view is never registered.
 /// </summary>
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 {
     private static readonly ImmutableHashSet<string> s_memberNames =
-        ImmutableHashSet.Create("AsSpan", "BaseAddress", "Read", "Write", "Prefault");
+        ImmutableHashSet.Create("AsSpan", "AsReadOnlySpan", "LeaseSpan", "BaseAddress", "Read", "Write", "Prefault");
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -68,7 +69,8 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         }
 
         MethodFacts callerFacts = facts.For(caller);
-        if (s_memberNames.Contains(target.Name) && IsGenerated(target))
+        // The generated half declares these members; a user member of the same name is UFFD0006, not a touch.
+        if (s_memberNames.Contains(target.Name) && RegionSymbols.IsGenerated(target))
         {
             callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), target.Name));
             return;
@@ -130,20 +132,6 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                 }
             }
         }
-    }
-
-    /// <summary>The generated half declares these members; a user member of the same name is UFFD0006, not a touch.</summary>
-    private static bool IsGenerated(ISymbol member)
-    {
-        foreach (SyntaxReference reference in member.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree.FilePath.EndsWith(Uffd.SourceGeneration.RegionDeclarationRules.GeneratedFileSuffix, System.StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary><c>this.AsSpan</c> / <c>AsSpan</c> of an invocation; the whole reference otherwise.</summary>

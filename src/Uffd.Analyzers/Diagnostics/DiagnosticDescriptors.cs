@@ -125,6 +125,18 @@ internal static class DiagnosticDescriptors
         "A provider or write handler blocks its handler thread",
         "'{0}' blocks a handler thread with '{1}': faults wait behind it");
 
+    /// <summary>Format: "'{0}' is dereferenced in managed code: a fault there can deadlock the process with the garbage collector; {1}".</summary>
+    public static readonly DiagnosticDescriptor RawRegionAccess = Warning(
+        DiagnosticIds.RawRegionAccess, Categories.Deadlock,
+        "Region memory dereferenced through a raw address",
+        "'{0}' is dereferenced in managed code: a fault there can deadlock the process with the garbage collector; {1}");
+
+    /// <summary>Format: "The SpanLease from '{0}' is never disposed: the next Protect waits 10 s for it, then throws; dispose it with 'using'".</summary>
+    public static readonly DiagnosticDescriptor SpanLeaseNotDisposed = Warning(
+        DiagnosticIds.SpanLeaseNotDisposed, Categories.Deadlock,
+        "A SpanLease is not disposed",
+        "The SpanLease from '{0}' is never disposed: the next Protect waits 10 s for it, then throws; dispose it with 'using'");
+
     /// <summary>Format: "[FaultRegion] on '{0}': Pages = {1} is negative; give a positive page count, or 0 to size the region in Open(pages)".</summary>
     public static readonly DiagnosticDescriptor NegativePages = Error(
         DiagnosticIds.NegativePages, Categories.RangeMath,

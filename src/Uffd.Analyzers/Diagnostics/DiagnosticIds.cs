@@ -28,6 +28,8 @@ internal static class DiagnosticIds
 
     public const string CallbackTouchesOwnRegion = "UFFD0030";
     public const string BlockingWaitInCallback = "UFFD0031";
+    public const string RawRegionAccess = "UFFD0032";
+    public const string SpanLeaseNotDisposed = "UFFD0033";
 
     public const string NegativePages = "UFFD0040";
     public const string HardCodedPageSize = "UFFD0041";

@@ -20,6 +20,23 @@ internal static class RegionSymbols
         && (HasRuntimeAttribute(method, "PageProviderAttribute") || HasRuntimeAttribute(method, "WriteHandlerAttribute"))
         && IsRegion(method.ContainingType);
 
+    /// <summary>
+    /// True for a member the generator declared (in a generated <c>.FaultRegion.g.cs</c> file): <c>BaseAddress</c>,
+    /// <c>AsSpan</c>, ... of a region. A user's member of the same name is UFFD0006, not the generated one.
+    /// </summary>
+    public static bool IsGenerated(ISymbol member)
+    {
+        foreach (SyntaxReference reference in member.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree.FilePath.EndsWith(RegionDeclarationRules.GeneratedFileSuffix, System.StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True for a type of the runtime (namespace <c>Uffd</c> or <c>Uffd.Regions</c>).</summary>
     public static bool IsRuntimeType(ITypeSymbol? type)
     {

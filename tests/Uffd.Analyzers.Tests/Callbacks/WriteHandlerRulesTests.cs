@@ -22,6 +22,32 @@ public sealed class WriteHandlerRulesTests
             Verify<RegionCallbacksAnalyzer>.Diagnostic("UFFD0011").WithLocation(0).WithArguments("Journal"));
 
     [Fact]
+    public Task An_asynchronous_write_tracking_region_needs_no_handler() =>
+        Verify<RegionCallbacksAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
+            public partial class Journal
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+            }
+            """);
+
+    [Fact]
+    public Task A_region_with_explicit_synchronous_tracking_and_no_handler_is_warned_about() =>
+        Verify<RegionCallbacksAnalyzer>.Analyzer("""
+            using Uffd;
+
+            [FaultRegion(Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Synchronous)]
+            public partial class {|#0:Journal|}
+            {
+            }
+            """,
+            Verify<RegionCallbacksAnalyzer>.Diagnostic("UFFD0011").WithLocation(0).WithArguments("Journal"));
+
+    [Fact]
     public Task A_region_without_write_protection_needs_no_handler() =>
         Verify<RegionCallbacksAnalyzer>.Analyzer("""
             using System;
@@ -106,4 +132,22 @@ public sealed class WriteHandlerRulesTests
             }
             """,
             Verify<RegionCallbacksAnalyzer>.Diagnostic("UFFD0025").WithLocation(0).WithArguments("OnWrite", "[WriteHandler]", "Letters"));
+
+    [Fact]
+    public Task A_write_handler_in_an_asynchronous_write_tracking_region_is_never_called() =>
+        Verify<RegionCallbacksAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
+            public partial class Journal
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+                [WriteHandler]
+                private void {|#0:OnWrite|}(long pageIndex) { }
+            }
+            """,
+            Verify<RegionCallbacksAnalyzer>.Diagnostic("UFFD0025").WithLocation(0).WithArguments("OnWrite", "[WriteHandler]", "Journal"));
 }

@@ -99,6 +99,36 @@ public sealed class SelfDeadlockTests
             Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("OnWrite", "Journal", "Write"));
 
     [Fact]
+    public Task AsReadOnlySpan_in_a_provider_and_LeaseSpan_in_a_write_handler_are_reported_but_not_outside_the_callbacks() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, Pages = 4)]
+            public partial class Journal
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => {|#0:AsReadOnlySpan|}(0, 1).CopyTo(page);
+
+                [WriteHandler]
+                private void OnWrite(long pageIndex)
+                {
+                    using SpanLease lease = {|#1:this.LeaseSpan|}(pageIndex * PageSize, 1);
+                    lease.Span[0] = 1;
+                }
+
+                public byte Stamp()
+                {
+                    using SpanLease lease = LeaseSpan();
+                    lease.Span[0] = 2;
+                    return AsReadOnlySpan(0, 1)[0];
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Journal", "AsReadOnlySpan"),
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("OnWrite", "Journal", "LeaseSpan"));
+
+    [Fact]
     public Task The_alias_view_another_region_and_methods_the_callbacks_never_call_are_not_reported() =>
         Verify<SelfDeadlockAnalyzer>.Analyzer("""
             using System;

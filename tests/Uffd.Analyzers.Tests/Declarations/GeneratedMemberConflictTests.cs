@@ -86,4 +86,35 @@ public sealed class GeneratedMemberConflictTests
                 public void {|UFFD0006:Protect|}(long pageIndex) { }
             }
             """);
+
+    /// <summary>The accessors and tracking members that depend on the mode, each declared by the user.</summary>
+    private static readonly string[] s_modeMembers = { "AsSpan", "AsReadOnlySpan", "LeaseSpan", "Protect", "Unprotect", "CollectWrittenPages" };
+
+    [Theory]
+    [InlineData("Mode = FaultMode.Missing", "AsSpan AsReadOnlySpan")]
+    [InlineData("Mode = FaultMode.Missing | FaultMode.WriteProtect", "AsReadOnlySpan LeaseSpan Protect Unprotect")]
+    [InlineData("Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Synchronous", "AsReadOnlySpan LeaseSpan Protect Unprotect")]
+    [InlineData(
+        "Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous",
+        "AsSpan AsReadOnlySpan Protect CollectWrittenPages")]
+    public Task Span_and_tracking_members_conflict_only_in_the_modes_that_generate_them(string arguments, string conflicting)
+    {
+        HashSet<string> generated = conflicting.Split(' ').ToHashSet(StringComparer.Ordinal);
+        string members = string.Join(
+            "\n    ",
+            s_modeMembers.Select(name => $"public void {(generated.Contains(name) ? "{|UFFD0006:" + name + "|}" : name)}(int unused) {{ }}"));
+        return Verify<GeneratedMemberConflictAnalyzer>.Analyzer($$"""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4, {{arguments}})]
+            public partial class Journal
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+                {{members}}
+            }
+            """);
+    }
 }

@@ -28,6 +28,8 @@ public sealed class RegionOptionsTests
     [InlineData("{|#0:Mode = (FaultMode)9|}", "Mode = 9 has bits that are not FaultMode values")]
     [InlineData("{|#0:Memory = (RegionMemory)7|}", "Memory = 7 is not a RegionMemory value")]
     [InlineData("{|#0:OnProviderError = (ProviderErrorPolicy)3|}", "OnProviderError = 3 is not a ProviderErrorPolicy value")]
+    [InlineData("Mode = FaultMode.WriteProtect, {|#0:WriteTracking = (WriteTracking)2|}", "WriteTracking = 2 is not a WriteTracking value")]
+    [InlineData("{|#0:WriteTracking = (WriteTracking)(-1)|}", "WriteTracking = -1 is not a WriteTracking value")]
     public Task An_invalid_option_is_reported_on_its_argument(string arguments, string reason) =>
         Verify<RegionOptionsAnalyzer>.Analyzer(
             Region(arguments),
@@ -46,6 +48,10 @@ public sealed class RegionOptionsTests
     [Theory]
     [InlineData("Mode = FaultMode.WriteProtect, {|#0:ReadAhead = 4|}", "ReadAhead")]
     [InlineData("Mode = FaultMode.Missing, {|#0:ProtectOnFill = true|}", "ProtectOnFill")]
+    [InlineData("Mode = FaultMode.Missing, {|#0:WriteTracking = WriteTracking.Asynchronous|}", "WriteTracking")]
+    [InlineData(
+        "Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, {|#0:ProtectOnFill = true|}",
+        "ProtectOnFill")]
     public Task An_option_the_mode_ignores_is_reported_on_its_argument(string arguments, string option) =>
         Verify<RegionOptionsAnalyzer>.Analyzer(
             Region(arguments),
@@ -57,6 +63,9 @@ public sealed class RegionOptionsTests
     [InlineData("Mode = FaultMode.Minor, Memory = RegionMemory.Shared")]
     [InlineData("Mode = FaultMode.Missing | FaultMode.WriteProtect, ProtectOnFill = true, OnProviderError = ProviderErrorPolicy.Poison")]
     [InlineData("Mode = FaultMode.Missing | FaultMode.WriteProtect | FaultMode.Minor, Memory = RegionMemory.HugePages")]
+    [InlineData("Mode = FaultMode.Missing, WriteTracking = WriteTracking.Synchronous")]
+    [InlineData("Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous")]
+    [InlineData("Mode = FaultMode.Missing | FaultMode.WriteProtect, ProtectOnFill = true, WriteTracking = WriteTracking.Synchronous")]
     public Task Valid_options_are_not_reported(string arguments) =>
         Verify<RegionOptionsAnalyzer>.Analyzer(Region(arguments));
 }

@@ -30,6 +30,20 @@ internal static class Verify<TAnalyzer>
         return test.RunAsync();
     }
 
+    /// <summary>As <see cref="Analyzer"/>, for a program (top-level statements need an executable).</summary>
+    public static Task Program(string source, params DiagnosticResult[] expected)
+    {
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+        {
+            TestCode = source,
+            ReferenceAssemblies = TestReferences.None,
+        };
+        test.TestState.OutputKind = OutputKind.ConsoleApplication;
+        Configure(test.TestState, source);
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
     /// <summary>Checks the fix turns <paramref name="source"/> into <paramref name="fixedSource"/>, one by one and with Fix All.</summary>
     public static Task CodeFix<TCodeFix>(string source, string fixedSource, params DiagnosticResult[] expected)
         where TCodeFix : CodeFixProvider, new()
@@ -45,6 +59,9 @@ internal static class Verify<TAnalyzer>
         // for the ORIGINAL code (a fix edits only the user's files). Fixed code must therefore not depend on members
         // the generator would add only after the fix.
         Configure(test.FixedState, source);
+        // Markup in the fixed code marks the diagnostics a fix leaves alone (shapes it does not rewrite); by default the
+        // harness would ignore markup for a fixable ID there.
+        test.FixedState.MarkupHandling = MarkupMode.Allow;
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }

@@ -1,0 +1,228 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Uffd.Analyzers.Deadlocks;
+
+/// <summary>
+/// Follows a value back to a raw-address source within one code block (a member body, lambdas and local functions
+/// included): through conversions to pointers, <c>nint</c>, <c>nuint</c>, <c>long</c> and <c>ulong</c>; <c>+</c> and
+/// <c>-</c> with integers (an address minus an address is a distance, not an address); <c>IntPtr.Add</c>/<c>Subtract</c>
+/// and <c>ToPointer()</c>; the address of an element or field of a pointer (<c>&amp;p[i]</c>, <c>&amp;p-&gt;f</c>); and
+/// locals, a local counting when any value stored in it does. Parameters, fields and return values are not followed.
+/// </summary>
+internal sealed class RawAddressTaint
+{
+    /// <summary>How many locals deep a value is followed.</summary>
+    private const int MaxDepth = 8;
+
+    private readonly RawAddressSources _sources;
+    private readonly SyntaxNode _codeBlock;
+    private readonly SemanticModel _model;
+    private readonly object _gate = new();
+    private Dictionary<ILocalSymbol, List<IOperation>>? _stores;
+
+    public RawAddressTaint(RawAddressSources sources, SyntaxNode codeBlock, SemanticModel model)
+    {
+        _sources = sources;
+        _codeBlock = codeBlock;
+        _model = model;
+    }
+
+    /// <summary>The source the address held by <paramref name="expression"/> comes from, or null.</summary>
+    public RawAddressSource? SourceOf(ExpressionSyntax expression, CancellationToken cancellationToken) =>
+        SourceOf(_model.GetOperation(Unparenthesize(expression), cancellationToken), MaxDepth, null, cancellationToken);
+
+    /// <summary>The source the address <paramref name="operation"/> computes comes from, or null.</summary>
+    public RawAddressSource? SourceOf(IOperation? operation, CancellationToken cancellationToken) =>
+        SourceOf(operation, MaxDepth, null, cancellationToken);
+
+    /// <summary>Strips parentheses and <c>checked(...)</c>/<c>unchecked(...)</c>.</summary>
+    public static ExpressionSyntax Unparenthesize(ExpressionSyntax expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    expression = parenthesized.Expression;
+                    break;
+                case CheckedExpressionSyntax checkedExpression:
+                    expression = checkedExpression.Expression;
+                    break;
+                default:
+                    return expression;
+            }
+        }
+    }
+
+    private RawAddressSource? SourceOf(IOperation? operation, int depth, HashSet<ILocalSymbol>? visiting, CancellationToken cancellationToken)
+    {
+        while (operation is not null)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion when IsAddressType(conversion.Type):
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add:
+                    return SourceOf(add.LeftOperand, depth, visiting, cancellationToken)
+                        ?? SourceOf(add.RightOperand, depth, visiting, cancellationToken);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } subtract:
+                    RawAddressSource? left = SourceOf(subtract.LeftOperand, depth, visiting, cancellationToken);
+                    return left is not null && SourceOf(subtract.RightOperand, depth, visiting, cancellationToken) is null ? left : null;
+                case IPropertyReferenceOperation property:
+                    return _sources.FromProperty(property);
+                case IInvocationOperation invocation:
+                    if (_sources.FromInvocation(invocation) is { } returned)
+                    {
+                        return returned;
+                    }
+
+                    operation = AddressOperand(invocation);
+                    break;
+                case IAddressOfOperation addressOf:
+                    operation = PointerOf(addressOf, cancellationToken);
+                    break;
+                case ILocalReferenceOperation local:
+                    return FromLocal(local.Local, depth - 1, visiting, cancellationToken);
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The address operand of <c>IntPtr.Add/Subtract(pointer, offset)</c> and <c>p.ToPointer()</c>, else null.</summary>
+    private static IOperation? AddressOperand(IInvocationOperation invocation)
+    {
+        IMethodSymbol method = invocation.TargetMethod;
+        if (method.ContainingType?.SpecialType is not (SpecialType.System_IntPtr or SpecialType.System_UIntPtr))
+        {
+            return null;
+        }
+
+        if (method.IsStatic && method.Name is "Add" or "Subtract" && method.Parameters.Length == 2)
+        {
+            foreach (IArgumentOperation argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == 0)
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+
+        return !method.IsStatic && method.Name == "ToPointer" && method.Parameters.IsEmpty ? invocation.Instance : null;
+    }
+
+    /// <summary>The pointer under <c>&amp;*p</c>, <c>&amp;p[i]</c> or <c>&amp;p-&gt;f</c> (still an address into the same memory).</summary>
+    private IOperation? PointerOf(IAddressOfOperation addressOf, CancellationToken cancellationToken)
+    {
+        ExpressionSyntax? pointer = addressOf.Reference.Syntax switch
+        {
+            PrefixUnaryExpressionSyntax indirection when indirection.IsKind(SyntaxKind.PointerIndirectionExpression) => indirection.Operand,
+            ElementAccessExpressionSyntax element => element.Expression,
+            MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.PointerMemberAccessExpression) => member.Expression,
+            _ => null,
+        };
+        if (pointer is null)
+        {
+            return null;
+        }
+
+        IOperation? operation = _model.GetOperation(Unparenthesize(pointer), cancellationToken);
+        return operation?.Type is IPointerTypeSymbol ? operation : null;
+    }
+
+    private RawAddressSource? FromLocal(ILocalSymbol local, int depth, HashSet<ILocalSymbol>? visiting, CancellationToken cancellationToken)
+    {
+        if (depth <= 0 || !Stores(cancellationToken).TryGetValue(local, out List<IOperation>? values))
+        {
+            return null;
+        }
+
+        visiting ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        if (!visiting.Add(local))
+        {
+            return null;
+        }
+
+        try
+        {
+            foreach (IOperation value in values)
+            {
+                if (SourceOf(value, depth, visiting, cancellationToken) is { } source)
+                {
+                    return source;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            visiting.Remove(local);
+        }
+    }
+
+    /// <summary>Every value the code block stores in each local (initializers, assignments, <c>+=</c>), indexed once.</summary>
+    private Dictionary<ILocalSymbol, List<IOperation>> Stores(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_stores is not null)
+            {
+                return _stores;
+            }
+
+            var stores = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
+            if (_model.GetOperation(_codeBlock, cancellationToken) is { } root)
+            {
+                foreach (IOperation operation in root.DescendantsAndSelf())
+                {
+                    switch (operation)
+                    {
+                        case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator:
+                            Add(stores, declarator.Symbol, value);
+                            break;
+                        case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
+                            Add(stores, target.Local, assignment.Value);
+                            break;
+                        case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target } compound:
+                            Add(stores, target.Local, compound.Value);
+                            break;
+                    }
+                }
+            }
+
+            _stores = stores;
+            return stores;
+        }
+    }
+
+    private static void Add(Dictionary<ILocalSymbol, List<IOperation>> stores, ILocalSymbol local, IOperation value)
+    {
+        if (!stores.TryGetValue(local, out List<IOperation>? values))
+        {
+            values = new List<IOperation>();
+            stores.Add(local, values);
+        }
+
+        values.Add(value);
+    }
+
+    /// <summary>Types that can carry an address: pointers, <c>nint</c>, <c>nuint</c>, <c>long</c>, <c>ulong</c>.</summary>
+    private static bool IsAddressType(ITypeSymbol? type) =>
+        type is IPointerTypeSymbol
+        || type?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_Int64 or SpecialType.System_UInt64;
+}
