@@ -7,7 +7,8 @@ namespace Uffd.Analyzers.Deadlocks;
 
 /// <summary>
 /// UFFD0031: a <c>[PageProvider]</c> or <c>[WriteHandler]</c> blocks its handler thread on a wait (<c>Task.Result</c>,
-/// <c>Task.Wait</c>, <c>GetAwaiter().GetResult()</c>, <c>Thread.Sleep</c>, <c>Monitor.Wait</c>, ...). The BCL members are
+/// <c>Task.Wait</c>, <c>GetAwaiter().GetResult()</c>, <c>Thread.Sleep</c>, <c>Monitor.Wait</c>, ...), or on the
+/// <c>Protect</c> of a region with synchronous write protection, which waits for span leases. The BCL members are
 /// recognized by their symbols.
 /// </summary>
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
@@ -38,7 +39,7 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
             IPropertyReferenceOperation property => property.Property,
             _ => null,
         };
-        if (member is null || !waits.IsBlocking(member) || !RegionSymbols.IsCallback(context.ContainingSymbol))
+        if (member is null || !(waits.IsBlocking(member) || IsWaitingProtect(member)) || !RegionSymbols.IsCallback(context.ContainingSymbol))
         {
             return;
         }
@@ -46,6 +47,29 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
         string name = member.ContainingType.Name + "." + member.Name;
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.BlockingWaitInCallback, context.Operation.Syntax.GetLocation(), context.ContainingSymbol.Name, name));
+    }
+
+    /// <summary>
+    /// <c>Protect</c> of a region with synchronous write protection (or of the engine) waits until no span lease is
+    /// open, and a lease holder may itself be waiting for a handler thread to fill a page of its range.
+    /// </summary>
+    private static bool IsWaitingProtect(ISymbol member)
+    {
+        if (member is not IMethodSymbol { Name: "Protect" } method)
+        {
+            return false;
+        }
+
+        INamedTypeSymbol type = method.ContainingType;
+        if (type.OriginalDefinition is { Name: "FaultRegionEngine", Arity: 1 } engine && RegionSymbols.IsRuntimeType(engine))
+        {
+            return true;
+        }
+
+        return RegionSymbols.IsRegion(type)
+            && RegionSymbols.IsGenerated(method)
+            && Uffd.SourceGeneration.RegionDeclarationRules.ReadOptions(type, out Uffd.SourceGeneration.RegionOptions options) is null
+            && options.HasSynchronousWriteProtect;
     }
 
     /// <summary>The waiting members of the BCL, resolved once per compilation.</summary>

@@ -60,6 +60,46 @@ public sealed class BlockingCallbackTests
             """);
 
     [Fact]
+    public Task Protect_of_a_synchronous_write_protect_region_in_a_callback_is_reported() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Mode = FaultMode.WriteProtect, Pages = 4)]
+            public partial class Journal
+            {
+                public Journal? Next;
+
+                [WriteHandler]
+                private void OnWrite(long pageIndex) => {|#0:Next!.Protect(pageIndex, 1)|};
+            }
+            """,
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("OnWrite", "Journal.Protect"));
+
+    [Fact]
+    public Task Protect_with_asynchronous_tracking_never_waits_and_is_not_reported() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, Pages = 4)]
+            public partial class Tracked
+            {
+            }
+
+            [FaultRegion(Pages = 4)]
+            public partial class Source
+            {
+                public Tracked? Target;
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => Target!.Protect(pageIndex, 1);
+
+                public void Protect(long firstPage, long count) { }
+            }
+            """);
+
+    [Fact]
     public Task Waits_outside_callbacks_and_look_alike_members_are_not_reported() =>
         Verify<BlockingCallbackAnalyzer>.Analyzer("""
             using System;
