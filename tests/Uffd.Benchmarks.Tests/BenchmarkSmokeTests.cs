@@ -23,7 +23,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         // and mapping counts checked, and failing handlers proven to end in an error instead of a hang.
         (int exit, string stdout) = Run(RepositoryRoot(), "bash", Path.Combine(RepositoryRoot(), "bench", "native", "build.sh"), "--test");
         Assert.Equal(0, exit);
-        Assert.Matches(new Regex("^test_lib: 16 scenarios .*: ok$", RegexOptions.Multiline), stdout);
+        Assert.Matches(new Regex("^test_lib: 22 scenarios .*: ok$", RegexOptions.Multiline), stdout);
         Assert.Contains("test_fail: ok", stdout, StringComparison.Ordinal);
     }
 
