@@ -24,7 +24,8 @@ internal static class Program
           --smoke        one iteration of every case at small sizes, in process (CI); checks that everything runs
           --update-docs  write the tables into docs/performance.md and the plot to docs/performance.png
           --only NAME    run only these benchmark classes (RoundTrip, SequentialScan, AnonymousWrite,
-                         FaultingThreads, WriteProtectRoundTrip, MinorRoundTrip, GeneratorBenchmarks),
+                         FaultingThreads, WriteProtectRoundTrip, MinorRoundTrip, SpanAccess,
+                         SpanAccessPresent, WriteTrackingCost, GeneratorBenchmarks),
                          or Paired for the interleaved pairs that decide the ratio targets
           --pairs TEXT   only the pairs whose name contains TEXT (implies --only Paired)
         """;
@@ -32,7 +33,8 @@ internal static class Program
     private static readonly Type[] s_benchmarks =
     [
         typeof(RoundTrip), typeof(SequentialScan), typeof(AnonymousWrite), typeof(FaultingThreads),
-        typeof(WriteProtectRoundTrip), typeof(MinorRoundTrip), typeof(GeneratorBenchmarks),
+        typeof(WriteProtectRoundTrip), typeof(MinorRoundTrip), typeof(SpanAccess), typeof(SpanAccessPresent),
+        typeof(WriteTrackingCost), typeof(GeneratorBenchmarks),
     ];
 
     /// <summary>Rounds of the paired comparison that decides the ratio targets (each round runs both sides once).</summary>
