@@ -23,6 +23,7 @@ internal static class Program
         usage: Uffd.Benchmarks [--smoke] [--update-docs] [--only <Benchmark>]... [--pairs <text>]
           --smoke        one iteration of every case at small sizes, in process (CI); checks that everything runs
           --update-docs  write the tables into docs/performance.md and the plot to docs/performance.png
+                         (a full run only: the block it rewrites holds every table)
           --only NAME    run only these benchmark classes (RoundTrip, SequentialScan, AnonymousWrite,
                          FaultingThreads, WriteProtectRoundTrip, MinorRoundTrip, SpanAccess,
                          SpanAccessPresent, WriteTrackingCost, GeneratorBenchmarks),
@@ -58,6 +59,13 @@ internal static class Program
                     Console.Error.WriteLine(Usage);
                     return 2;
             }
+        }
+
+        if (updateDocs && only.Count > 0)
+        {
+            // The results block is rewritten whole, with one run's machine line: a subset would drop the other tables.
+            Console.Error.WriteLine("--update-docs needs a full run: --only and --pairs would replace every table of docs/performance.md with a subset.");
+            return 2;
         }
 
         if (smoke)
