@@ -85,10 +85,11 @@ internal static class PairedComparison
 
     private static WriteTrackingCost Tracking(string tracking, string handler) => new() { Tracking = tracking, Handler = handler };
 
-    public static List<PairedResult> Measure(int rounds, string? nameFilter = null)
+    /// <summary>Runs the pairs whose name contains any of <paramref name="nameFilters"/> (all of them when there is none).</summary>
+    public static List<PairedResult> Measure(int rounds, IReadOnlyList<string> nameFilters)
     {
         var results = new List<PairedResult>();
-        foreach (Pair pair in s_pairs.Where(p => nameFilter is null || p.Name.Contains(nameFilter, StringComparison.OrdinalIgnoreCase)))
+        foreach (Pair pair in s_pairs.Where(p => nameFilters.Count == 0 || nameFilters.Any(f => p.Name.Contains(f, StringComparison.OrdinalIgnoreCase))))
         {
             ScenarioBenchmark generated = pair.Generated(), reference = pair.Reference();
             WarmUp(generated, reference);
