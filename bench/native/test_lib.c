@@ -107,7 +107,7 @@ static void all_scenarios(size_t pages) {
 
 static void check_table(void) {
     int n = api.count();
-    CHECK(n >= 22, "%d scenarios", n);
+    CHECK(n >= 25, "%d scenarios", n);
     for (int i = 0; i < n; i++) {
         CHECK(api.name(i) && *api.name(i), "scenario %d has no name", i);
         CHECK(api.description(i) && *api.description(i), "scenario %d has no description", i);
@@ -118,7 +118,8 @@ static void check_table(void) {
     static const char *required[] = {"anon-write", "rt-blocking", "rt-pinned-percpu", "rt-pinned-1",
                                      "seq-readahead-0", "seq-readahead-16", "seq-readahead-64", "seq-readahead-256",
                                      "threads-2-1", "threads-2-2", "threads-4-1", "threads-4-2", "wp-rt",
-                                     "wp-rt-percpu", "minor-rt", "minor-rt-percpu", "touch-present",
+                                     "wp-rt-percpu", "minor-rt", "minor-rt-percpu", "rt-populate-percpu",
+                                     "seq-populate-0", "seq-populate-16", "touch-present",
                                      "touch-present-seq", "wp-writer-unprotects", "wp-async", "wp-async-collect",
                                      "wp-async-collect-clean"};
     for (size_t k = 0; k < sizeof required / sizeof *required; k++) {

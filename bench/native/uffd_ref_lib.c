@@ -16,9 +16,12 @@
 
 #include "uffd_ref_internal.h"
 
-// Asynchronous write protection (Linux 6.7) and PAGEMAP_SCAN, for headers that predate them (Debian 12 ships 6.1
+// MADV_POPULATE_READ (Linux 5.14), asynchronous write protection (Linux 6.7) and PAGEMAP_SCAN, for headers that predate them (Debian 12 ships 6.1
 // uapi headers). The values are the kernel's ABI (<linux/userfaultfd.h>, <linux/fs.h>); the runtime's C# binding of
 // the same ABI is checked against a header that has it (tests/Uffd.Runtime.Tests/Abi).
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
 #ifndef UFFD_FEATURE_WP_UNPOPULATED
 #define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
 #endif
@@ -50,6 +53,7 @@ _Static_assert(PAGEMAP_SCAN == 0xC0606610, "PAGEMAP_SCAN request number");
 // What execute times, and what prepare does first.
 enum timed {
     T_FAULT,          /* each page touched once: one fault per page (per read-ahead batch); anon-write: no uffd */
+    T_POPULATE,       /* the same, each page first made present by MADV_POPULATE_READ: the fault raised in the kernel */
     T_TOUCH_PRESENT,  /* prepare faults every page in; execute reads each again, UFFD_REF_TOUCH_PASSES times */
     T_UNPROTECT,      /* WP: the writer unprotects each page (UFFDIO_WRITEPROTECT), then writes it: no fault */
     T_WRITE_COLLECT,  /* WP_ASYNC: each page written (the kernel unprotects it), then one PAGEMAP_SCAN collect */
@@ -105,6 +109,12 @@ static const struct scen SCENS[] = {
      .seed = SEED_MINOR, .blocking = 1},
     {"minor-rt-percpu", "MINOR (shmem) round trip, poll handler pinned per CPU", RT, .kind = R_CONTINUE,
      .seed = SEED_MINOR},
+    {"rt-populate-percpu", "random MISSING round trip raised by MADV_POPULATE_READ, poll handler pinned per CPU", RT,
+     .kind = R_COPY, .seed = SEED_RT, .timed = T_POPULATE},
+    {"seq-populate-0", "sequential MADV_POPULATE_READ of every page, COPY 1 page/fault", RT, .kind = R_COPY,
+     .timed = T_POPULATE},
+    {"seq-populate-16", "sequential MADV_POPULATE_READ of every page, COPY 17 pages/fault", RT, .kind = R_COPY,
+     .ra = 16, .timed = T_POPULATE},
     {"touch-present", "random second touch of pages present (faulted in by prepare), handlers pinned per CPU", RT,
      .kind = R_COPY, .seed = SEED_RT, .timed = T_TOUCH_PRESENT},
     {"touch-present-seq", "sequential second touch of pages present (faulted in by prepare)", RT, .kind = R_COPY,
@@ -168,6 +178,20 @@ static unsigned long fault_read_seq(char *base, size_t n, size_t ps) {
 
 static void fault_write(char *base, const size_t *order, size_t n, size_t ps) {
     for (size_t i = 0; i < n; i++) *(volatile char *)(base + order[i] * ps) = WP_NEW;
+}
+
+// Each page made present with madvise(MADV_POPULATE_READ), then loaded: what a generated region's span accessor does
+// for a page its page table does not know as present (this loop has no table, so it asks for every page, present or
+// not). The fault is raised inside the kernel and the thread waits for the handler there. 0, or -1 with the error set.
+static int populate_read(uffd_ref_run *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        char *page = r->base + (r->order ? r->order[i] : i) * r->ps;
+        while (madvise(page, r->ps, MADV_POPULATE_READ) < 0) {
+            if (errno != EINTR && errno != EAGAIN) return err_errno(r->s->name, "madvise(MADV_POPULATE_READ)"), -1;
+        }
+        r->bad += *(volatile uint64_t *)page != PATTERN;
+    }
+    return 0;
 }
 
 // The second touch of present pages: no fault, just the loads (and their TLB and cache misses).
@@ -541,6 +565,9 @@ long uffd_ref_execute(uffd_ref_run *r) {
         r->bad = touch_present(r->base, r->order, r->n, r->ps);
         r->faulted = r->n;
         ops = (long)r->n * UFFD_REF_TOUCH_PASSES;
+    } else if (r->s->timed == T_POPULATE) {
+        if (populate_read(r) < 0) return -1;
+        r->faulted = r->n;
     } else if (r->s->timed == T_UNPROTECT) {
         if (unprotect_and_write(r) < 0) return -1;
         r->faulted = r->n;

@@ -17,13 +17,13 @@ public abstract class SpanAccessBase : ScenarioBenchmark
     public const string Sequential = "sequential";
 
     public const string C = "C";
+    public const string CPopulate = "C populate";
     public const string AsSpan = "UffdGen AsSpan";
     public const string AsReadOnlySpan = "UffdGen AsReadOnlySpan";
     public const string ReadPage = "UffdGen Read (page)";
     public const string ReadByte = "UffdGen Read (1 byte)";
 
-    [Params(C, AsSpan, AsReadOnlySpan, ReadPage, ReadByte)]
-    public string Handler { get; set; } = AsSpan;
+    public abstract string Handler { get; set; }
 
     public abstract string Pattern { get; set; }
 
@@ -40,11 +40,16 @@ public abstract class SpanAccessBase : ScenarioBenchmark
 /// <summary>
 /// Fresh (missing) pages every run: each access to a page the handlers have not filled is a real fault round trip.
 /// The C counterparts are its handlers pinned per CPU with the same order: <c>rt-pinned-percpu</c> (random),
-/// <c>seq-readahead-0</c> and <c>seq-readahead-16</c> (sequential), run over the same number of pages.
+/// <c>seq-readahead-0</c> and <c>seq-readahead-16</c> (sequential), run over the same number of pages; and the same
+/// with each page first made present by <c>MADV_POPULATE_READ</c>, as a span accessor does (<c>rt-populate-percpu</c>,
+/// <c>seq-populate-0</c>, <c>seq-populate-16</c>): what the kernel's populate path costs over a plain load.
 /// </summary>
 public class SpanAccess : SpanAccessBase
 {
     public const string SequentialReadAhead16 = "sequential, read-ahead 16";
+
+    [Params(C, CPopulate, AsSpan, AsReadOnlySpan, ReadPage, ReadByte)]
+    public override string Handler { get; set; } = AsSpan;
 
     [Params(Random, Sequential, SequentialReadAhead16)]
     public override string Pattern { get; set; } = Random;
@@ -53,13 +58,16 @@ public class SpanAccess : SpanAccessBase
 
     internal override IFaultScenario CreateScenario()
     {
-        if (Handler == C)
+        if (Handler is C or CPopulate)
         {
-            return new NativeScenario(Pattern switch
+            return new NativeScenario((Pattern, Handler == CPopulate) switch
             {
-                Random => "rt-pinned-percpu",
-                Sequential => "seq-readahead-0",
-                SequentialReadAhead16 => "seq-readahead-16",
+                (Random, false) => "rt-pinned-percpu",
+                (Random, true) => "rt-populate-percpu",
+                (Sequential, false) => "seq-readahead-0",
+                (Sequential, true) => "seq-populate-0",
+                (SequentialReadAhead16, false) => "seq-readahead-16",
+                (SequentialReadAhead16, true) => "seq-populate-16",
                 _ => throw new ArgumentOutOfRangeException(nameof(Pattern), Pattern, null),
             }, Pages);
         }
@@ -77,6 +85,9 @@ public class SpanAccess : SpanAccessBase
 /// </summary>
 public class SpanAccessPresent : SpanAccessBase
 {
+    [Params(C, AsSpan, AsReadOnlySpan, ReadPage, ReadByte)]
+    public override string Handler { get; set; } = AsSpan;
+
     [Params(Random, Sequential)]
     public override string Pattern { get; set; } = Random;
 
