@@ -96,9 +96,12 @@ static void full_cycle(const char *name, size_t pages, long want) {
     CHECK(rc == 0, "%s: finish returned %d", name, rc);
 }
 
-// The operations execute reports: touches for the second-touch scenarios, pages for the others.
+// The operations execute reports: touches for the second-touch scenarios, pages walked by the repeated clean collect,
+// pages for the others.
 static long operations(const char *name, size_t pages) {
-    return (long)pages * (strncmp(name, "touch-present", 13) ? 1 : UFFD_REF_TOUCH_PASSES);
+    if (!strncmp(name, "touch-present", 13)) return (long)pages * UFFD_REF_TOUCH_PASSES;
+    if (!strcmp(name, "wp-async-collect-clean")) return (long)pages * UFFD_REF_COLLECT_CALLS;
+    return (long)pages;
 }
 
 static void all_scenarios(size_t pages) {

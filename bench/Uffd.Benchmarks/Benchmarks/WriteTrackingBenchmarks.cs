@@ -29,7 +29,10 @@ public class WriteTrackingCost : ScenarioBenchmark
     /// <summary>The collect-and-re-protect alone, every page written beforehand (C: <c>wp-async-collect</c>).</summary>
     public const string Collect = "collect, every page written";
 
-    /// <summary>The collect alone with no page written: a call's own cost (C: <c>wp-async-collect-clean</c>).</summary>
+    /// <summary>
+    /// The collect alone with no page written: a call's own cost, <see cref="Sizes.CleanCollectCalls"/> calls per run
+    /// (C: <c>wp-async-collect-clean</c>).
+    /// </summary>
     public const string CollectClean = "collect, nothing written";
 
     public const string C = "C";
@@ -41,7 +44,13 @@ public class WriteTrackingCost : ScenarioBenchmark
     [Params(C, UffdGen)]
     public string Handler { get; set; } = UffdGen;
 
-    public override long Pages => Sizes.RoundTripPages;
+    /// <summary>Pages written per run; for the clean collect, pages walked (the region times the calls).</summary>
+    public override long Pages => PagesFor(Tracking);
+
+    /// <summary>Collect calls per run.</summary>
+    public static int CallsFor(string tracking) => tracking == CollectClean ? Sizes.CleanCollectCalls : 1;
+
+    public static long PagesFor(string tracking) => Sizes.RoundTripPages * CallsFor(tracking);
 
     internal override IFaultScenario CreateScenario()
     {
@@ -55,17 +64,17 @@ public class WriteTrackingCost : ScenarioBenchmark
                 Collect => "wp-async-collect",
                 CollectClean => "wp-async-collect-clean",
                 _ => throw new ArgumentOutOfRangeException(nameof(Tracking), Tracking, null),
-            }, Pages);
+            }, Sizes.RoundTripPages, operations: Pages);
         }
 
         string name = $"UffdGen {Tracking}";
         return Tracking switch
         {
-            SynchronousFault => new WriteProtectScenario(name, Pages, ProtectedWrite.RegionWrite),
-            SynchronousLease => new WriteProtectScenario(name, Pages, ProtectedWrite.Lease),
-            Asynchronous => new AsynchronousTrackingScenario(name, Pages, TrackingPhase.WritesAndCollect),
-            Collect => new AsynchronousTrackingScenario(name, Pages, TrackingPhase.Collect),
-            CollectClean => new AsynchronousTrackingScenario(name, Pages, TrackingPhase.CollectNothingWritten),
+            SynchronousFault => new WriteProtectScenario(name, Sizes.RoundTripPages, ProtectedWrite.RegionWrite),
+            SynchronousLease => new WriteProtectScenario(name, Sizes.RoundTripPages, ProtectedWrite.Lease),
+            Asynchronous => new AsynchronousTrackingScenario(name, Sizes.RoundTripPages, TrackingPhase.WritesAndCollect),
+            Collect => new AsynchronousTrackingScenario(name, Sizes.RoundTripPages, TrackingPhase.Collect),
+            CollectClean => new AsynchronousTrackingScenario(name, Sizes.RoundTripPages, TrackingPhase.CollectNothingWritten),
             _ => throw new ArgumentOutOfRangeException(nameof(Tracking), Tracking, null),
         };
     }

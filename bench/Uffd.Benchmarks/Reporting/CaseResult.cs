@@ -28,7 +28,7 @@ internal sealed record CaseResult(
 
     public double FaultsPerSecond => Pages / (MedianNanoseconds!.Value / 1e9);
 
-    /// <summary>The median time of one whole run (for a collect scenario, of one call).</summary>
+    /// <summary>The median time of one whole run.</summary>
     public double MicrosecondsPerRun => MedianNanoseconds!.Value / 1000.0;
 
     public bool IsC => Handler.StartsWith("C", System.StringComparison.Ordinal);
@@ -48,7 +48,8 @@ internal sealed record CaseResult(
         long pages = family switch
         {
             nameof(RoundTrip) or nameof(WriteProtectRoundTrip) or nameof(MinorRoundTrip) => Sizes.RoundTripPages,
-            nameof(SpanAccess) or nameof(WriteTrackingCost) => Sizes.RoundTripPages,
+            nameof(SpanAccess) => Sizes.RoundTripPages,
+            nameof(WriteTrackingCost) => WriteTrackingCost.PagesFor(variant),
             nameof(SpanAccessPresent) => Sizes.RoundTripPages * Sizes.PresentPasses,
             nameof(SequentialScan) or nameof(AnonymousWrite) => Sizes.ScanPages,
             nameof(FaultingThreads) => FaultingThreads.PagesFor(faulters, handlers),

@@ -70,6 +70,8 @@ internal static class PairedComparison
             () => Tracking(WriteTrackingCost.Asynchronous, WriteTrackingCost.UffdGen), () => Tracking(WriteTrackingCost.Asynchronous, WriteTrackingCost.C), 1.05),
         new("Collect and re-protect every written page vs C PAGEMAP_SCAN (same strategy)",
             () => Tracking(WriteTrackingCost.Collect, WriteTrackingCost.UffdGen), () => Tracking(WriteTrackingCost.Collect, WriteTrackingCost.C), 1.05),
+        new("Collect over a region with nothing written vs C PAGEMAP_SCAN (same strategy)",
+            () => Tracking(WriteTrackingCost.CollectClean, WriteTrackingCost.UffdGen), () => Tracking(WriteTrackingCost.CollectClean, WriteTrackingCost.C), 1.05),
         new("AsSpan vs Read (1 byte), random fresh pages",
             () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.AsSpan }, () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.ReadByte }, 1.05, PairedBaseline.Read),
         new("AsReadOnlySpan vs Read (1 byte), random fresh pages",

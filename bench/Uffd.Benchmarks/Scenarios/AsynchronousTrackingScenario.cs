@@ -12,7 +12,10 @@ internal enum TrackingPhase
     /// <summary>The collect alone; every page was written in <c>Prepare</c>.</summary>
     Collect,
 
-    /// <summary>The collect alone with no page written: what a call costs by itself.</summary>
+    /// <summary>
+    /// The collect alone with no page written: what a call costs by itself, <see cref="Sizes.CleanCollectCalls"/> calls
+    /// per run (one is too short to time).
+    /// </summary>
     CollectNothingWritten,
 }
 
@@ -61,8 +64,14 @@ internal sealed class AsynchronousTrackingScenario(string name, long pages, Trac
             WriteEveryPage(region!, order!);
         }
 
-        collected = CollectAll(region!, runs);
-        return pages;
+        int calls = phase == TrackingPhase.CollectNothingWritten ? Sizes.CleanCollectCalls : 1;
+        collected = 0;
+        for (int call = 0; call < calls; call++)
+        {
+            collected += CollectAll(region!, runs);
+        }
+
+        return pages * calls;
     }
 
     public unsafe void Finish()

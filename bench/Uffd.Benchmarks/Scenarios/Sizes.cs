@@ -23,6 +23,12 @@ internal static class Sizes
     /// </summary>
     public const int PresentPasses = 16;
 
+    /// <summary>
+    /// Collect calls per run when no page was written: one call over the region takes some 15 µs, too short to time
+    /// alone. The C reference's <c>UFFD_REF_COLLECT_CALLS</c> (bench/native/uffd_ref.h).
+    /// </summary>
+    public const int CleanCollectCalls = 16;
+
     /// <summary>The sequential scan: 256 MiB of 4 KiB pages.</summary>
     public static long ScanPages => Smoke ? 4096 : 65536;
 
