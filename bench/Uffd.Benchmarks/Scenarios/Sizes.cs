@@ -24,7 +24,7 @@ internal static class Sizes
     public const int PresentPasses = 16;
 
     /// <summary>
-    /// Collect calls per run when no page was written: one call over the region takes some 15 µs, too short to time
+    /// Collect calls per run when no page was written: one call over the region takes microseconds, too short to time
     /// alone. The C reference's <c>UFFD_REF_COLLECT_CALLS</c> (bench/native/uffd_ref.h).
     /// </summary>
     public const int CleanCollectCalls = 16;
