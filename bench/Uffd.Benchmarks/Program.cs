@@ -20,19 +20,22 @@ namespace Uffd.Benchmarks;
 internal static class Program
 {
     private const string Usage = """
-        usage: Uffd.Benchmarks [--smoke] [--update-docs] [--only <Benchmark>]... [--pairs <text>]
+        usage: Uffd.Benchmarks [--smoke] [--update-docs] [--only <Benchmark>]... [--pairs <text>]...
           --smoke        one iteration of every case at small sizes, in process (CI); checks that everything runs
           --update-docs  write the tables into docs/performance.md and the plot to docs/performance.png
+                         (a full run only: the block it rewrites holds every table)
           --only NAME    run only these benchmark classes (RoundTrip, SequentialScan, AnonymousWrite,
-                         FaultingThreads, WriteProtectRoundTrip, MinorRoundTrip, GeneratorBenchmarks),
+                         FaultingThreads, WriteProtectRoundTrip, MinorRoundTrip, SpanAccess,
+                         SpanAccessPresent, WriteTrackingCost, GeneratorBenchmarks),
                          or Paired for the interleaved pairs that decide the ratio targets
-          --pairs TEXT   only the pairs whose name contains TEXT (implies --only Paired)
+          --pairs TEXT   only the pairs whose name contains TEXT (implies --only Paired; repeatable: any of them)
         """;
 
     private static readonly Type[] s_benchmarks =
     [
         typeof(RoundTrip), typeof(SequentialScan), typeof(AnonymousWrite), typeof(FaultingThreads),
-        typeof(WriteProtectRoundTrip), typeof(MinorRoundTrip), typeof(GeneratorBenchmarks),
+        typeof(WriteProtectRoundTrip), typeof(MinorRoundTrip), typeof(SpanAccess), typeof(SpanAccessPresent),
+        typeof(WriteTrackingCost), typeof(GeneratorBenchmarks),
     ];
 
     /// <summary>Rounds of the paired comparison that decides the ratio targets (each round runs both sides once).</summary>
@@ -41,7 +44,7 @@ internal static class Program
     public static int Main(string[] args)
     {
         bool smoke = false, updateDocs = false;
-        string? pairFilter = null;
+        var pairFilters = new List<string>();
         var only = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
@@ -50,12 +53,19 @@ internal static class Program
                 case "--smoke": smoke = true; break;
                 case "--update-docs": updateDocs = true; break;
                 case "--only" when i + 1 < args.Length: only.Add(args[++i]); break;
-                case "--pairs" when i + 1 < args.Length: pairFilter = args[++i]; only.Add("Paired"); break;
+                case "--pairs" when i + 1 < args.Length: pairFilters.Add(args[++i]); only.Add("Paired"); break;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");
                     Console.Error.WriteLine(Usage);
                     return 2;
             }
+        }
+
+        if (updateDocs && only.Count > 0)
+        {
+            // The results block is rewritten whole, with one run's machine line: a subset would drop the other tables.
+            Console.Error.WriteLine("--update-docs needs a full run: --only and --pairs would replace every table of docs/performance.md with a subset.");
+            return 2;
         }
 
         if (smoke)
@@ -75,7 +85,7 @@ internal static class Program
         List<CaseResult> cases = CaseResult.From(summaries);
 
         bool extras = only.Count == 0;
-        List<PairedResult> paired = extras || only.Contains("Paired") ? PairedComparison.Measure(rounds: smoke ? 1 : PairedRounds, pairFilter) : [];
+        List<PairedResult> paired = extras || only.Contains("Paired") ? PairedComparison.Measure(rounds: smoke ? 1 : PairedRounds, pairFilters) : [];
         List<AllocationResult> allocations = extras ? AllocationProbe.Measure(Sizes.RoundTripPages) : [];
         IdleCpuResult? idle = extras ? IdleCpu.Measure(TimeSpan.FromSeconds(smoke ? 1 : 5)) : null;
         GeneratorRerunReport? generator = extras ? GeneratorRerunProof.Run(500) : null;

@@ -24,13 +24,21 @@ extern "C" {
 
 typedef struct uffd_ref_run uffd_ref_run;
 
+/* Passes of the touch-present* scenarios over their pages, which prepare has already faulted in. */
+#define UFFD_REF_TOUCH_PASSES 16
+
+/* Collect calls of wp-async-collect-clean, whose pages are never written: one call alone is too short to time. */
+#define UFFD_REF_COLLECT_CALLS 16
+
 /* Untimed set-up of scenario `name` with `pages` pages (0 = the scenario's default size): maps memory, opens and
    registers the uffd, starts the handler threads (and, for threads-*, the faulting threads, parked until execute),
    computes the access order. NULL on failure, then uffd_ref_error() says why. */
 UFFD_REF_API uffd_ref_run *uffd_ref_prepare(const char *name, size_t pages);
 
 /* The timed part: performs the faults of one run. Returns the number of pages faulted (the operations), or -1 (a
-   handler failed, a page read back wrong, or execute was already called for this run). Call once per prepare. */
+   handler failed, a page read back wrong, or execute was already called for this run). Call once per prepare.
+   The touch-present* scenarios return their touches, pages * UFFD_REF_TOUCH_PASSES; the wp-async-collect*
+   scenarios the pages their collects walked (pages * UFFD_REF_COLLECT_CALLS for wp-async-collect-clean). */
 UFFD_REF_API long uffd_ref_execute(uffd_ref_run *run);
 
 /* Untimed: stops the handlers, checks every faulted page's contents and the uffd message count, unmaps, closes,

@@ -17,7 +17,7 @@
 
 #include "uffd_ref_internal.h"
 
-// Fallbacks for older headers (values from kernel-semantics.md §1).
+// Fallbacks for older headers (the kernel ABI's values).
 #ifndef USERFAULTFD_IOC_NEW
 #define USERFAULTFD_IOC_NEW 0xAA00 /* _IO(0xAA, 0), /dev/userfaultfd, Linux 6.1 */
 #endif

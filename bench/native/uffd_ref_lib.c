@@ -3,6 +3,8 @@
 // drives the same code.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/userfaultfd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,16 +16,56 @@
 
 #include "uffd_ref_internal.h"
 
+// MADV_POPULATE_READ (Linux 5.14), asynchronous write protection (Linux 6.7) and PAGEMAP_SCAN, for headers that predate them (Debian 12 ships 6.1
+// uapi headers). The values are the kernel's ABI (<linux/userfaultfd.h>, <linux/fs.h>); the runtime's C# binding of
+// the same ABI is checked against a header that has it (tests/Uffd.Runtime.Tests/Abi).
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
+#ifndef UFFD_FEATURE_WP_UNPOPULATED
+#define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
+#endif
+#ifndef UFFD_FEATURE_WP_ASYNC
+#define UFFD_FEATURE_WP_ASYNC (1 << 15)
+#endif
+#ifndef PAGEMAP_SCAN
+struct page_region {
+    __u64 start, end, categories;
+};
+struct pm_scan_arg {
+    __u64 size, flags, start, end, walk_end, vec, vec_len, max_pages, category_inverted, category_mask,
+        category_anyof_mask, return_mask;
+};
+#define PAGE_IS_WRITTEN (1 << 1)
+#define PM_SCAN_WP_MATCHING (1 << 0)
+#define PM_SCAN_CHECK_WPASYNC (1 << 1)
+#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
+#endif
+_Static_assert(sizeof(struct pm_scan_arg) == 96 && sizeof(struct page_region) == 24, "PAGEMAP_SCAN ABI");
+_Static_assert(PAGEMAP_SCAN == 0xC0606610, "PAGEMAP_SCAN request number");
+
 #define PATTERN 0xA5A5A5A5A5A5A5A5ULL  /* every byte of a COPY/CONTINUE source page is 0xA5 */
 #define SRC_BYTE 0xA5
 #define WP_OLD 0x11  /* WP pages before the run */
 #define WP_NEW 0x22  /* the byte each WP fault writes */
 #define MAX_FAULTERS 8
 
+// What execute times, and what prepare does first.
+enum timed {
+    T_FAULT,          /* each page touched once: one fault per page (per read-ahead batch); anon-write: no uffd */
+    T_POPULATE,       /* the same, each page first made present by MADV_POPULATE_READ: the fault raised in the kernel */
+    T_TOUCH_PRESENT,  /* prepare faults every page in; execute reads each again, UFFD_REF_TOUCH_PASSES times */
+    T_UNPROTECT,      /* WP: the writer unprotects each page (UFFDIO_WRITEPROTECT), then writes it: no fault */
+    T_WRITE_COLLECT,  /* WP_ASYNC: each page written (the kernel unprotects it), then one PAGEMAP_SCAN collect */
+    T_COLLECT,        /* WP_ASYNC: prepare writes every page; execute is the collect alone */
+    T_COLLECT_CLEAN,  /* WP_ASYNC: nothing written; execute is UFFD_REF_COLLECT_CALLS collects (a call's own cost) */
+};
+
 struct scen {
     const char *name, *what;
     size_t pages, smoke_pages;
     enum resolve kind;  /* R_NONE: anon-write, no uffd */
+    enum timed timed;
     uint64_t seed;      /* fixed pseudo-random access order; 0 = sequential */
     size_t ra;          /* COPY read-ahead: extra pages per fault */
     int faulters;       /* faulting threads; 0 = the thread calling execute */
@@ -67,6 +109,24 @@ static const struct scen SCENS[] = {
      .seed = SEED_MINOR, .blocking = 1},
     {"minor-rt-percpu", "MINOR (shmem) round trip, poll handler pinned per CPU", RT, .kind = R_CONTINUE,
      .seed = SEED_MINOR},
+    {"rt-populate-percpu", "random MISSING round trip raised by MADV_POPULATE_READ, poll handler pinned per CPU", RT,
+     .kind = R_COPY, .seed = SEED_RT, .timed = T_POPULATE},
+    {"seq-populate-0", "sequential MADV_POPULATE_READ of every page, COPY 1 page/fault", RT, .kind = R_COPY,
+     .timed = T_POPULATE},
+    {"seq-populate-16", "sequential MADV_POPULATE_READ of every page, COPY 17 pages/fault", RT, .kind = R_COPY,
+     .ra = 16, .timed = T_POPULATE},
+    {"touch-present", "random second touch of pages present (faulted in by prepare), handlers pinned per CPU", RT,
+     .kind = R_COPY, .seed = SEED_RT, .timed = T_TOUCH_PRESENT},
+    {"touch-present-seq", "sequential second touch of pages present (faulted in by prepare)", RT, .kind = R_COPY,
+     .timed = T_TOUCH_PRESENT},
+    {"wp-writer-unprotects", "random writes to protected pages, the writer unprotecting each first: no fault", RT,
+     .kind = R_WP, .seed = SEED_WP, .timed = T_UNPROTECT},
+    {"wp-async", "random writes to protected pages under WP_ASYNC, then one PAGEMAP_SCAN collect", RT, .kind = R_WP,
+     .seed = SEED_WP, .timed = T_WRITE_COLLECT},
+    {"wp-async-collect", "PAGEMAP_SCAN collect and re-protect of pages all written in prepare (WP_ASYNC)", RT,
+     .kind = R_WP, .seed = SEED_WP, .timed = T_COLLECT},
+    {"wp-async-collect-clean", "PAGEMAP_SCAN collects over protected pages none of which was written (WP_ASYNC)", RT,
+     .kind = R_WP, .timed = T_COLLECT_CLEAN},
 };
 #define NSCENS ((int)(sizeof SCENS / sizeof SCENS[0]))
 
@@ -84,6 +144,7 @@ struct uffd_ref_run {
     size_t map_len;
     char *alias;    /* MINOR: second shared mapping of the memfd, through which the page cache is filled */
     int uffd, memfd;
+    int pagemap;    /* WP_ASYNC: /proc/self/pagemap, for PAGEMAP_SCAN */
     size_t *order;  /* access order; NULL = sequential */
     int cpus[MAX_HANDLERS], ncpus;
     int handlers_running;
@@ -95,8 +156,11 @@ struct uffd_ref_run {
     struct faulter f[MAX_FAULTERS];
     int executed;
     size_t faulted;
+    long collected; /* WP_ASYNC: pages the timed collect reported written */
     unsigned long bad, msgs, eexist;
 };
+
+static int wp_async(const struct scen *s) { return s->timed >= T_WRITE_COLLECT; }
 
 // ---------------------------------------------------------------- the timed loops
 
@@ -114,6 +178,73 @@ static unsigned long fault_read_seq(char *base, size_t n, size_t ps) {
 
 static void fault_write(char *base, const size_t *order, size_t n, size_t ps) {
     for (size_t i = 0; i < n; i++) *(volatile char *)(base + order[i] * ps) = WP_NEW;
+}
+
+// Each page made present with madvise(MADV_POPULATE_READ), then loaded: what a generated region's span accessor does
+// for a page its page table does not know as present (this loop has no table, so it asks for every page, present or
+// not). The fault is raised inside the kernel and the thread waits for the handler there. 0, or -1 with the error set.
+static int populate_read(uffd_ref_run *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        char *page = r->base + (r->order ? r->order[i] : i) * r->ps;
+        while (madvise(page, r->ps, MADV_POPULATE_READ) < 0) {
+            if (errno != EINTR && errno != EAGAIN) return err_errno(r->s->name, "madvise(MADV_POPULATE_READ)"), -1;
+        }
+        r->bad += *(volatile uint64_t *)page != PATTERN;
+    }
+    return 0;
+}
+
+// The second touch of present pages: no fault, just the loads (and their TLB and cache misses).
+static unsigned long touch_present(char *base, const size_t *order, size_t n, size_t ps) {
+    unsigned long bad = 0;
+    for (int pass = 0; pass < UFFD_REF_TOUCH_PASSES; pass++)
+        bad += order ? fault_read(base, order, n, ps) : fault_read_seq(base, n, ps);
+    return bad;
+}
+
+// The writer unprotects each page itself before writing it (what a generated region's LeaseSpan does with
+// synchronous write protection): one ioctl per page, no fault, no handler. 0, or -1 with the error set.
+static int unprotect_and_write(uffd_ref_run *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        char *page = r->base + r->order[i] * r->ps;
+        struct uffdio_writeprotect w = {.range = {.start = (uintptr_t)page, .len = r->ps}, .mode = 0};
+        while (ioctl(r->uffd, UFFDIO_WRITEPROTECT, &w) < 0) {
+            if (errno != EAGAIN && errno != EINTR) return err_errno(r->s->name, "UFFDIO_WRITEPROTECT(unprotect)"), -1;
+        }
+        *(volatile char *)page = WP_NEW;
+    }
+    return 0;
+}
+
+// Vector length of one PAGEMAP_SCAN, as the runtime's CollectWrittenPages uses.
+#define SCAN_VEC 64
+
+// One PAGEMAP_SCAN walk over the data pages: with `collect`, reports the written pages and write-protects them in
+// the same walk (PM_SCAN_WP_MATCHING), failing on memory not registered for WP_ASYNC (PM_SCAN_CHECK_WPASYNC), as the
+// runtime's CollectWrittenPages does; without, it only counts them. Returns the pages, or -1 with the error set.
+static long scan_written(uffd_ref_run *r, int collect) {
+    struct page_region vec[SCAN_VEC];
+    uintptr_t start = (uintptr_t)r->base, end = start + r->n * r->ps;
+    long pages = 0;
+    while (start < end) {
+        struct pm_scan_arg a = {.size = sizeof a,
+                                .flags = PM_SCAN_CHECK_WPASYNC | (collect ? PM_SCAN_WP_MATCHING : 0),
+                                .start = start,
+                                .end = end,
+                                .vec = (uintptr_t)vec,
+                                .vec_len = SCAN_VEC,
+                                .category_mask = PAGE_IS_WRITTEN,
+                                .return_mask = PAGE_IS_WRITTEN};
+        int got = ioctl(r->pagemap, PAGEMAP_SCAN, &a);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            return err_errno(r->s->name, "PAGEMAP_SCAN"), -1;
+        }
+        for (int i = 0; i < got; i++) pages += (long)((vec[i].end - vec[i].start) / r->ps);
+        if (got < SCAN_VEC || a.walk_end <= start) break;  // the walk ended, rather than the vector filling up
+        start = a.walk_end;
+    }
+    return pages;
 }
 
 // WP faults write (their contents are checked in finish), the others read and compare.
@@ -187,7 +318,8 @@ static int open_uffd(uffd_ref_run *r) {
     const struct scen *s = r->s;
     static const uint64_t modes[] = {[R_COPY] = UFFDIO_REGISTER_MODE_MISSING, [R_WP] = UFFDIO_REGISTER_MODE_WP,
                                      [R_CONTINUE] = UFFDIO_REGISTER_MODE_MINOR};
-    r->uffd = uffd_open(s->name, !s->blocking, s->kind == R_CONTINUE ? UFFD_FEATURE_MINOR_SHMEM : 0);
+    uint64_t features = s->kind == R_CONTINUE ? UFFD_FEATURE_MINOR_SHMEM : wp_async(s) ? UFFD_FEATURE_WP_ASYNC : 0;
+    r->uffd = uffd_open(s->name, !s->blocking, features);
     if (r->uffd < 0) return -1;
     if (uffd_register(s->name, r->uffd, r->base, r->map_len, modes[s->kind]) < 0) return -1;
     if (s->kind == R_WP) {
@@ -239,6 +371,19 @@ static int start_faulters(uffd_ref_run *r) {
     return 0;
 }
 
+// Every data page is mapped (mincore), so the timed second touch cannot fault.
+static int check_resident(uffd_ref_run *r) {
+    unsigned char *vec = malloc(r->n);
+    if (!vec) return err_set("%s: out of memory", r->s->name), -1;
+    int rc = mincore(r->base, r->n * r->ps, vec);
+    size_t absent = 0;
+    for (size_t i = 0; rc == 0 && i < r->n; i++) absent += !(vec[i] & 1);
+    free(vec);
+    if (rc < 0) return err_errno(r->s->name, "mincore"), -1;
+    if (absent) return err_set("%s: %zu pages not present after the first touch", r->s->name, absent), -1;
+    return 0;
+}
+
 static int setup(uffd_ref_run *r) {
     const struct scen *s = r->s;
     r->map_len = (r->n + (size_t)s->blocking) * r->ps;
@@ -247,6 +392,16 @@ static int setup(uffd_ref_run *r) {
     if (open_uffd(r) < 0) return -1;
     if (s->seed && !(r->order = shuffled(r->n, s->seed))) return err_set("%s: out of memory", s->name), -1;
     if (start_handlers(r) < 0) return -1;
+    if (s->timed == T_TOUCH_PRESENT) {
+        // The first touch, untimed: every page faulted in through the handlers, so execute times the second.
+        if (fault_read_seq(r->base, r->n, r->ps)) return err_set("%s: a page read back wrong in prepare", s->name), -1;
+        if (check_resident(r) < 0) return -1;
+    }
+    if (wp_async(s)) {
+        r->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+        if (r->pagemap < 0) return err_errno(s->name, "open(/proc/self/pagemap)"), -1;
+        if (s->timed == T_COLLECT) fault_write(r->base, r->order, r->n, r->ps);  // the kernel unprotects each page
+    }
     return r->nf ? start_faulters(r) : 0;
 }
 
@@ -287,6 +442,7 @@ static void release(uffd_ref_run *r) {
     }
     for (int i = 0; i < r->nf; i++) free(r->f[i].idx);
     free(r->order);
+    if (r->pagemap >= 0) close(r->pagemap);
     if (r->uffd >= 0) close(r->uffd);
     if (r->base) munmap(r->base, r->map_len);
     if (r->alias) munmap(r->alias, r->map_len);
@@ -298,7 +454,10 @@ static void release(uffd_ref_run *r) {
 // rest is untouched contents.
 static int check_pages(uffd_ref_run *r) {
     const struct scen *s = r->s;
-    unsigned char first = s->kind == R_NONE ? 1 : s->kind == R_WP ? WP_NEW : SRC_BYTE;
+    unsigned char first = s->kind == R_NONE              ? 1
+                          : s->kind != R_WP              ? SRC_BYTE
+                          : s->timed == T_COLLECT_CLEAN ? WP_OLD
+                                                         : WP_NEW;
     unsigned char fill = s->kind == R_NONE ? 0 : s->kind == R_WP ? WP_OLD : SRC_BYTE;
     unsigned char *ref = malloc(r->ps);
     if (!ref) return err_set("%s: out of memory", s->name), -1;
@@ -322,16 +481,33 @@ static int check_pages(uffd_ref_run *r) {
 // One message per fault (a read-ahead COPY serves 1 + ra sequential pages), plus the blocking handler's stop page.
 // A fault interrupted by a signal is raised again: COPY/CONTINUE answer the repeat with EEXIST, WP (unprotecting
 // twice succeeds) cannot tell it apart, so WP only needs at least one message per fault.
+// The second-touch scenarios count prepare's first touch; writers that unprotect first and WP_ASYNC raise none.
 static int check_msgs(uffd_ref_run *r) {
     const struct scen *s = r->s;
     if (s->kind == R_NONE) return 0;
     size_t expected = (r->faulted + s->ra) / (s->ra + 1) + (size_t)s->blocking;
-    int ok = s->kind == R_WP ? r->msgs >= expected : r->msgs >= r->eexist && r->msgs - r->eexist == expected;
+    if (s->timed == T_UNPROTECT || wp_async(s)) expected = 0;
+    int ok = s->kind == R_WP && expected ? r->msgs >= expected
+                                         : r->msgs >= r->eexist && r->msgs - r->eexist == expected;
     if (!ok) {
         err_set("%s: %lu uffd messages (%lu answered EEXIST) for %zu expected", s->name, r->msgs, r->eexist,
                 expected);
         return -1;
     }
+    return 0;
+}
+
+// WP_ASYNC: the timed collect reported every written page (none for the clean scenario), and write-protected them
+// again: a second walk, report-only, finds no written page.
+static int check_collected(uffd_ref_run *r) {
+    const struct scen *s = r->s;
+    if (!wp_async(s)) return 0;
+    long expected = s->timed == T_COLLECT_CLEAN ? 0 : (long)r->n;
+    if (r->collected != expected)
+        return err_set("%s: the collect reported %ld written pages, expected %ld", s->name, r->collected, expected), -1;
+    long left = scan_written(r, 0);
+    if (left < 0) return -1;
+    if (left) return err_set("%s: %ld pages still written after the collect re-protected them", s->name, left), -1;
     return 0;
 }
 
@@ -366,7 +542,7 @@ uffd_ref_run *uffd_ref_prepare(const char *name, size_t pages) {
     r->n = pages;
     r->ps = ps;
     r->nf = s->faulters;
-    r->uffd = r->memfd = -1;
+    r->uffd = r->memfd = r->pagemap = -1;
     if (setup(r) < 0) {
         release(r);
         return NULL;
@@ -384,7 +560,29 @@ long uffd_ref_execute(uffd_ref_run *r) {
         r->faulted = r->n;
         return (long)r->faulted;
     }
-    if (!r->nf) {
+    long ops = (long)r->n;
+    if (r->s->timed == T_TOUCH_PRESENT) {
+        r->bad = touch_present(r->base, r->order, r->n, r->ps);
+        r->faulted = r->n;
+        ops = (long)r->n * UFFD_REF_TOUCH_PASSES;
+    } else if (r->s->timed == T_POPULATE) {
+        if (populate_read(r) < 0) return -1;
+        r->faulted = r->n;
+    } else if (r->s->timed == T_UNPROTECT) {
+        if (unprotect_and_write(r) < 0) return -1;
+        r->faulted = r->n;
+    } else if (wp_async(r->s)) {
+        if (r->s->timed == T_WRITE_COLLECT) fault_write(r->base, r->order, r->n, r->ps);
+        // One collect, or, with nothing written, several: a single call is too short to time alone.
+        int calls = r->s->timed == T_COLLECT_CLEAN ? UFFD_REF_COLLECT_CALLS : 1;
+        for (int call = 0; call < calls; call++) {
+            long found = scan_written(r, 1);
+            if (found < 0) return -1;
+            r->collected += found;
+        }
+        r->faulted = r->n;
+        ops = (long)r->n * calls;
+    } else if (!r->nf) {
         r->bad = fault_pages(r, r->order, r->n);
         r->faulted = r->n;
     } else {
@@ -399,7 +597,7 @@ long uffd_ref_execute(uffd_ref_run *r) {
     char why[256];
     if (hset_failed(&r->hs, why, sizeof why)) return err_set("%s", why), -1;
     if (r->bad) return err_set("%s: %lu of %zu pages read back wrong", r->s->name, r->bad, r->faulted), -1;
-    return (long)r->faulted;
+    return ops;
 }
 
 int uffd_ref_finish_stats(uffd_ref_run *r, unsigned long *msgs, unsigned long *eexist) {
@@ -407,7 +605,7 @@ int uffd_ref_finish_stats(uffd_ref_run *r, unsigned long *msgs, unsigned long *e
     if (!r) return err_set("uffd_ref_finish: NULL run"), -1;
     stop_faulters(r);
     int rc = stop_handlers(r);
-    if (rc == 0 && r->executed) rc = check_pages(r) < 0 || check_msgs(r) < 0 ? -1 : 0;
+    if (rc == 0 && r->executed) rc = check_pages(r) < 0 || check_msgs(r) < 0 || check_collected(r) < 0 ? -1 : 0;
     if (msgs) *msgs = r->msgs;
     if (eexist) *eexist = r->eexist;
     release(r);

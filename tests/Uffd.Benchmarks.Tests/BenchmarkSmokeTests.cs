@@ -23,7 +23,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         // and mapping counts checked, and failing handlers proven to end in an error instead of a hang.
         (int exit, string stdout) = Run(RepositoryRoot(), "bash", Path.Combine(RepositoryRoot(), "bench", "native", "build.sh"), "--test");
         Assert.Equal(0, exit);
-        Assert.Matches(new Regex("^test_lib: 16 scenarios .*: ok$", RegexOptions.Multiline), stdout);
+        Assert.Matches(new Regex("^test_lib: 25 scenarios .*: ok$", RegexOptions.Multiline), stdout);
         Assert.Contains("test_fail: ok", stdout, StringComparison.Ordinal);
     }
 
@@ -39,12 +39,14 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         Match ran = Regex.Match(stdout, @"^(\d+) benchmark cases ran; targets met: (\d+) of (\d+)$", RegexOptions.Multiline);
         Assert.True(ran.Success, "no closing line");
         // RoundTrip 5, SequentialScan 4 x 3, AnonymousWrite 2, FaultingThreads 2 x 2 x 2, WriteProtect 3, Minor 3,
-        // GeneratorBenchmarks 2.
-        Assert.Equal(35, int.Parse(ran.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.True(int.Parse(ran.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) >= 15, "targets missing from the report");
+        // SpanAccess 3 x 6, SpanAccessPresent 2 x 5, WriteTrackingCost 5 x 2, GeneratorBenchmarks 2.
+        Assert.Equal(73, int.Parse(ran.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(int.Parse(ran.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) >= 27, "targets missing from the report");
         foreach (string section in new[]
                  {
                      "### Random MISSING round trip", "### Sequential scan", "### Faulting threads", "### Write-protect and minor",
+                     "### Span access against Read, fresh pages", "### Span access against Read, pages already present", "### Write tracking",
+                     "### Paired runs: span access back to back with `Read`",
                      "### Allocations per fault", "### Idle region", "### Generator on 500 region classes", "### Targets",
                  })
         {

@@ -5,7 +5,11 @@ using Uffd.Benchmarks.Scenarios;
 
 namespace Uffd.Benchmarks.Reporting;
 
-/// <summary>Bytes allocated per fault by the whole process while faults are served, in steady state.</summary>
+/// <summary>
+/// Bytes allocated by the whole process while one run's pages are accessed (faults served, leases taken, spans made
+/// present, written pages collected), in steady state.
+/// </summary>
+/// <param name="Faults">The pages the run accessed: one fault each for the round trips.</param>
 internal sealed record AllocationResult(string Scenario, long Faults, long Bytes)
 {
     public double BytesPerFault => (double)Bytes / Faults;
@@ -21,6 +25,11 @@ internal static class AllocationProbe
             Run("MISSING, read-ahead 64", () => new RegionReadScenario("alloc ra64", () => new ReadAhead64Region(), pages, sequential: true)),
             Run("write-protect round trip", () => new WriteProtectScenario("alloc wp", pages)),
             Run("minor round trip", () => new MinorScenario("alloc minor", pages)),
+            Run("AsSpan on fresh pages (populate, then touch)",
+                () => new SpanAccessScenario("alloc span", () => new SpanAccessRegion(), pages, PageAccess.AsSpan, sequential: false, present: false)),
+            Run("write-protect through LeaseSpan", () => new WriteProtectScenario("alloc lease", pages, ProtectedWrite.Lease)),
+            Run("asynchronous tracking: AsSpan stores + CollectWrittenPages",
+                () => new AsynchronousTrackingScenario("alloc async", pages, TrackingPhase.WritesAndCollect)),
         };
         return results;
     }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using Uffd.Benchmarks.Benchmarks;
 using Uffd.Benchmarks.Generator;
+using Uffd.Benchmarks.Scenarios;
 
 namespace Uffd.Benchmarks.Reporting;
 
@@ -33,6 +34,8 @@ internal sealed class ComparisonReport(
         SequentialScans(md);
         Threads(md);
         OtherRoundTrips(md);
+        SpanAccessTables(md);
+        WriteTrackingTable(md);
         Paired(md);
         AllocationsAndIdle(md);
         Generator(md);
@@ -49,6 +52,9 @@ internal sealed class ComparisonReport(
     private CaseResult? Find(string family, string handler, int readAhead = 0, int faulters = 1, int handlers = 0) =>
         cases.FirstOrDefault(c => c.Family == family && c.Handler == handler && c.ReadAhead == readAhead &&
                                   c.Faulters == faulters && c.Handlers == handlers && c.Succeeded);
+
+    private CaseResult? FindVariant(string family, string variant, string handler) =>
+        cases.FirstOrDefault(c => c.Family == family && c.Variant == variant && c.Handler == handler && c.Succeeded);
 
     private void RoundTrips(StringBuilder md)
     {
@@ -164,12 +170,114 @@ internal sealed class ComparisonReport(
         md.AppendLine();
     }
 
+    private void SpanAccessTables(StringBuilder md)
+    {
+        string[] accessors = [SpanAccessBase.AsSpan, SpanAccessBase.AsReadOnlySpan, SpanAccessBase.ReadPage, SpanAccessBase.ReadByte];
+        foreach ((string family, string[] patterns, bool populate, string title, string note) in new[]
+                 {
+                     (nameof(SpanAccess), new[] { SpanAccess.Random, SpanAccess.Sequential, SpanAccess.SequentialReadAhead16 }, true,
+                      "Span access against Read, fresh pages (per page)",
+                      "Every page is missing when the run starts, so each access to a page the handlers have not filled is a fault round trip: the span " +
+                      "accessors' `MADV_POPULATE_READ`, `Read`'s fault inside its native copy, C's plain load. Default handlers (pinned per CPU), whole-page provider; " +
+                      "C is its handler pinned per CPU (`rt-pinned-percpu`, `seq-readahead-0`, `seq-readahead-16`); C populate the same with a " +
+                      "`MADV_POPULATE_READ` of each page before its load (it has no page table to skip the call for pages already present)."),
+                     (nameof(SpanAccessPresent), new[] { SpanAccessBase.Random, SpanAccessBase.Sequential }, false,
+                      $"Span access against Read, pages already present (per access, {Sizes.PresentPasses} passes over the pages)",
+                      "The set-up made every page present; the span accessors find that in the engine's page table and make no system call, `Read` still " +
+                      "makes its native copy. C (`touch-present`) is a plain load of each page."),
+                 })
+        {
+            if (!patterns.Any(p => FindVariant(family, p, SpanAccessBase.AsSpan) is not null))
+            {
+                continue;
+            }
+
+            md.AppendLine($"### {title}").AppendLine();
+            md.AppendLine(note).AppendLine();
+            md.AppendLine($"| Order | C |{(populate ? " C populate |" : "")} AsSpan | AsReadOnlySpan | Read (page) | Read (1 byte) | AsSpan / Read (1 byte) | AsSpan / Read (page) | AsSpan / C |" +
+                          (populate ? " AsSpan / C populate | C populate / C |" : ""))
+              .AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", populate ? 11 : 8)));
+            foreach (string pattern in patterns)
+            {
+                CaseResult? c = FindVariant(family, pattern, SpanAccessBase.C);
+                CaseResult? cPopulate = FindVariant(family, pattern, SpanAccessBase.CPopulate);
+                CaseResult?[] own = accessors.Select(h => FindVariant(family, pattern, h)).ToArray();
+                CaseResult? span = own[0], readPage = own[2], readByte = own[3];
+                var row = new StringBuilder($"| {pattern} | {Time(c?.MicrosecondsPerPage)} |");
+                if (populate)
+                {
+                    row.Append($" {Time(cPopulate?.MicrosecondsPerPage)} |");
+                }
+
+                row.Append($" {string.Join(" | ", own.Select(r => Time(r?.MicrosecondsPerPage)))} | {Ratio(span, readByte)} | {Ratio(span, readPage)} | {Ratio(span, c)} |");
+                if (populate)
+                {
+                    row.Append($" {Ratio(span, cPopulate)} | {Ratio(cPopulate, c)} |");
+                }
+
+                md.AppendLine(row.ToString());
+            }
+
+            md.AppendLine();
+        }
+    }
+
+    private void WriteTrackingTable(StringBuilder md)
+    {
+        string family = nameof(WriteTrackingCost);
+        CaseResult? Side(string tracking, string handler) => FindVariant(family, tracking, handler);
+        if (Side(WriteTrackingCost.Asynchronous, WriteTrackingCost.UffdGen) is null)
+        {
+            return;
+        }
+
+        long pages = Sizes.RoundTripPages;
+        CaseResult? syncFault = Side(WriteTrackingCost.SynchronousFault, WriteTrackingCost.UffdGen);
+        md.AppendLine($"### Write tracking ({pages} protected pages, one byte written to each in random order)").AppendLine();
+        md.AppendLine("Per page written. Synchronous: each write to a protected page faults and waits for a handler thread, which calls the " +
+                      "`[WriteHandler]` and unprotects (`Write`; C `wp-rt-percpu`), or the writer unprotects first (`LeaseSpan` calls the write handler " +
+                      "and unprotects on the caller; C `UFFDIO_WRITEPROTECT`, then a store). Asynchronous (`WriteTracking.Asynchronous`, " +
+                      "`UFFD_FEATURE_WP_ASYNC`): the kernel unprotects a written page itself, so the writes are plain stores through `AsSpan`, and one " +
+                      "`CollectWrittenPages` (C: one `PAGEMAP_SCAN`) reports the written pages and protects them again; the row times both.").AppendLine();
+        md.AppendLine("| Tracking | C | UffdGen | UffdGen / C | UffdGen vs synchronous `Write` |").AppendLine("|---|---:|---:|---:|---:|");
+        foreach ((string tracking, string label) in new[]
+                 {
+                     (WriteTrackingCost.SynchronousFault, "synchronous: write fault, handler thread unprotects (`Write`)"),
+                     (WriteTrackingCost.SynchronousLease, "synchronous: writer unprotects first (`LeaseSpan`)"),
+                     (WriteTrackingCost.Asynchronous, "asynchronous: stores through `AsSpan`, then one collect"),
+                 })
+        {
+            CaseResult? c = Side(tracking, WriteTrackingCost.C), g = Side(tracking, WriteTrackingCost.UffdGen);
+            md.AppendLine($"| {label} | {Time(c?.MicrosecondsPerPage)} | {Time(g?.MicrosecondsPerPage)} | {Ratio(g, c)} | {Ratio(g, syncFault)} |");
+        }
+
+        md.AppendLine();
+        md.AppendLine($"The collect alone (`CollectWrittenPages` over the {pages}-page region; C `PAGEMAP_SCAN` with `PM_SCAN_WP_MATCHING`): one call per run " +
+                      $"after every page was written, {Sizes.CleanCollectCalls} calls per run when none was:").AppendLine();
+        md.AppendLine("| Collect and re-protect | C per call | UffdGen per call | UffdGen / C | C per page written | UffdGen per page written |")
+          .AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach ((string tracking, string label, bool written) in new[]
+                 {
+                     (WriteTrackingCost.Collect, $"every page written ({pages} pages, one run)", true),
+                     (WriteTrackingCost.CollectClean, "nothing written", false),
+                 })
+        {
+            CaseResult? c = Side(tracking, WriteTrackingCost.C), g = Side(tracking, WriteTrackingCost.UffdGen);
+            string cPerPage = written ? Time(c?.MicrosecondsPerPage) : "no page written";
+            string gPerPage = written ? Time(g?.MicrosecondsPerPage) : "no page written";
+            int calls = WriteTrackingCost.CallsFor(tracking);
+            md.AppendLine($"| {label} | {Time(c?.MicrosecondsPerRun / calls)} | {Time(g?.MicrosecondsPerRun / calls)} | {Ratio(g, c)} | {cPerPage} | {gPerPage} |");
+        }
+
+        md.AppendLine();
+    }
+
     private void AllocationsAndIdle(StringBuilder md)
     {
         if (allocations.Count > 0)
         {
             md.AppendLine("### Allocations per fault (whole process, steady state)").AppendLine();
-            md.AppendLine("| Scenario | Faults | Bytes allocated | Bytes per fault |").AppendLine("|---|---:|---:|---:|");
+            md.AppendLine("| Scenario | Pages | Bytes allocated | Bytes per page |").AppendLine("|---|---:|---:|---:|");
             foreach (AllocationResult a in allocations)
             {
                 md.AppendLine($"| {a.Scenario} | {a.Faults} | {a.Bytes} | {F(a.BytesPerFault)} |");
@@ -177,7 +285,7 @@ internal sealed class ComparisonReport(
 
             md.AppendLine();
             long total = allocations.Sum(a => a.Bytes);
-            targets.Add(new Target("0 bytes allocated per fault", $"{total} bytes over {allocations.Sum(a => a.Faults)} faults", total == 0));
+            targets.Add(new Target("0 bytes allocated per fault or page access", $"{total} bytes over {allocations.Sum(a => a.Faults)} pages", total == 0));
         }
 
         if (idle is not null)
@@ -221,13 +329,14 @@ internal sealed class ComparisonReport(
             return;
         }
 
+        List<PairedResult> againstRead = paired.Where(p => p.Baseline == PairedBaseline.Read).ToList();
         md.AppendLine($"### Paired runs: each generated run back to back with its C counterpart ({paired[0].Rounds} rounds)").AppendLine();
         md.AppendLine("The targets' ratios: the median of per-round ratios, so the machine's drift between the blocks above cancels out.").AppendLine();
-        md.AppendLine("| Pair | UffdGen µs per page | C µs per page | median ratio | target |").AppendLine("|---|---:|---:|---:|---:|");
-        foreach (PairedResult p in paired)
+        md.AppendLine("| Pair | UffdGen per page | C per page | median ratio | target |").AppendLine("|---|---:|---:|---:|---:|");
+        foreach (PairedResult p in paired.Where(p => p.Baseline == PairedBaseline.C))
         {
-            md.AppendLine($"| {p.Name} | {F(p.GeneratedMicroseconds)} | {F(p.ReferenceMicroseconds)} | {F(p.MedianRatio)}× | ≤ {F(p.Limit)}× |");
-            string measured = $"{F(p.MedianRatio)}× ({F(p.GeneratedMicroseconds)} vs {F(p.ReferenceMicroseconds)} µs)";
+            md.AppendLine($"| {p.Name} | {Time(p.GeneratedMicroseconds)} | {Time(p.ReferenceMicroseconds)} | {F(p.MedianRatio)}× | ≤ {F(p.Limit)}× |");
+            string measured = $"{F(p.MedianRatio)}× ({Time(p.GeneratedMicroseconds)} vs {Time(p.ReferenceMicroseconds)})";
             if (p.Limit < 1)
             {
                 targets.Add(new Target("Default round trip ≥ 3× faster than the plain blocking C handler",
@@ -249,6 +358,30 @@ internal sealed class ComparisonReport(
         }
 
         md.AppendLine();
+        if (againstRead.Count > 0)
+        {
+            md.AppendLine($"### Paired runs: span access back to back with `Read` of the same pages ({againstRead[0].Rounds} rounds)").AppendLine();
+            md.AppendLine("Both sides are the generated region; each round runs both once, alternating which goes first, and the ratio is the median of the " +
+                          "per-round ratios.").AppendLine();
+            md.AppendLine("The C pairs without a target measure the same comparison in C: how much the kernel's populate path costs over a fault " +
+                          "in a plain load, with the same handlers.").AppendLine();
+            md.AppendLine("| Pair (first vs second) | first, per page | second, per page | median ratio | target |").AppendLine("|---|---:|---:|---:|---:|");
+            foreach (PairedResult p in againstRead)
+            {
+                bool hasTarget = !double.IsPositiveInfinity(p.Limit);
+                md.AppendLine($"| {p.Name} | {Time(p.GeneratedMicroseconds)} | {Time(p.ReferenceMicroseconds)} | {F(p.MedianRatio)}× | {(hasTarget ? $"≤ {F(p.Limit)}×" : "none")} |");
+                if (!hasTarget)
+                {
+                    continue;
+                }
+
+                targets.Add(new Target($"Span access ≤ {F(p.Limit)}× `Read`: {p.Name}",
+                    $"{F(p.MedianRatio)}× ({Time(p.GeneratedMicroseconds)} vs {Time(p.ReferenceMicroseconds)})", p.Met));
+            }
+
+            md.AppendLine();
+        }
+
         foreach (int f in new[] { 2, 4 })
         {
             // UffdGen with 2 handlers against every C configuration: "at least the best" means at least each of them.
@@ -272,6 +405,14 @@ internal sealed class ComparisonReport(
 
     private static string Throughput(CaseResult? x, CaseResult? baseline) =>
         x is null || baseline is null ? "–" : $"{F(x.FaultsPerSecond / baseline.FaultsPerSecond)}×";
+
+    /// <summary>A time given in microseconds, in µs, or in ns below 1 µs (present-page accesses take nanoseconds).</summary>
+    private static string Time(double? microseconds) => microseconds switch
+    {
+        null => "–",
+        < 1 => $"{F(microseconds * 1000)} ns",
+        _ => $"{F(microseconds)} µs",
+    };
 
     private static string F(double? value) => value is double v ? v.ToString(v >= 100 ? "0" : v >= 10 ? "0.0" : "0.00", s_invariant) : "–";
 

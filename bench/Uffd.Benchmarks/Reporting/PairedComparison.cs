@@ -7,8 +7,21 @@ using Uffd.Benchmarks.Scenarios;
 
 namespace Uffd.Benchmarks.Reporting;
 
-/// <summary>One generated-vs-C pair, run alternately: the median of the per-round time ratios.</summary>
-internal sealed record PairedResult(string Name, string Generated, string Reference, int Rounds, double GeneratedMicroseconds, double ReferenceMicroseconds, double MedianRatio, double Limit)
+/// <summary>What the generated side of a pair is compared with.</summary>
+internal enum PairedBaseline
+{
+    /// <summary>The C reference doing the same work.</summary>
+    C,
+
+    /// <summary>
+    /// The same generated region's <c>Read</c> of the same pages (the span-access pairs); also the C reference's populate
+    /// against its plain load, the kernel's share of the difference, with no target.
+    /// </summary>
+    Read,
+}
+
+/// <summary>One pair, run alternately: the median of the per-round time ratios (generated ÷ reference).</summary>
+internal sealed record PairedResult(string Name, string Generated, string Reference, int Rounds, double GeneratedMicroseconds, double ReferenceMicroseconds, double MedianRatio, double Limit, PairedBaseline Baseline)
 {
     public bool Met => MedianRatio <= Limit;
 }
@@ -21,7 +34,7 @@ internal sealed record PairedResult(string Name, string Generated, string Refere
 /// </summary>
 internal static class PairedComparison
 {
-    private sealed record Pair(string Name, Func<ScenarioBenchmark> Generated, Func<ScenarioBenchmark> Reference, double Limit);
+    private sealed record Pair(string Name, Func<ScenarioBenchmark> Generated, Func<ScenarioBenchmark> Reference, double Limit, PairedBaseline Baseline = PairedBaseline.C);
 
     private static readonly Pair[] s_pairs =
     [
@@ -49,12 +62,43 @@ internal static class PairedComparison
             () => new WriteProtectRoundTrip { Handler = FaultKindRoundTrip.Default }, () => new WriteProtectRoundTrip { Handler = FaultKindRoundTrip.CPinnedPerCpu }, 1.05),
         new("Minor round trip, default vs C pinned per CPU (same strategy)",
             () => new MinorRoundTrip { Handler = FaultKindRoundTrip.Default }, () => new MinorRoundTrip { Handler = FaultKindRoundTrip.CPinnedPerCpu }, 1.05),
+        new("Synchronous write tracking through Write, default vs C pinned per CPU (same strategy)",
+            () => Tracking(WriteTrackingCost.SynchronousFault, WriteTrackingCost.UffdGen), () => Tracking(WriteTrackingCost.SynchronousFault, WriteTrackingCost.C), 1.05),
+        new("Synchronous write tracking through LeaseSpan vs C writer unprotecting first (same strategy)",
+            () => Tracking(WriteTrackingCost.SynchronousLease, WriteTrackingCost.UffdGen), () => Tracking(WriteTrackingCost.SynchronousLease, WriteTrackingCost.C), 1.05),
+        new("Asynchronous write tracking, AsSpan stores + one collect vs C WP_ASYNC + PAGEMAP_SCAN (same strategy)",
+            () => Tracking(WriteTrackingCost.Asynchronous, WriteTrackingCost.UffdGen), () => Tracking(WriteTrackingCost.Asynchronous, WriteTrackingCost.C), 1.05),
+        new("Collect and re-protect every written page vs C PAGEMAP_SCAN (same strategy)",
+            () => Tracking(WriteTrackingCost.Collect, WriteTrackingCost.UffdGen), () => Tracking(WriteTrackingCost.Collect, WriteTrackingCost.C), 1.05),
+        new("Collect over a region with nothing written vs C PAGEMAP_SCAN (same strategy)",
+            () => Tracking(WriteTrackingCost.CollectClean, WriteTrackingCost.UffdGen), () => Tracking(WriteTrackingCost.CollectClean, WriteTrackingCost.C), 1.05),
+        new("AsSpan vs Read (1 byte), random fresh pages",
+            () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.AsSpan }, () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.ReadByte }, 1.05, PairedBaseline.Read),
+        new("AsReadOnlySpan vs Read (1 byte), random fresh pages",
+            () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.AsReadOnlySpan }, () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.ReadByte }, 1.05, PairedBaseline.Read),
+        new("AsSpan vs Read (page), random fresh pages",
+            () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.AsSpan }, () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.ReadPage }, 1.05, PairedBaseline.Read),
+        new("AsSpan vs Read (1 byte), sequential fresh pages",
+            () => new SpanAccess { Pattern = SpanAccess.Sequential, Handler = SpanAccess.AsSpan }, () => new SpanAccess { Pattern = SpanAccess.Sequential, Handler = SpanAccess.ReadByte }, 1.05, PairedBaseline.Read),
+        new("AsSpan vs Read (1 byte), sequential fresh pages, read-ahead 16",
+            () => new SpanAccess { Pattern = SpanAccess.SequentialReadAhead16, Handler = SpanAccess.AsSpan }, () => new SpanAccess { Pattern = SpanAccess.SequentialReadAhead16, Handler = SpanAccess.ReadByte }, 1.05, PairedBaseline.Read),
+        new("C populate vs C load, random fresh pages",
+            () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.CPopulate }, () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.C }, double.PositiveInfinity, PairedBaseline.Read),
+        new("C populate vs C load, sequential fresh pages",
+            () => new SpanAccess { Pattern = SpanAccess.Sequential, Handler = SpanAccess.CPopulate }, () => new SpanAccess { Pattern = SpanAccess.Sequential, Handler = SpanAccess.C }, double.PositiveInfinity, PairedBaseline.Read),
+        new("AsSpan vs Read (1 byte), random present pages",
+            () => new SpanAccessPresent { Pattern = SpanAccessBase.Random, Handler = SpanAccessBase.AsSpan }, () => new SpanAccessPresent { Pattern = SpanAccessBase.Random, Handler = SpanAccessBase.ReadByte }, 1.05, PairedBaseline.Read),
+        new("AsSpan vs Read (1 byte), sequential present pages",
+            () => new SpanAccessPresent { Pattern = SpanAccessBase.Sequential, Handler = SpanAccessBase.AsSpan }, () => new SpanAccessPresent { Pattern = SpanAccessBase.Sequential, Handler = SpanAccessBase.ReadByte }, 1.05, PairedBaseline.Read),
     ];
 
-    public static List<PairedResult> Measure(int rounds, string? nameFilter = null)
+    private static WriteTrackingCost Tracking(string tracking, string handler) => new() { Tracking = tracking, Handler = handler };
+
+    /// <summary>Runs the pairs whose name contains any of <paramref name="nameFilters"/> (all of them when there is none).</summary>
+    public static List<PairedResult> Measure(int rounds, IReadOnlyList<string> nameFilters)
     {
         var results = new List<PairedResult>();
-        foreach (Pair pair in s_pairs.Where(p => nameFilter is null || p.Name.Contains(nameFilter, StringComparison.OrdinalIgnoreCase)))
+        foreach (Pair pair in s_pairs.Where(p => nameFilters.Count == 0 || nameFilters.Any(f => p.Name.Contains(f, StringComparison.OrdinalIgnoreCase))))
         {
             ScenarioBenchmark generated = pair.Generated(), reference = pair.Reference();
             WarmUp(generated, reference);
@@ -73,7 +117,7 @@ internal static class PairedComparison
             }
 
             results.Add(new PairedResult(pair.Name, Describe(generated), Describe(reference), rounds,
-                Median(generatedTimes), Median(referenceTimes), Median(ratios), pair.Limit));
+                Median(generatedTimes), Median(referenceTimes), Median(ratios), pair.Limit, pair.Baseline));
         }
 
         return results;
@@ -111,6 +155,8 @@ internal static class PairedComparison
         SequentialScan s => $"{s.Handler}, read-ahead {s.ReadAhead}",
         FaultingThreads t => $"{t.Handler} {t.Faulters}×{t.Handlers}",
         FaultKindRoundTrip k => k.Handler,
+        SpanAccessBase a => $"{a.Handler}, {a.Pattern}",
+        WriteTrackingCost w => $"{w.Handler} {w.Tracking}",
         _ => benchmark.GetType().Name,
     };
 

@@ -16,6 +16,19 @@ internal static class Sizes
     /// <summary>Random single-page round trips (write-protect and minor ones too).</summary>
     public static long RoundTripPages => Smoke ? 256 : 8192;
 
+    /// <summary>
+    /// Passes of the present-page span scenarios over their pages: one pass is a few tens of microseconds, too short
+    /// to time alone. The C reference's <c>UFFD_REF_TOUCH_PASSES</c> (bench/native/uffd_ref.h); its touch scenarios
+    /// report their touch count, which <see cref="NativeScenario"/> checks.
+    /// </summary>
+    public const int PresentPasses = 16;
+
+    /// <summary>
+    /// Collect calls per run when no page was written: one call over the region takes microseconds, too short to time
+    /// alone. The C reference's <c>UFFD_REF_COLLECT_CALLS</c> (bench/native/uffd_ref.h).
+    /// </summary>
+    public const int CleanCollectCalls = 16;
+
     /// <summary>The sequential scan: 256 MiB of 4 KiB pages.</summary>
     public static long ScanPages => Smoke ? 4096 : 65536;
 
