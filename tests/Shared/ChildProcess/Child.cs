@@ -1,9 +1,13 @@
+using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
+using Xunit;
 
-namespace Uffd.Runtime.Tests.ChildProcess;
+namespace Uffd.Tests.Shared;
 
 /// <summary>Who a child process runs as. The test host is root with every capability.</summary>
 internal enum Privilege
