@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Threading.Tasks;
 using Xunit;
 
@@ -20,17 +22,33 @@ internal enum Privilege
     Nobody,
 }
 
+/// <summary>
+/// When a child is killed: once it has run for <see cref="Total"/>, or once it has printed no line on stdout for
+/// <see cref="Silence"/> (when set). A child whose every thread is stuck, a GC deadlock for one, prints nothing more,
+/// so a child that reports progress line by line can be caught by the silence long before its total bound.
+/// </summary>
+internal sealed record Watchdog(TimeSpan Total, TimeSpan? Silence = null);
+
 /// <summary>What a child printed and how it ended (128 + signal number when a signal killed it).</summary>
-internal sealed record ChildResult(int ExitCode, string Stdout, string Stderr)
+/// <param name="Killed">Null when the child exited by itself; otherwise why the watchdog killed it, and where its threads were.</param>
+internal sealed record ChildResult(int ExitCode, string Stdout, string Stderr, string? Killed = null)
 {
     public string[] Lines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    public override string ToString() => $"exit code {ExitCode}\n--- stdout\n{Stdout}--- stderr\n{Stderr}";
+    /// <summary>The last line the child printed on stdout, or null.</summary>
+    public string? LastLine => Lines.LastOrDefault();
+
+    public bool WasKilled => Killed is not null;
+
+    public override string ToString() =>
+        (Killed is null ? "" : $"killed by the watchdog: {Killed}\n") + $"exit code {ExitCode}\n--- stdout\n{Stdout}--- stderr\n{Stderr}";
 }
 
 /// <summary>
-/// Runs a .NET app of the test output directory (<c>dotnet X.dll</c>) as a bounded child process: on expiry it is
-/// killed and the test fails. Privileges are dropped with setpriv, which execs, so the child's pid is the app's.
+/// Runs a .NET app of the test output directory (<c>dotnet X.dll</c>) as a bounded child process: <see cref="Run"/>
+/// kills it and fails the test when it outlives <see cref="Timeout"/>; <see cref="Watch"/> kills it by a
+/// <see cref="Watchdog"/> and returns what it printed, so a test can tell a hang from a failure. Privileges are
+/// dropped with setpriv, which execs, so the child's pid is the app's.
 /// </summary>
 internal static class Child
 {
@@ -38,7 +56,20 @@ internal static class Child
 
     private const string Setpriv = "/usr/bin/setpriv";
 
+    /// <summary>Runs the child to its end; a child still running after <see cref="Timeout"/> is killed and fails the test.</summary>
     public static ChildResult Run(string app, Privilege privilege, params string[] args)
+    {
+        ChildResult result = Watch(app, privilege, new Watchdog(Timeout), args);
+        if (result.WasKilled)
+        {
+            Assert.Fail($"`{app} {string.Join(' ', args)}` did not exit within {Timeout.TotalSeconds} s and was killed.\n{result}");
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs the child until it exits or <paramref name="watchdog"/> kills it (see <see cref="ChildResult.Killed"/>).</summary>
+    public static ChildResult Watch(string app, Privilege privilege, Watchdog watchdog, params string[] args)
     {
         string dll = privilege == Privilege.Nobody ? NobodyReadable.App(app) : Path.Combine(AppContext.BaseDirectory, app + ".dll");
         string host = privilege == Privilege.Nobody ? NobodyReadable.DotnetHost : DotnetHost;
@@ -70,17 +101,86 @@ internal static class Child
         start.Environment["DOTNET_EnableDiagnostics"] = "0";
 
         using Process process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
+        var stdout = new StringBuilder();
+        long lastLine = Stopwatch.GetTimestamp();
+        Task reader = Task.Run(() =>
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(Timeout);
-            Assert.Fail($"`{string.Join(' ', start.ArgumentList)}` did not exit within {Timeout.TotalSeconds} s and was killed.");
+            while (process.StandardOutput.ReadLine() is { } line)
+            {
+                lock (stdout)
+                {
+                    stdout.Append(line).Append('\n');
+                    lastLine = Stopwatch.GetTimestamp();
+                }
+            }
+        });
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+
+        string? killed = null;
+        long started = Stopwatch.GetTimestamp();
+        while (!process.WaitForExit(50))
+        {
+            TimeSpan quiet;
+            lock (stdout)
+            {
+                quiet = Stopwatch.GetElapsedTime(lastLine);
+            }
+
+            if (Stopwatch.GetElapsedTime(started) > watchdog.Total)
+            {
+                killed = $"still running after {watchdog.Total.TotalSeconds} s";
+            }
+            else if (watchdog.Silence is { } silence && quiet > silence)
+            {
+                killed = $"no line on stdout for {silence.TotalSeconds} s";
+            }
+
+            if (killed is not null)
+            {
+                killed += $" (pid {process.Id}); its threads then:\n{ThreadStates(process.Id)}";
+                process.Kill(entireProcessTree: true);
+                break;
+            }
         }
 
-        Assert.True(Task.WaitAll(new Task[] { stdout, stderr }, Timeout), "the child's output streams did not close");
-        return new ChildResult(process.ExitCode, stdout.Result, stderr.Result);
+        // Exited (or killed): wait for the exit to be reaped and for the pipes to drain, bounded.
+        Assert.True(process.WaitForExit(Timeout), $"`{string.Join(' ', start.ArgumentList)}` survived SIGKILL for {Timeout.TotalSeconds} s");
+        Assert.True(Task.WaitAll(new[] { reader, stderr }, Timeout), "the child's output streams did not close");
+        lock (stdout)
+        {
+            return new ChildResult(process.ExitCode, stdout.ToString(), stderr.Result, killed);
+        }
+    }
+
+    /// <summary>One line per thread of a process: its name, its state and the kernel function it waits in (wchan).</summary>
+    public static string ThreadStates(int pid)
+    {
+        var lines = new List<string>();
+        try
+        {
+            foreach (string task in Directory.GetDirectories($"/proc/{pid}/task").OrderBy(t => int.Parse(Path.GetFileName(t), CultureInfo.InvariantCulture)))
+            {
+                try
+                {
+                    string comm = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                    string stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    // The state follows the parenthesized name, which may itself hold spaces or parentheses.
+                    char state = stat[(stat.LastIndexOf(')') + 2)..][0];
+                    string wchan = File.ReadAllText(Path.Combine(task, "wchan")).Trim();
+                    lines.Add($"  {Path.GetFileName(task),7} {comm,-16} {state} {(wchan is "" or "0" ? "-" : wchan)}");
+                }
+                catch (IOException)
+                {
+                    // The thread ended meanwhile.
+                }
+            }
+        }
+        catch (IOException e)
+        {
+            lines.Add($"  (threads unreadable: {e.Message})");
+        }
+
+        return string.Join('\n', lines);
     }
 
     /// <summary>The dotnet muxer of the runtime executing the tests (three levels above the framework directory).</summary>
