@@ -31,7 +31,8 @@ internal sealed record Watchdog(TimeSpan Total, TimeSpan? Silence = null);
 
 /// <summary>What a child printed and how it ended (128 + signal number when a signal killed it).</summary>
 /// <param name="Killed">Null when the child exited by itself; otherwise why the watchdog killed it, and where its threads were.</param>
-internal sealed record ChildResult(int ExitCode, string Stdout, string Stderr, string? Killed = null)
+/// <param name="LastLineAt">When the child printed its last line on stdout, from its start (a hung child's last sign of life).</param>
+internal sealed record ChildResult(int ExitCode, string Stdout, string Stderr, string? Killed = null, TimeSpan LastLineAt = default)
 {
     public string[] Lines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -100,9 +101,10 @@ internal static class Child
         // No diagnostics IPC socket: faster start-up, and nothing for an unprivileged child to create.
         start.Environment["DOTNET_EnableDiagnostics"] = "0";
 
+        long started = Stopwatch.GetTimestamp();
         using Process process = Process.Start(start)!;
         var stdout = new StringBuilder();
-        long lastLine = Stopwatch.GetTimestamp();
+        long lastLine = started;
         Task reader = Task.Run(() =>
         {
             while (process.StandardOutput.ReadLine() is { } line)
@@ -117,7 +119,6 @@ internal static class Child
         Task<string> stderr = process.StandardError.ReadToEndAsync();
 
         string? killed = null;
-        long started = Stopwatch.GetTimestamp();
         while (!process.WaitForExit(50))
         {
             TimeSpan quiet;
@@ -137,7 +138,7 @@ internal static class Child
 
             if (killed is not null)
             {
-                killed += $" (pid {process.Id}); its threads then:\n{ThreadStates(process.Id)}";
+                killed += $" (pid {process.Id}); its threads then (10 samples in 0.5 s):\n{ThreadStates(process.Id)}";
                 process.Kill(entireProcessTree: true);
                 break;
             }
@@ -148,26 +149,55 @@ internal static class Child
         Assert.True(Task.WaitAll(new[] { reader, stderr }, Timeout), "the child's output streams did not close");
         lock (stdout)
         {
-            return new ChildResult(process.ExitCode, stdout.ToString(), stderr.Result, killed);
+            return new ChildResult(process.ExitCode, stdout.ToString(), stderr.Result, killed, Stopwatch.GetElapsedTime(started, lastLine));
         }
     }
 
-    /// <summary>One line per thread of a process: its name, its state and the kernel function it waits in (wchan).</summary>
-    public static string ThreadStates(int pid)
+    /// <summary>
+    /// One line per thread of a process: its name, then every state and kernel wait (wchan) it was seen in over a
+    /// few samples. A thread that keeps being interrupted (a GC's suspension signals pull a thread out of its fault
+    /// wait to run a handler, then it faults again) is not in the same place at every instant: one sample can miss it.
+    /// </summary>
+    public static string ThreadStates(int pid, int samples = 10, int intervalMs = 50)
     {
-        var lines = new List<string>();
-        try
+        var seen = new SortedDictionary<int, (string Name, List<string> Places)>();
+        for (int i = 0; i < samples; i++)
         {
-            foreach (string task in Directory.GetDirectories($"/proc/{pid}/task").OrderBy(t => int.Parse(Path.GetFileName(t), CultureInfo.InvariantCulture)))
+            if (i > 0)
+            {
+                System.Threading.Thread.Sleep(intervalMs);
+            }
+
+            string[] tasks;
+            try
+            {
+                tasks = Directory.GetDirectories($"/proc/{pid}/task");
+            }
+            catch (IOException e)
+            {
+                return $"  (threads unreadable: {e.Message})";
+            }
+
+            foreach (string task in tasks)
             {
                 try
                 {
+                    int tid = int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture);
                     string comm = File.ReadAllText(Path.Combine(task, "comm")).Trim();
                     string stat = File.ReadAllText(Path.Combine(task, "stat"));
                     // The state follows the parenthesized name, which may itself hold spaces or parentheses.
                     char state = stat[(stat.LastIndexOf(')') + 2)..][0];
                     string wchan = File.ReadAllText(Path.Combine(task, "wchan")).Trim();
-                    lines.Add($"  {Path.GetFileName(task),7} {comm,-16} {state} {(wchan is "" or "0" ? "-" : wchan)}");
+                    string place = $"{state} {(wchan is "" or "0" ? "-" : wchan)}";
+                    if (!seen.TryGetValue(tid, out var thread))
+                    {
+                        seen[tid] = thread = (comm, new List<string>());
+                    }
+
+                    if (!thread.Places.Contains(place))
+                    {
+                        thread.Places.Add(place);
+                    }
                 }
                 catch (IOException)
                 {
@@ -175,12 +205,8 @@ internal static class Child
                 }
             }
         }
-        catch (IOException e)
-        {
-            lines.Add($"  (threads unreadable: {e.Message})");
-        }
 
-        return string.Join('\n', lines);
+        return string.Join('\n', seen.Select(t => $"  {t.Key,7} {t.Value.Name,-16} {string.Join(", ", t.Value.Places)}"));
     }
 
     /// <summary>The dotnet muxer of the runtime executing the tests (three levels above the framework directory).</summary>
