@@ -42,18 +42,21 @@ internal static class Pattern
         ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(page);
         for (int i = 0; i < Slots; i++)
         {
+            // Read once: another worker may be writing its stamp into this slot right now.
+            ulong value = words[i];
             ulong stamp = Stamp(stampSeed, index, i);
-            if (words[i] != stamp && (i < stampedSlots || words[i] != Word(seed, index, i)))
+            if (value != stamp && (i < stampedSlots || value != Word(seed, index, i)))
             {
-                return $"page {index} slot {i} holds 0x{words[i]:x16}, expected {(i < stampedSlots ? "" : $"0x{Word(seed, index, i):x16} or ")}the stamp 0x{stamp:x16}";
+                return $"page {index} slot {i} holds 0x{value:x16}, expected {(i < stampedSlots ? "" : $"0x{Word(seed, index, i):x16} or ")}the stamp 0x{stamp:x16}";
             }
         }
 
         for (int i = Slots; i < words.Length; i++)
         {
-            if (words[i] != Word(seed, index, i))
+            ulong value = words[i];
+            if (value != Word(seed, index, i))
             {
-                return $"page {index} word {i} (byte {i * 8}) holds 0x{words[i]:x16}, expected 0x{Word(seed, index, i):x16}";
+                return $"page {index} word {i} (byte {i * 8}) holds 0x{value:x16}, expected 0x{Word(seed, index, i):x16}";
             }
         }
 
