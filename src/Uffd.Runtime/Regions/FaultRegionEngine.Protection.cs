@@ -208,8 +208,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 continue;
             }
 
-            long first = page;
-            int count = 0;
+            // The run starts with the page just found protected, without reading it again: another lease or write
+            // prefault may clear its bit meanwhile, and a second read would then make an empty run (an empty
+            // UFFDIO_WRITEPROTECT, which throws). Unprotecting it anyway costs one spare write-handler call.
+            long first = page++;
+            int count = 1;
             while (page <= last && count < UnprotectBatch && PageStateTable.IsProtectedState(pages.Read(page)))
             {
                 count++;

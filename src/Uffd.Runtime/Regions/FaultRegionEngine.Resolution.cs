@@ -159,13 +159,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             {
                 h.ProviderErrors++;
                 Volatile.Write(ref lastProviderError, error);
-                pages.Finish(next, installed: false, writeProtected: false);
+                pages.Finish(next, installed: false);
                 break;
             }
 
             if (fill == PageFill.Poison)
             {
-                pages.Finish(next, installed: false, writeProtected: false);
+                pages.Finish(next, installed: false);
                 break;
             }
 
@@ -195,6 +195,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     private unsafe void CopyStaged(RegionHandlerThread h, long index, nint page, int count, bool protect)
     {
         CopyMode mode = protect ? CopyMode.WriteProtect : CopyMode.None;
+        if (protect)
+        {
+            // Before the COPY: it wakes the faulting thread, which must find the pages protected in the table (a lease
+            // that found them unprotected would skip its unprotect, and its write would fault in managed code).
+            MarkProtected(index, count);
+        }
+
         CountFills(h, 0, count, +1);
         int done = 0;
         int attempt = 0;
@@ -205,12 +212,12 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             switch (result.Outcome)
             {
                 case UffdOutcome.Done:
-                    Installed(h, index, done, count - done, protect);
+                    Installed(index, done, count - done);
                     done = count;
                     break;
                 case UffdOutcome.Partial:
                     int copied = (int)(result.BytesDone / pageSize);
-                    Installed(h, index, done, copied, protect);
+                    Installed(index, done, copied);
                     done += copied;
                     break;
                 case UffdOutcome.AlreadyPresent:
@@ -228,7 +235,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                     CountFills(h, done, count - done, -1);
                     for (int k = done; k < count; k++)
                     {
-                        pages.Finish(index + k, installed: false, writeProtected: false);
+                        pages.Finish(index + k, installed: false);
                     }
 
                     return;
@@ -239,11 +246,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
     }
 
-    private void Installed(RegionHandlerThread h, long index, int first, int count, bool protect)
+    private void Installed(long index, int first, int count)
     {
         for (int k = first; k < first + count; k++)
         {
-            pages.Finish(index + k, installed: true, protect);
+            pages.Finish(index + k, installed: true);
         }
     }
 
@@ -439,6 +446,12 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     private bool Resolve(RegionHandlerThread h, Resolution resolution, long index, nint page, bool protect)
     {
         bool claimed = resolution != Resolution.RemoveWriteProtection;
+        if (protect)
+        {
+            // A CONTINUE that installs write-protected: in the table before the ioctl that wakes the faulting thread.
+            pages.MarkProtected(index);
+        }
+
         CountResolution(h, resolution, +1);
         int attempt = 0;
         while (true)
@@ -457,7 +470,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 case UffdOutcome.Partial:
                     if (claimed)
                     {
-                        pages.Finish(index, installed: true, protect, poisoned: resolution == Resolution.Poison);
+                        pages.Finish(index, installed: true, poisoned: resolution == Resolution.Poison);
                     }
 
                     return true;
@@ -477,7 +490,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 case UffdOutcome.Fault when resolution == Resolution.Continue:
                     // The page left the page cache (MADV_REMOVE raced the fault): release it and let the thread fault
                     // again, now as a missing fault (or an ordinary one in a Minor-only region).
-                    pages.Finish(index, installed: false, writeProtected: false);
+                    pages.Finish(index, installed: false);
                     uffd.Wake(page, pageSize);
                     return false;
                 case UffdOutcome.RangeGone:
@@ -485,7 +498,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                     CountResolution(h, resolution, -1);
                     if (claimed)
                     {
-                        pages.Finish(index, installed: false, writeProtected: false);
+                        pages.Finish(index, installed: false);
                     }
 
                     return false;

@@ -91,25 +91,20 @@ internal sealed class PageStateTable
 
     /// <summary>
     /// Ends a claim: Present (or Poisoned) when <paramref name="installed"/>, Missing otherwise. A fill that a REMOVE
-    /// overtook always ends Missing. Installing write-protected sets the protected bit; installing writable leaves it
-    /// as it is, because a Protect may have started after the fill decided its mode (the bit then stays set). A
-    /// protected install bumps the generation like <see cref="MarkProtected"/>: an unprotection of the page's
-    /// previous content must not clear it.
+    /// overtook always ends Missing. The protected bit is left as it is: a fill that installs write-protected calls
+    /// <see cref="MarkProtected"/> before its installing ioctl, like any protection, because that ioctl wakes the
+    /// faulting thread, which may open a lease at once (setting the bit here, after the wake, let a lease find it
+    /// clear and return over a page the kernel still protected). A writable install leaves it too: a Protect may have
+    /// started after the fill decided its mode (the bit then stays set).
     /// </summary>
-    public void Finish(long page, bool installed, bool writeProtected, bool poisoned = false)
+    public void Finish(long page, bool installed, bool poisoned = false)
     {
         ref int slot = ref states[page];
         while (true)
         {
             int s = Volatile.Read(ref slot);
             int fill = (s & FillMask) == FillingStale || !installed ? Missing : poisoned ? Poisoned : Present;
-            int next = (s & ~FillMask) | fill;
-            if (installed && writeProtected)
-            {
-                next = (next | ProtectedBit) + GenerationUnit;
-            }
-
-            if (Interlocked.CompareExchange(ref slot, next, s) == s)
+            if (Interlocked.CompareExchange(ref slot, (s & ~FillMask) | fill, s) == s)
             {
                 return;
             }
@@ -117,7 +112,7 @@ internal sealed class PageStateTable
     }
 
     /// <summary>Marks a page present that someone else installed (EEXIST on a page this handler claimed).</summary>
-    public void FoundPresent(long page) => Finish(page, installed: true, writeProtected: false);
+    public void FoundPresent(long page) => Finish(page, installed: true);
 
     /// <summary>A REMOVE event dropped the page: Present or Poisoned → Missing, Filling → FillingStale. Protection is kept.</summary>
     public void Removed(long page)
@@ -140,8 +135,9 @@ internal sealed class PageStateTable
     }
 
     /// <summary>
-    /// A protection begins: sets the bit and bumps the generation. Call it before the protecting ioctl, so that an
-    /// unprotection that read the state earlier cannot clear the bit afterwards.
+    /// A protection begins (a Protect, or a fill about to install write-protected): sets the bit and bumps the
+    /// generation. Call it before the protecting ioctl, so that an unprotection that read the state earlier cannot
+    /// clear the bit afterwards, and so that nobody finds the bit clear once the kernel has protected.
     /// </summary>
     public void MarkProtected(long page)
     {

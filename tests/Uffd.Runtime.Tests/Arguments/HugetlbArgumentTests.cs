@@ -1,4 +1,3 @@
-using Uffd.Runtime.Tests.Infrastructure;
 namespace Uffd.Runtime.Tests.Arguments;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Uffd.Runtime.Tests.ChildProcess;
-
 namespace Uffd.Runtime.Tests.Ladder;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.IO;
-using Uffd.Runtime.Tests.ChildProcess;
 
 namespace Uffd.Runtime.Tests.Ladder;
 

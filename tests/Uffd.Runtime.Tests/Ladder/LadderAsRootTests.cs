@@ -1,5 +1,3 @@
-using Uffd.Runtime.Tests.ChildProcess;
-
 namespace Uffd.Runtime.Tests.Ladder;
 
 /// <summary>With CAP_SYS_PTRACE every policy gets its first rung: the syscall, user-mode-only only when required.</summary>

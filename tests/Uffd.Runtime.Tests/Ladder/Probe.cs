@@ -1,6 +1,5 @@
 using System.IO;
 using System.Text.RegularExpressions;
-using Uffd.Runtime.Tests.ChildProcess;
 
 namespace Uffd.Runtime.Tests.Ladder;
 

@@ -1,5 +1,3 @@
-using Uffd.Runtime.Tests.ChildProcess;
-
 namespace Uffd.Runtime.Tests.Regions;
 
 /// <summary>The default policy: a provider exception terminates the process, naming the region and the page.</summary>

@@ -1,6 +1,8 @@
+using System;
 using System.IO;
+using Xunit;
 
-namespace Uffd.Runtime.Tests.Ladder;
+namespace Uffd.Tests.Shared;
 
 /// <summary>
 /// Pins <c>vm.unprivileged_userfaultfd=0</c> (the default since Linux 5.11) for tests whose children lack

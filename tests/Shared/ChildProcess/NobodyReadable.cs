@@ -1,7 +1,9 @@
+using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace Uffd.Runtime.Tests.ChildProcess;
+namespace Uffd.Tests.Shared;
 
 /// <summary>
 /// Copies of the apps (and, if needed, of the runtime) that user nobody can read. The test output directory may sit

@@ -1,7 +1,10 @@
+using System;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using Xunit;
 
-namespace Uffd.Runtime.Tests.Infrastructure;
+namespace Uffd.Tests.Shared;
 
 /// <summary>
 /// Makes <see cref="Needed"/> default-size huge pages available (free and not reserved by someone else's mapping),
@@ -10,14 +13,22 @@ namespace Uffd.Runtime.Tests.Infrastructure;
 /// </summary>
 public sealed class HugePageReservation : IDisposable
 {
-    public const int Needed = 4;
+    /// <summary>What the parameterless constructor (a class fixture) makes available.</summary>
+    public const int DefaultNeeded = 4;
 
     private const string Sysctl = "/proc/sys/vm/nr_hugepages";
     private readonly long previous;
     private readonly long written = -1;
 
+    /// <summary>A class fixture: <see cref="DefaultNeeded"/> huge pages (xunit wants one public constructor).</summary>
     public HugePageReservation()
+        : this(DefaultNeeded)
     {
+    }
+
+    private HugePageReservation(int needed)
+    {
+        Needed = needed;
         previous = ReadLong(Sysctl);
         long available = Available();
         if (available < Needed)
@@ -29,6 +40,12 @@ public sealed class HugePageReservation : IDisposable
         Assert.True(Available() >= Needed,
             $"the kernel could not provide {Needed} huge pages (nr_hugepages {ReadLong(Sysctl)}, available {Available()})");
     }
+
+    /// <summary>Makes <paramref name="needed"/> huge pages available.</summary>
+    public static HugePageReservation For(int needed) => new(needed);
+
+    /// <summary>The huge pages this reservation made available.</summary>
+    public int Needed { get; }
 
     public void Dispose()
     {

@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Uffd.Regions;
+
+namespace Uffd.Torture;
+
+// Every region below is a [FaultRegion] partial class: the generator emits Open, the accessors and the glue. The
+// interfaces only name the generated members each mode has, so one driver can run them all; every call still lands
+// on the generated member.
+
+/// <summary>The members every generated region has.</summary>
+internal interface ITortureRegion : IDisposable
+{
+    /// <summary>What the region's provider and write handler did (the user's side, not the engine's counters).</summary>
+    RegionLog Log { get; }
+
+    void Open(long pages);
+
+    int PageSize { get; }
+
+    nint BaseAddress { get; }
+
+    FaultRegionStatistics Statistics { get; }
+
+    ReadOnlySpan<byte> AsReadOnlySpan();
+
+    ReadOnlySpan<byte> AsReadOnlySpan(long offset, int length);
+
+    void Read(long offset, Span<byte> destination);
+
+    void Write(long offset, ReadOnlySpan<byte> source);
+
+    void Prefault(long offset, long length, bool write = false);
+}
+
+/// <summary>Regions with plain writable spans (all but synchronous write protection).</summary>
+internal interface IWritableSpans : ITortureRegion
+{
+    Span<byte> AsSpan();
+
+    Span<byte> AsSpan(long offset, int length);
+}
+
+/// <summary>Synchronous write protection: writable spans only as leases, which Protect waits for.</summary>
+internal interface ILeasedSpans : ITortureRegion
+{
+    SpanLease LeaseSpan();
+
+    SpanLease LeaseSpan(long offset, int length);
+
+    void Protect(long firstPage, long pageCount);
+}
+
+/// <summary>Asynchronous write tracking.</summary>
+internal interface ITrackedWrites : IWritableSpans
+{
+    int CollectWrittenPages(Span<PageRange> destination);
+
+    IReadOnlyList<PageRange> CollectWrittenPages();
+}
+
+/// <summary>Shared memory: the never-registered alias view.</summary>
+internal interface IAliased : IWritableSpans
+{
+    Span<byte> AliasSpan(long offset, int length);
+}
+
+/// <summary>One round's record of a region's callbacks, per page.</summary>
+internal sealed class RegionLog
+{
+    public RegionLog(long pages, ulong seed)
+    {
+        Seed = seed;
+        FillCalls = new int[pages];
+        WriteCalls = new int[pages];
+    }
+
+    /// <summary>The content seed (0: the region's content is zeros).</summary>
+    public ulong Seed { get; }
+
+    public int[] FillCalls { get; }
+
+    public int[] WriteCalls { get; }
+
+    /// <summary>Write-handler calls made on a handler thread: a write that faulted (as opposed to a lease's or prefault's call).</summary>
+    public int WriteCallsOnHandlerThreads;
+
+    /// <summary>Minor faults whose page-cache content was not what the round put there.</summary>
+    public int ProviderMismatches;
+
+    /// <summary>The region a <see cref="MirrorRegion"/> copies from.</summary>
+    public ITortureRegion? Source { get; init; }
+
+    public void Filled(long page) => Interlocked.Increment(ref FillCalls[page]);
+
+    public void Written(long page)
+    {
+        Interlocked.Increment(ref WriteCalls[page]);
+        if (Thread.CurrentThread.Name?.StartsWith("uffd ", StringComparison.Ordinal) == true)
+        {
+            Interlocked.Increment(ref WriteCallsOnHandlerThreads);
+        }
+    }
+}
+
+/// <summary>Base of the regions: the log is set before Open (the provider may run as soon as Open returns).</summary>
+internal abstract class LoggedRegion
+{
+    private RegionLog? log;
+
+    public RegionLog Log => log ?? throw new InvalidOperationException("no log yet");
+
+    public void Start(RegionLog log, long pages)
+    {
+        this.log = log;
+        ((ITortureRegion)this).Open(pages);
+    }
+}
+
+[FaultRegion(Mode = FaultMode.Missing)]
+internal sealed partial class MissingRegion : LoggedRegion, IWritableSpans
+{
+    [PageProvider]
+    private void Fill(long pageIndex, Span<byte> page)
+    {
+        Pattern.Fill(page, Log.Seed, pageIndex);
+        Log.Filled(pageIndex);
+    }
+}
+
+/// <summary>A provider that reads another region through its span: population from a handler thread.</summary>
+[FaultRegion(Mode = FaultMode.Missing)]
+internal sealed partial class MirrorRegion : LoggedRegion, IWritableSpans
+{
+    [PageProvider]
+    private void Fill(long pageIndex, Span<byte> page)
+    {
+        Log.Source!.AsReadOnlySpan(pageIndex * page.Length, page.Length).CopyTo(page);
+        Log.Filled(pageIndex);
+    }
+}
+
+/// <summary>Synchronous write protection over missing pages; fills install protected, so first writes report too.</summary>
+[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, ProtectOnFill = true)]
+internal sealed partial class SyncWriteProtectRegion : LoggedRegion, ILeasedSpans
+{
+    [PageProvider]
+    private void Fill(long pageIndex, Span<byte> page)
+    {
+        Pattern.Fill(page, Log.Seed, pageIndex);
+        Log.Filled(pageIndex);
+    }
+
+    [WriteHandler]
+    private void OnWrite(long pageIndex) => Log.Written(pageIndex);
+}
+
+[FaultRegion(Mode = FaultMode.WriteProtect)]
+internal sealed partial class WriteProtectOnlyRegion : LoggedRegion, ILeasedSpans
+{
+    [WriteHandler]
+    private void OnWrite(long pageIndex) => Log.Written(pageIndex);
+}
+
+[FaultRegion(Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
+internal sealed partial class AsyncWriteProtectRegion : LoggedRegion, ITrackedWrites
+{
+}
+
+[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
+internal sealed partial class AsyncMissingRegion : LoggedRegion, ITrackedWrites
+{
+    [PageProvider]
+    private void Fill(long pageIndex, Span<byte> page)
+    {
+        Pattern.Fill(page, Log.Seed, pageIndex);
+        Log.Filled(pageIndex);
+    }
+}
+
+/// <summary>
+/// Minor faults: the round writes each page's content into the page cache through the alias, all but
+/// <see cref="Pattern.ProviderWord"/>, which the provider writes in place after checking the rest.
+/// </summary>
+[FaultRegion(Mode = FaultMode.Minor)]
+internal sealed partial class MinorRegion : LoggedRegion, IAliased
+{
+    [PageProvider]
+    private void Complete(long pageIndex, Span<byte> page)
+    {
+        Span<ulong> words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(page);
+        for (int i = Pattern.Slots; i < words.Length; i++)
+        {
+            if (words[i] != (i == Pattern.ProviderWord ? 0 : Pattern.Word(Log.Seed, pageIndex, i)))
+            {
+                Interlocked.Increment(ref Log.ProviderMismatches);
+                break;
+            }
+        }
+
+        words[Pattern.ProviderWord] = Pattern.Word(Log.Seed, pageIndex, Pattern.ProviderWord);
+        Log.Filled(pageIndex);
+    }
+}
+
+[FaultRegion(Mode = FaultMode.Missing, Memory = RegionMemory.HugePages)]
+internal sealed partial class HugeRegion : LoggedRegion, IAliased
+{
+    [PageProvider]
+    private void Fill(long pageIndex, Span<byte> page)
+    {
+        Pattern.Fill(page, Log.Seed, pageIndex);
+        Log.Filled(pageIndex);
+    }
+}
