@@ -74,7 +74,7 @@ internal sealed class AsynchronousTrackingScenario(string name, long pages, Trac
         return pages * calls;
     }
 
-    public unsafe void Finish()
+    public void Finish()
     {
         AsynchronousTrackingRegion finishing = region!;
         region = null;
@@ -90,8 +90,8 @@ internal sealed class AsynchronousTrackingScenario(string name, long pages, Trac
             byte first = written ? Patterns.Written : Patterns.Populated;
             for (long p = 0; p < pages; p++)
             {
-                byte* bytes = (byte*)(finishing.BaseAddress + (nint)(p * finishing.PageSize));
-                if (bytes[0] != first || new ReadOnlySpan<byte>(bytes + 1, finishing.PageSize - 1).IndexOfAnyExcept(Patterns.Populated) >= 0)
+                ReadOnlySpan<byte> bytes = finishing.AsReadOnlySpan(p * finishing.PageSize, finishing.PageSize);
+                if (bytes[0] != first || bytes[1..].IndexOfAnyExcept(Patterns.Populated) >= 0)
                 {
                     throw new InvalidOperationException($"{name}: page {p} does not hold 0x{first:x2} then 0x{Patterns.Populated:x2}.");
                 }
