@@ -270,7 +270,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                         Volatile.Write(ref populateUnsupported, true);
                         break;
                     case Errno.EFAULT or Errno.EHWPOISON:
-                        ThrowIfPoisoned(from, to);
+                        // The handler that poisoned the page woke this thread before it marked the page: wait for it.
+                        ThrowIfPoisoned(from, to, waitForFills: true);
                         throw new UffdException(
                             $"Region '{settings.Name}': pages [{from}, {to}] could not be made present: {Errno.Describe(errno)}.", errno);
                     case Errno.ENOMEM:
@@ -301,14 +302,27 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             }
         }
 
-        ThrowIfPoisoned(from, to);
+        ThrowIfPoisoned(from, to, waitForFills: false);
     }
 
-    private void ThrowIfPoisoned(long from, long to)
+    /// <summary>
+    /// Throws for the first poisoned page of the range. With <paramref name="waitForFills"/> (the kernel has reported a
+    /// poisoned page), a page still being filled is waited for, at most a second: its handler marks it right after
+    /// the ioctl that woke this thread.
+    /// </summary>
+    private void ThrowIfPoisoned(long from, long to, bool waitForFills)
     {
         for (long p = from; p <= to; p++)
         {
-            if (pages.FillState(p) == PageStateTable.Poisoned)
+            int fill = pages.FillState(p);
+            for (long deadline = Environment.TickCount64 + 1000;
+                 waitForFills && fill is PageStateTable.Filling or PageStateTable.FillingStale && Environment.TickCount64 < deadline;
+                 fill = pages.FillState(p))
+            {
+                Thread.Yield();
+            }
+
+            if (fill == PageStateTable.Poisoned)
             {
                 throw new PagePoisonedException(settings.Name, p);
             }

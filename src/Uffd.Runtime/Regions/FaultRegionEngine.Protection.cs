@@ -255,7 +255,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     {
         Interlocked.Increment(ref leaseWriteUnprotects);
         var context = new PageFaultContext(
-            index, pageSize, layout.BaseAddress + (nint)(index * pageSize), isWrite: true, Libc.gettid(), isReadAhead: false);
+            index, pageSize, layout.BaseAddress + (nint)(index * pageSize), isWrite: true, CallerThreadId, isReadAhead: false);
         try
         {
             callbacks.OnWriteFault(in context);
@@ -272,6 +272,12 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             }
         }
     }
+
+    /// <summary>The calling thread's kernel id, for the write handler's context: one gettid per thread, not per lease.</summary>
+    private static int CallerThreadId => t_threadId != 0 ? t_threadId : t_threadId = Libc.gettid();
+
+    [ThreadStatic]
+    private static int t_threadId;
 
     private void MarkProtected(long firstPage, long pageCount)
     {

@@ -184,7 +184,10 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// <summary>
     /// One COPY of <paramref name="count"/> staged pages. A partial copy means a later page became present: what was
     /// installed stays, that page is marked present and woken, and the copy continues after it, so every claimed page
-    /// ends resolved (or released, if the range went away).
+    /// ends resolved (or released, if the range went away). Several pages (read-ahead) are copied without waking,
+    /// marked present, and only then woken: a span over the read-ahead pages, asked for right after the faulting
+    /// thread wakes, then finds them present in the table instead of asking the kernel again (the woken thread often
+    /// runs on this handler's CPU before this handler could mark them).
     /// </summary>
     /// <remarks>
     /// The pages are counted before the COPY that wakes the faulting thread, so a thread that has just read a page
@@ -194,7 +197,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void CopyStaged(RegionHandlerThread h, long index, nint page, int count, bool protect)
     {
-        CopyMode mode = protect ? CopyMode.WriteProtect : CopyMode.None;
+        CopyMode mode = (protect ? CopyMode.WriteProtect : CopyMode.None) | (count > 1 ? CopyMode.DontWake : CopyMode.None);
         if (protect)
         {
             // Before the COPY: it wakes the faulting thread, which must find the pages protected in the table (a lease
@@ -238,11 +241,23 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                         pages.Finish(index + k, installed: false);
                     }
 
+                    WakeCopied(page, done, count);
                     return;
                 default:
                     Fatal("UFFDIO_COPY", index + done, result);
                     return;
             }
+        }
+
+        WakeCopied(page, done, count);
+    }
+
+    /// <summary>Wakes the threads waiting on the first <paramref name="done"/> pages of a multi-page COPY made with DONTWAKE.</summary>
+    private void WakeCopied(nint page, int done, int count)
+    {
+        if (count > 1 && done > 0)
+        {
+            uffd.Wake(page, (long)done * pageSize);
         }
     }
 
