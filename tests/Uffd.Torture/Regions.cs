@@ -118,14 +118,19 @@ internal abstract class LoggedRegion
     }
 }
 
+/// <summary>
+/// Its provider returns <see cref="PageFill"/>, so it may poison a page: spans populate with MADV_POPULATE_READ here,
+/// while the regions with void providers populate with a native read per page (both paths stay under torture).
+/// </summary>
 [FaultRegion(Mode = FaultMode.Missing)]
 internal sealed partial class MissingRegion : LoggedRegion, IWritableSpans
 {
     [PageProvider]
-    private void Fill(long pageIndex, Span<byte> page)
+    private PageFill Fill(long pageIndex, Span<byte> page)
     {
         Pattern.Fill(page, Log.Seed, pageIndex);
         Log.Filled(pageIndex);
+        return PageFill.Filled;
     }
 }
 

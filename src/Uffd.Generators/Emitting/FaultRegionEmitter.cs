@@ -171,6 +171,12 @@ internal static class FaultRegionEmitter
                     optional.Add("WriteTracking: global::Uffd.WriteTracking.Asynchronous");
                 }
 
+                if (context.Spec.Provider is not { ReturnsPageFill: true })
+                {
+                    // A void provider never returns PageFill.Poison: spans can fault pages in the way Read does.
+                    optional.Add("ProviderMayPoison: false");
+                }
+
                 writer.WriteLine($"        ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(optional.Count > 0 ? "," : "));")}");
                 for (int i = 0; i < optional.Count; i++)
                 {

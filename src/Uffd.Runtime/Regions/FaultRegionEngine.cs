@@ -48,6 +48,10 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     // Missing or Minor faults exist: a page the table does not call present may fault into a handler.
     private readonly bool canFaultMissing;
 
+    // A page can be poisoned (the provider may return Poison, or the Poison policy): spans then populate with
+    // MADV_POPULATE_READ, whose failure is an error code, instead of a native touch, which would get SIGBUS.
+    private readonly bool canPoison;
+
     // Write protection whose write faults wait for a handler (as opposed to the kernel's asynchronous tracking).
     private readonly bool synchronousWriteProtect;
     private readonly bool asynchronousWriteProtect;
@@ -74,6 +78,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
         // the provider filled is clean until someone writes it.
         protectOnFill = writeProtectMode && (settings.ProtectOnFill || asynchronousWriteProtect);
         canFaultMissing = (settings.Mode & (FaultMode.Missing | FaultMode.Minor)) != 0;
+        canPoison = settings.ProviderMayPoison || settings.OnProviderError == ProviderErrorPolicy.Poison;
         pages = new PageStateTable(PageCount);
         layout = new RegionLayout(memory.Address, memory.Length, pageSize);
         pagemap = OpenPagemap(required: asynchronousWriteProtect);

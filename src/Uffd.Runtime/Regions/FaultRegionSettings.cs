@@ -13,6 +13,13 @@ namespace Uffd.Regions;
 /// <param name="ProtectOnFill">Install filled pages write-protected (WP with Missing).</param>
 /// <param name="ProviderWritesWholePage">The provider writes every byte of a filled page: staging is not zeroed before it runs.</param>
 /// <param name="WriteTracking">With WriteProtect: a handler per write, or the kernel's asynchronous tracking.</param>
+/// <param name="ProviderMayPoison">
+/// The provider may return <see cref="PageFill.Poison"/> (it returns <see cref="PageFill"/>). Spans then make pages
+/// present with <c>MADV_POPULATE_READ</c>, which reports a page poisoned meanwhile as an error (so the accessor throws
+/// <see cref="PagePoisonedException"/>); otherwise with a native one-byte read per page, the fault <c>Read</c> takes,
+/// which costs less but would get SIGBUS on a poisoned page. The Poison error policy counts as may-poison whatever
+/// this says. Generated code passes false for providers that return void.
+/// </param>
 [StructLayout(LayoutKind.Auto)]
 public readonly record struct FaultRegionSettings(
     string Name,
@@ -24,4 +31,5 @@ public readonly record struct FaultRegionSettings(
     ProviderErrorPolicy OnProviderError = ProviderErrorPolicy.FailFast,
     bool ProtectOnFill = false,
     bool ProviderWritesWholePage = false,
-    WriteTracking WriteTracking = WriteTracking.Synchronous);
+    WriteTracking WriteTracking = WriteTracking.Synchronous,
+    bool ProviderMayPoison = true);

@@ -52,7 +52,8 @@ namespace Demo
                         Memory: global::Uffd.RegionMemory.Default,
                         OnProviderError: global::Uffd.ProviderErrorPolicy.FailFast,
                         ProtectOnFill: false,
-                        WriteTracking: global::Uffd.WriteTracking.Asynchronous));
+                        WriteTracking: global::Uffd.WriteTracking.Asynchronous,
+                        ProviderMayPoison: false));
             }
             catch
             {

@@ -49,7 +49,8 @@ partial class Letters : global::System.IDisposable
                     ReadAhead: 0,
                     Memory: global::Uffd.RegionMemory.Default,
                     OnProviderError: global::Uffd.ProviderErrorPolicy.FailFast,
-                    ProtectOnFill: false));
+                    ProtectOnFill: false,
+                    ProviderMayPoison: false));
         }
         catch
         {

@@ -54,7 +54,8 @@ namespace Demo
                         OnProviderError: global::Uffd.ProviderErrorPolicy.FailFast,
                         ProtectOnFill: false,
                         ProviderWritesWholePage: true,
-                        WriteTracking: global::Uffd.WriteTracking.Asynchronous));
+                        WriteTracking: global::Uffd.WriteTracking.Asynchronous,
+                        ProviderMayPoison: false));
             }
             catch
             {

@@ -51,7 +51,8 @@ namespace Demo
                         ReadAhead: 0,
                         Memory: global::Uffd.RegionMemory.Default,
                         OnProviderError: global::Uffd.ProviderErrorPolicy.FailFast,
-                        ProtectOnFill: false));
+                        ProtectOnFill: false,
+                        ProviderMayPoison: false));
             }
             catch
             {

@@ -53,7 +53,8 @@ namespace Demo
                         Memory: global::Uffd.RegionMemory.Default,
                         OnProviderError: global::Uffd.ProviderErrorPolicy.FailFast,
                         ProtectOnFill: false,
-                        ProviderWritesWholePage: true));
+                        ProviderWritesWholePage: true,
+                        ProviderMayPoison: false));
             }
             catch
             {
