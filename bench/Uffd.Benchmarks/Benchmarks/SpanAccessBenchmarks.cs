@@ -8,8 +8,9 @@ namespace Uffd.Benchmarks.Benchmarks;
 /// <summary>
 /// The accessors a region offers for reading a page, one thread, default handlers (pinned per CPU), whole-page
 /// provider: a span (<c>AsSpan</c> / <c>AsReadOnlySpan</c>, which make the page present from native code before
-/// returning) against <c>Read</c> into a page-sized and into a 1-byte buffer (the fault taken inside a native copy),
-/// and the C reference's plain load. <see cref="Handler"/> picks the accessor, <see cref="Pattern"/> the page order.
+/// returning: a native read per page, or MADV_POPULATE_READ for a provider that may poison, "AsSpan (populate)")
+/// against <c>Read</c> into a page-sized and into a 1-byte buffer (the fault taken inside a native copy), and the C
+/// reference's plain load. <see cref="Handler"/> picks the accessor, <see cref="Pattern"/> the page order.
 /// </summary>
 public abstract class SpanAccessBase : ScenarioBenchmark
 {
@@ -19,6 +20,7 @@ public abstract class SpanAccessBase : ScenarioBenchmark
     public const string C = "C";
     public const string CPopulate = "C populate";
     public const string AsSpan = "UffdGen AsSpan";
+    public const string AsSpanPopulate = "UffdGen AsSpan (populate)";
     public const string AsReadOnlySpan = "UffdGen AsReadOnlySpan";
     public const string ReadPage = "UffdGen Read (page)";
     public const string ReadByte = "UffdGen Read (1 byte)";
@@ -29,7 +31,7 @@ public abstract class SpanAccessBase : ScenarioBenchmark
 
     private protected static PageAccess AccessOf(string handler) => handler switch
     {
-        AsSpan => PageAccess.AsSpan,
+        AsSpan or AsSpanPopulate => PageAccess.AsSpan,
         AsReadOnlySpan => PageAccess.AsReadOnlySpan,
         ReadPage => PageAccess.ReadPage,
         ReadByte => PageAccess.ReadByte,
@@ -48,7 +50,7 @@ public class SpanAccess : SpanAccessBase
 {
     public const string SequentialReadAhead16 = "sequential, read-ahead 16";
 
-    [Params(C, CPopulate, AsSpan, AsReadOnlySpan, ReadPage, ReadByte)]
+    [Params(C, CPopulate, AsSpan, AsSpanPopulate, AsReadOnlySpan, ReadPage, ReadByte)]
     public override string Handler { get; set; } = AsSpan;
 
     [Params(Random, Sequential, SequentialReadAhead16)]
@@ -72,7 +74,13 @@ public class SpanAccess : SpanAccessBase
             }, Pages);
         }
 
-        Func<ISpanAccessRegion> create = Pattern == SequentialReadAhead16 ? () => new SpanAccessReadAhead16Region() : () => new SpanAccessRegion();
+        Func<ISpanAccessRegion> create = (Pattern == SequentialReadAhead16, Handler == AsSpanPopulate) switch
+        {
+            (false, false) => () => new SpanAccessRegion(),
+            (true, false) => () => new SpanAccessReadAhead16Region(),
+            (false, true) => () => new SpanAccessPopulateRegion(),
+            (true, true) => () => new SpanAccessPopulateReadAhead16Region(),
+        };
         return new SpanAccessScenario($"{Handler}, {Pattern}, fresh pages", create, Pages, AccessOf(Handler), sequential: Pattern != Random, present: false);
     }
 }

@@ -27,6 +27,33 @@ public sealed partial class SpanAccessRegion : ISpanAccessRegion
     private static void Fill(long pageIndex, Span<byte> page) => page.Fill(Patterns.Fill);
 }
 
+/// <summary>
+/// The same, with a provider that returns <see cref="PageFill"/> and so may poison a page: its spans make pages present
+/// with MADV_POPULATE_READ (a poisoned page is then an error code, not a SIGBUS) instead of a native read per page.
+/// </summary>
+[FaultRegion]
+public sealed partial class SpanAccessPopulateRegion : ISpanAccessRegion
+{
+    [PageProvider(WritesWholePage = true)]
+    private static PageFill Fill(long pageIndex, Span<byte> page)
+    {
+        page.Fill(Patterns.Fill);
+        return PageFill.Filled;
+    }
+}
+
+/// <summary>The populate variant with 16 pages of read-ahead.</summary>
+[FaultRegion(ReadAhead = 16)]
+public sealed partial class SpanAccessPopulateReadAhead16Region : ISpanAccessRegion
+{
+    [PageProvider(WritesWholePage = true)]
+    private static PageFill Fill(long pageIndex, Span<byte> page)
+    {
+        page.Fill(Patterns.Fill);
+        return PageFill.Filled;
+    }
+}
+
 /// <summary>16 pages of read-ahead: a fault fills 17 pages, and the next 16 accesses find them present.</summary>
 [FaultRegion(ReadAhead = 16)]
 public sealed partial class SpanAccessReadAhead16Region : ISpanAccessRegion

@@ -82,6 +82,8 @@ internal static class PairedComparison
             () => new SpanAccess { Pattern = SpanAccess.Sequential, Handler = SpanAccess.AsSpan }, () => new SpanAccess { Pattern = SpanAccess.Sequential, Handler = SpanAccess.ReadByte }, 1.05, PairedBaseline.Read),
         new("AsSpan vs Read (1 byte), sequential fresh pages, read-ahead 16",
             () => new SpanAccess { Pattern = SpanAccess.SequentialReadAhead16, Handler = SpanAccess.AsSpan }, () => new SpanAccess { Pattern = SpanAccess.SequentialReadAhead16, Handler = SpanAccess.ReadByte }, 1.05, PairedBaseline.Read),
+        new("AsSpan (populate, a provider that may poison) vs Read (1 byte), random fresh pages",
+            () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.AsSpanPopulate }, () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.ReadByte }, double.PositiveInfinity, PairedBaseline.Read),
         new("C populate vs C load, random fresh pages",
             () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.CPopulate }, () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.C }, double.PositiveInfinity, PairedBaseline.Read),
         new("C populate vs C load, sequential fresh pages",
