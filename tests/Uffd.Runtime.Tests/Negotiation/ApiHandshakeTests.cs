@@ -4,7 +4,7 @@ using Uffd.Interop;
 namespace Uffd.Runtime.Tests.Negotiation;
 
 /// <summary>
-/// UFFDIO_API succeeds once per descriptor (the man page's "call it twice" example is wrong, kernel-semantics.md §2.1),
+/// UFFDIO_API succeeds once per descriptor (the man page's "call it twice" example is wrong on current kernels),
 /// which is why the runtime probes supported features on a temporary uffd and not on the one it returns.
 /// </summary>
 public sealed unsafe class ApiHandshakeTests

@@ -8,7 +8,7 @@ namespace Uffd.Runtime.Tests.Negotiation;
 /// </summary>
 public sealed class FeatureCatalogTests
 {
-    // kernel-semantics.md §1.4 (bit 0 is reported since 5.10, although WP registration exists since 5.7).
+    // Bit 0 is reported since 5.10, although WP registration exists since 5.7.
     [Theory]
     [InlineData(0, "UFFD_FEATURE_PAGEFAULT_FLAG_WP", "5.10")]
     [InlineData(1, "UFFD_FEATURE_EVENT_FORK", "4.11")]

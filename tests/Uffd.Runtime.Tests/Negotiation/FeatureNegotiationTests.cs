@@ -59,7 +59,7 @@ public sealed class FeatureNegotiationTests
 
     [Theory]
     [InlineData(0x0UL)]
-    [InlineData(0x100UL)] // with ThreadId: fdinfo reads 8000a100 on 6.18 (kernel-semantics.md §1.5)
+    [InlineData(0x100UL)] // with ThreadId: fdinfo reads 8000a100 on 6.18
     public void WPAsync_implies_WPUnpopulated_in_EnabledFeatures_and_in_the_kernel(ulong alongside)
     {
         using Userfaultfd uffd = Userfaultfd.Create(new UffdOptions
