@@ -104,7 +104,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// runs it wrote; when it is full, call again for the rest. Allocates nothing.
     /// </summary>
     /// <exception cref="InvalidOperationException">The region does not use <see cref="WriteTracking.Asynchronous"/>.</exception>
-    public unsafe int CollectWrittenPages(Span<PageRange> destination)
+    public int CollectWrittenPages(Span<PageRange> destination)
     {
         ThrowIfDisposed();
         if (!asynchronousWriteProtect)
@@ -256,20 +256,35 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         Interlocked.Increment(ref leaseWriteUnprotects);
         var context = new PageFaultContext(
             index, pageSize, layout.BaseAddress + (nint)(index * pageSize), isWrite: true, CallerThreadId, isReadAhead: false);
+        if (!TryCallWriteHandler(in context, during: " while a span lease made it writable"))
+        {
+            Interlocked.Increment(ref leaseWriteHandlerErrors);
+        }
+    }
+
+    /// <summary>
+    /// Calls the write handler under the region's error policy. FailFast ends the process, naming the page; ZeroFill
+    /// and Poison record the exception (<see cref="LastProviderError"/>) and the write still goes ahead (the caller
+    /// unprotects the page next). False when the handler threw; the caller counts the error on its own counter.
+    /// </summary>
+    private bool TryCallWriteHandler(in PageFaultContext context, string during)
+    {
         try
         {
             callbacks.OnWriteFault(in context);
+            return true;
         }
         catch (Exception e)
         {
-            Interlocked.Increment(ref leaseWriteHandlerErrors);
             Volatile.Write(ref lastProviderError, e);
             if (settings.OnProviderError == ProviderErrorPolicy.FailFast)
             {
                 Environment.FailFast(
-                    $"uffd region '{settings.Name}': the write handler threw for page {index} (offset {index * pageSize}) while a span lease made it writable; " +
+                    $"uffd region '{settings.Name}': the write handler threw for page {context.PageIndex} (offset {context.PageIndex * pageSize}){during}; " +
                     $"OnProviderError is FailFast. {e.GetType().FullName}: {e.Message}", e);
             }
+
+            return false;
         }
     }
 

@@ -346,22 +346,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         int before = pages.Read(index);
         h.WriteFaults++;
         var context = new PageFaultContext(index, pageSize, fault.Address, isWrite: true, fault.ThreadId, isReadAhead: false);
-        try
-        {
-            callbacks.OnWriteFault(in context);
-        }
-        catch (Exception e)
+        if (!TryCallWriteHandler(in context, during: ""))
         {
             h.ProviderErrors++;
-            Volatile.Write(ref lastProviderError, e);
-            if (settings.OnProviderError == ProviderErrorPolicy.FailFast)
-            {
-                Environment.FailFast(
-                    $"uffd region '{settings.Name}': the write handler threw for page {index} (offset {index * pageSize}); " +
-                    $"OnProviderError is FailFast. {e.GetType().FullName}: {e.Message}", e);
-            }
-
-            // ZeroFill and Poison: recorded; the write still goes ahead (the page is unprotected below).
         }
 
         if (Resolve(h, Resolution.RemoveWriteProtection, index, page, protect: false))
