@@ -55,9 +55,6 @@ internal sealed class PageStateTable
     /// <summary>True when the page may be write-protected in the kernel (see the remarks).</summary>
     public bool IsProtected(long page) => (Volatile.Read(ref states[page]) & ProtectedBit) != 0;
 
-    /// <summary>The fill state of a state word.</summary>
-    public static int FillOf(int state) => state & FillMask;
-
     /// <summary>The protected bit of a state word.</summary>
     public static bool IsProtectedState(int state) => (state & ProtectedBit) != 0;
 
@@ -154,27 +151,18 @@ internal sealed class PageStateTable
 
     /// <summary>
     /// After an unprotecting ioctl: clears the bit if no protection began since <paramref name="before"/> (the state
-    /// read before that ioctl). False when one did: the kernel may be protected again, so the bit stays.
+    /// read before that ioctl). When one did, the kernel may be protected again, so the bit stays.
     /// </summary>
-    public bool TryClearProtected(long page, int before)
+    public void TryClearProtected(long page, int before)
     {
         ref int slot = ref states[page];
         while (true)
         {
             int s = Volatile.Read(ref slot);
-            if ((s & ProtectedBit) == 0)
+            if ((s & ProtectedBit) == 0 || (s >> GenerationShift) != (before >> GenerationShift)
+                || Interlocked.CompareExchange(ref slot, s & ~ProtectedBit, s) == s)
             {
-                return true;
-            }
-
-            if ((s >> GenerationShift) != (before >> GenerationShift))
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref slot, s & ~ProtectedBit, s) == s)
-            {
-                return true;
+                return;
             }
         }
     }
