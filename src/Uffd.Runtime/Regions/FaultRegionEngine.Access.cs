@@ -22,9 +22,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// </summary>
     /// <remarks>
     /// A managed thread blocked in a uffd fault can deadlock the whole process with the garbage collector. So the
-    /// engine makes the range present from native code first (<c>MADV_POPULATE_READ</c>, or a native touch per page
-    /// on a user-mode-only uffd), skipping the system call when its page table already knows every page is present,
-    /// and nothing the engine does afterwards makes those pages fault again. Synchronous write protection is the
+    /// engine makes the range present from native code first (a native one-byte read per missing page, or one
+    /// <c>MADV_POPULATE_READ</c> when the provider may poison pages), doing nothing when its page table already knows
+    /// every page is present, and nothing the engine does afterwards makes those pages fault again. Synchronous write protection is the
     /// exception (a <c>Protect</c> would make a later write through the span fault), so there writable spans come
     /// only as leases: use <see cref="LeaseSpan(long, int)"/>.
     /// </remarks>
