@@ -407,22 +407,24 @@ internal static class RegionDeclarationRules
             yield return name;
         }
 
-        if (!options.HasSynchronousWriteProtect)
+        if (options.HasWriteProtect)
         {
-            // Synchronous write protection has no plain writable span: a Protect would make it fault in managed code.
-            yield return "AsSpan";
+            yield return "Protect";
         }
 
         if (options.HasSynchronousWriteProtect)
         {
+            // No plain writable span: a Protect would make it fault in managed code. Leases instead.
             yield return "LeaseSpan";
-            yield return "Protect";
             yield return "Unprotect";
+        }
+        else
+        {
+            yield return "AsSpan";
         }
 
         if (options.HasAsynchronousWriteProtect)
         {
-            yield return "Protect";
             yield return "CollectWrittenPages";
         }
 
