@@ -62,17 +62,8 @@ public sealed class SpanLeaseTests
     {
         var recorder = new RegionRecorder(Pages);
         using var region = TestRegion.Open(recorder, TestRegion.Settings("Waits", Pages, FaultMode.WriteProtect));
-        using var leased = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        Faulter<int> holder = Faulter.Run(() =>
-        {
-            using SpanLease lease = region.LeaseSpan(0, region.PageSize);
-            leased.Set();
-            Assert.True(release.Wait(Bounded.Wait));
-            lease.Span[0] = 1;   // still writable: the Protect below has not protected it under the lease
-            return 0;
-        }, "lease holder");
-        Assert.True(leased.Wait(Bounded.Wait));
+        Faulter<int> holder = HoldLeaseOnPage0(region, release, index: 0, value: 1);
 
         Faulter<int> protector = Faulter.Run(() =>
         {
@@ -229,17 +220,8 @@ public sealed class SpanLeaseTests
     public void Dispose_waits_for_open_leases_before_it_unmaps()
     {
         var region = TestRegion.Open(new RegionRecorder(Pages), TestRegion.Settings("DisposeWaits", Pages, FaultMode.WriteProtect));
-        using var leased = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        Faulter<int> holder = Faulter.Run(() =>
-        {
-            using SpanLease lease = region.LeaseSpan(0, region.PageSize);
-            leased.Set();
-            Assert.True(release.Wait(Bounded.Wait));
-            lease.Span[7] = 7;   // would crash if the region had been unmapped under the lease
-            return 0;
-        }, "lease holder");
-        Assert.True(leased.Wait(Bounded.Wait));
+        Faulter<int> holder = HoldLeaseOnPage0(region, release, index: 7, value: 7);
 
         Faulter<int> disposer = Faulter.Run(() =>
         {
@@ -281,6 +263,29 @@ public sealed class SpanLeaseTests
             $"{protectedUnderLease.Length} of {Pages} pages were still write-protected under their lease (first: {string.Join(", ", protectedUnderLease.Take(8))})");
         Assert.Equal(Enumerable.Repeat(1, Pages), recorder.WriteCalls);
         Assert.Equal(Enumerable.Repeat(1, Pages), recorder.FillCalls);
+    }
+
+    /// <summary>
+    /// A thread that opens a lease over page 0 and, once <paramref name="release"/> is set, writes
+    /// <paramref name="value"/> at <paramref name="index"/> through it: that write would fault (the page protected
+    /// again) or crash (the region unmapped) if the lease had not held off a Protect or a Dispose. Returns once the
+    /// lease is open.
+    /// </summary>
+    private static Faulter<int> HoldLeaseOnPage0(
+        FaultRegionEngine<RecordingCallbacks> region, ManualResetEventSlim release, int index, byte value)
+    {
+        // Not disposed here: the holder may still be inside Set when Wait returns.
+        var leased = new ManualResetEventSlim();
+        Faulter<int> holder = Faulter.Run(() =>
+        {
+            using SpanLease lease = region.LeaseSpan(0, region.PageSize);
+            leased.Set();
+            Assert.True(release.Wait(Bounded.Wait));
+            lease.Span[index] = value;
+            return 0;
+        }, "lease holder");
+        Assert.True(leased.Wait(Bounded.Wait));
+        return holder;
     }
 
     private static bool IsProtected(FaultRegionEngine<RecordingCallbacks> region, int page) =>
