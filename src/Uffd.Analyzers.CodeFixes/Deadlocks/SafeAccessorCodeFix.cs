@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Uffd.Analyzers.Deadlocks;
+using Uffd.Analyzers.Protocol;
 
 namespace Uffd.Analyzers.CodeFixes.Deadlocks;
 
@@ -125,8 +126,8 @@ public sealed class SafeAccessorCodeFix : CodeFixProvider
             "ReadOnlySpan" => "AsReadOnlySpan",
             _ => null,
         };
-        ExpressionSyntax? pointer = ArgumentAt(created, 0);
-        ExpressionSyntax? length = ArgumentAt(created, 1);
+        ExpressionSyntax? pointer = ArgumentExpression(created, 0);
+        ExpressionSyntax? length = ArgumentExpression(created, 1);
         if (method is null || pointer is null || length is null
             || Decompose(pointer, model, cancellationToken) is not { } address
             || !HasAccessor(address.Region, method))
@@ -137,18 +138,8 @@ public sealed class SafeAccessorCodeFix : CodeFixProvider
         return new Replacement(method, SyntaxFactory.ParseExpression(Call(address.Receiver, method, address.Offset, length.ToString())));
     }
 
-    private static ExpressionSyntax? ArgumentAt(IObjectCreationOperation creation, int ordinal)
-    {
-        foreach (IArgumentOperation argument in creation.Arguments)
-        {
-            if (argument.Parameter?.Ordinal == ordinal)
-            {
-                return argument.Syntax is ArgumentSyntax syntax ? syntax.Expression : null;
-            }
-        }
-
-        return null;
-    }
+    private static ExpressionSyntax? ArgumentExpression(IObjectCreationOperation creation, int ordinal) =>
+        ProtocolOperations.ArgumentAt(creation.Arguments, ordinal)?.Syntax is ArgumentSyntax syntax ? syntax.Expression : null;
 
     /// <summary>
     /// <c>r.BaseAddress</c>, <c>r.BaseAddress + o</c> or <c>o + r.BaseAddress</c> (the base as <c>nint</c> or

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Uffd.Analyzers.Protocol;
 
 namespace Uffd.Analyzers.Deadlocks;
 
@@ -117,7 +118,7 @@ public sealed class RawRegionAccessAnalyzer : DiagnosticAnalyzer
                 {
                     foreach (IArgumentOperation argument in invocation.Arguments)
                     {
-                        if (Unwrap(argument.Value) is IInvocationOperation asRef
+                        if (ProtocolOperations.Unwrap(argument.Value) is IInvocationOperation asRef
                             && asRef.TargetMethod.Name == "AsRef"
                             && members.Classify(asRef.TargetMethod) == SinkKind.PointerArguments
                             && AddressSource(asRef.Arguments, SinkKind.PointerArguments, taint, cancellationToken) is { } source)
@@ -166,16 +167,6 @@ public sealed class RawRegionAccessAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
-    }
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
     }
 
     private static void Report(SyntaxNodeAnalysisContext context, SyntaxNode sink, RawAddressSource source) =>

@@ -1,10 +1,11 @@
 using System;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Uffd.Analyzers.Protocol;
 
-/// <summary>Operation-tree helpers shared by the protocol-misuse analyzers (UFFD0050-0052).</summary>
+/// <summary>Operation-tree helpers shared by the protocol-misuse analyzers (UFFD0050-0052) and the raw-access and lease rules.</summary>
 internal static class ProtocolOperations
 {
     /// <summary>Metadata name of the runtime's low-level handle, the receiver every protocol rule inspects.</summary>
@@ -62,9 +63,12 @@ internal static class ProtocolOperations
     }
 
     /// <summary>The argument bound to the parameter at <paramref name="ordinal"/>.</summary>
-    public static IArgumentOperation? ArgumentAt(IInvocationOperation invocation, int ordinal)
+    public static IArgumentOperation? ArgumentAt(IInvocationOperation invocation, int ordinal) => ArgumentAt(invocation.Arguments, ordinal);
+
+    /// <summary>The argument of a call or an object creation bound to the parameter at <paramref name="ordinal"/>.</summary>
+    public static IArgumentOperation? ArgumentAt(ImmutableArray<IArgumentOperation> arguments, int ordinal)
     {
-        foreach (IArgumentOperation argument in invocation.Arguments)
+        foreach (IArgumentOperation argument in arguments)
         {
             if (argument.Parameter?.Ordinal == ordinal)
             {
