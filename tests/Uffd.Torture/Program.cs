@@ -10,6 +10,7 @@ namespace Uffd.Torture;
 /// the generated regions of each mode through each of its public access paths, SECONDS per (mode, path), RUNS times,
 /// under constant GCs, and prints one result line per (mode, path, run). <c>control SECONDS</c> does the same
 /// through a raw span over BaseAddress, which must hang: it prints a phase line per round, so the parent sees where.
+/// <c>case NAME ARGS</c> runs one case of the adversarial battery (see <see cref="Adversarial.AdversarialCases"/>).
 /// Exit codes: 0 every path passed, 2 bad usage, 4 a round's workers were stuck (not a GC deadlock, which stops this
 /// process whole and is for the parent's watchdog to catch), 5 a path failed, 6 the control did not hang.
 /// </summary>
@@ -39,8 +40,11 @@ internal static class Program
                 return Run(modes.Split(','), ParseSeconds(seconds), int.Parse(runs, CultureInfo.InvariantCulture));
             case ["control", string seconds]:
                 return Control(ParseSeconds(seconds));
+            case ["case", string name, .. string[] rest] when Adversarial.AdversarialCases.ByName.TryGetValue(name, out var run):
+                return run(rest);
             default:
-                Console.Error.WriteLine($"usage: run <{string.Join('|', Modes.Keys)}>[,...] <seconds per path> <runs> | control <seconds>");
+                Console.Error.WriteLine($"usage: run <{string.Join('|', Modes.Keys)}>[,...] <seconds per path> <runs> | control <seconds> | " +
+                                        $"case <{string.Join('|', Adversarial.AdversarialCases.ByName.Keys)}> [args...]");
                 return Usage;
         }
     }
