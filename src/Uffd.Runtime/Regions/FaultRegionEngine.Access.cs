@@ -40,8 +40,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 "Use LeaseSpan (a Protect waits for leases) or AsReadOnlySpan.");
         }
 
+        nint address = ContiguousAddressOf(offset, length, nameof(AsSpan));
         EnsureReadable(offset, length);
-        return new Span<byte>((void*)(layout.BaseAddress + (nint)offset), length);
+        return new Span<byte>((void*)address, length);
     }
 
     /// <summary>
@@ -52,8 +53,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     public unsafe ReadOnlySpan<byte> AsReadOnlySpan(long offset, int length)
     {
         CheckBytes(offset, length);
+        nint address = ContiguousAddressOf(offset, length, nameof(AsReadOnlySpan));
         EnsureReadable(offset, length);
-        return new ReadOnlySpan<byte>((void*)(layout.BaseAddress + (nint)offset), length);
+        return new ReadOnlySpan<byte>((void*)address, length);
     }
 
     /// <summary>
@@ -66,7 +68,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     public unsafe SpanLease LeaseSpan(long offset, int length)
     {
         CheckBytes(offset, length);
-        var span = new Span<byte>((void*)(layout.BaseAddress + (nint)offset), length);
+        var span = new Span<byte>((void*)ContiguousAddressOf(offset, length, nameof(LeaseSpan)), length);
         if (!synchronousWriteProtect)
         {
             EnsureReadable(offset, length);
@@ -114,13 +116,22 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     }
 
     /// <summary>Copies out of the region from native code, so a fault here never stalls the GC.</summary>
+    /// <remarks>Follows the region's pages where an mremap moved them.</remarks>
+    /// <exception cref="InvalidOperationException">Part of the range was unmapped (munmap); nothing was read.</exception>
     public void Read(long offset, Span<byte> destination)
     {
         CheckBytes(offset, destination.Length);
         EnterAccess();
         try
         {
-            GcSafeMemory.Read(layout.BaseAddress + (nint)offset, destination);
+            // Every piece is located before any is copied: an unmapped page fails the call before it touches memory.
+            ThrowIfUnmapped(offset, destination.Length, nameof(Read));
+            for (int done = 0; done < destination.Length;)
+            {
+                (nint address, long bytes) = PieceAt(offset + done, destination.Length - done, offset, destination.Length, nameof(Read));
+                GcSafeMemory.Read(address, destination.Slice(done, (int)bytes));
+                done += (int)bytes;
+            }
         }
         finally
         {
@@ -129,13 +140,21 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     }
 
     /// <summary>Copies into the region from native code, so a fault here never stalls the GC.</summary>
+    /// <remarks>Follows the region's pages where an mremap moved them.</remarks>
+    /// <exception cref="InvalidOperationException">Part of the range was unmapped (munmap); nothing was written.</exception>
     public void Write(long offset, ReadOnlySpan<byte> source)
     {
         CheckBytes(offset, source.Length);
         EnterAccess();
         try
         {
-            GcSafeMemory.Write(layout.BaseAddress + (nint)offset, source);
+            ThrowIfUnmapped(offset, source.Length, nameof(Write));
+            for (int done = 0; done < source.Length;)
+            {
+                (nint address, long bytes) = PieceAt(offset + done, source.Length - done, offset, source.Length, nameof(Write));
+                GcSafeMemory.Write(address, source.Slice(done, (int)bytes));
+                done += (int)bytes;
+            }
         }
         finally
         {
@@ -157,6 +176,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             return;
         }
 
+        ThrowIfUnmapped(offset, length, nameof(Prefault));
         EnsureReadable(offset, length);
         if (!write)
         {
@@ -255,7 +275,19 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     private void Populate(long from, long to)
     {
         Interlocked.Increment(ref populateCalls);
-        nint start = layout.BaseAddress + (nint)(from * pageSize);
+        for (long first = from; first <= to;)
+        {
+            (nint start, long run) = PagesAt(first, to - first + 1, "Making pages present");
+            PopulatePiece(first, first + run - 1, start);
+            first += run;
+        }
+
+        ThrowIfPoisoned(from, to, waitForFills: false);
+    }
+
+    /// <summary><see cref="Populate"/> for pages at consecutive addresses from <paramref name="start"/>.</summary>
+    private void PopulatePiece(long from, long to, nint start)
+    {
         long length = (to - from + 1) * pageSize;
         if (canPoison && !uffd.IsUserModeOnly && !Volatile.Read(ref populateUnsupported))
         {
@@ -307,8 +339,15 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 GcSafeMemory.ReadByte(start + (nint)((p - from) * pageSize));
             }
         }
+    }
 
-        ThrowIfPoisoned(from, to, waitForFills: false);
+    /// <summary>Throws, naming the range, when the region no longer maps part of it: checked before any piece is touched.</summary>
+    private void ThrowIfUnmapped(long offset, long length, string operation)
+    {
+        for (long done = 0; done < length;)
+        {
+            done += PieceAt(offset + done, length - done, offset, length, operation).Bytes;
+        }
     }
 
     /// <summary>

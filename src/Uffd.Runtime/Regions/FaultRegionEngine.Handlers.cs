@@ -39,7 +39,6 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         {
             // Tracking starts at Open: every page is clean until written (WP_ASYNC implies WP_UNPOPULATED, so pages
             // never touched are protected too, and fills install protected).
-            MarkProtected(0, PageCount);
             ChangeKernelProtection(0, PageCount, protect: true);
         }
     }
@@ -128,6 +127,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             return 0;
         }
 
+        // Only the holder of the gate writes the sequence, so plain increments published with a volatile write do.
+        Volatile.Write(ref eventSequence, eventSequence + 1);
         try
         {
             int count = uffd.ReadMessages(buffer);
@@ -143,6 +144,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
         finally
         {
+            Volatile.Write(ref eventSequence, eventSequence + 1);
             Monitor.Exit(readGate);
         }
     }

@@ -24,6 +24,10 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     // Serializes Protect and Unprotect: a Protect holds the lease gate for the length of its ioctl.
     private readonly object protectionLock = new();
 
+    // Synchronous tracking: a Protect or Unprotect (exclusive) against the handlers' unprotects and writable fills
+    // (shared), so that no handler undoes a protection that began after it looked (see ProtectionGate).
+    private readonly ProtectionGate protectionGate = new();
+
     // Write-handler calls made on the caller's thread for leases and write prefaults, and the exceptions they threw:
     // counted with the handler threads' WriteFaults and ProviderErrors.
     private long leaseWriteUnprotects;
@@ -45,7 +49,6 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         if (asynchronousWriteProtect)
         {
             // Writes never wait here, so there is nothing to keep apart: protect and let writers carry on.
-            MarkProtected(firstPage, pageCount);
             ChangeKernelProtection(firstPage, pageCount, protect: true);
             return;
         }
@@ -68,8 +71,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
             try
             {
-                MarkProtected(firstPage, pageCount);
-                ChangeKernelProtection(firstPage, pageCount, protect: true);
+                ChangeKernelProtection(firstPage, pageCount, protect: true, exclusive: true);
             }
             finally
             {
@@ -92,7 +94,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             for (long first = firstPage; first < firstPage + pageCount; first += UnprotectBatch)
             {
                 int count = (int)Math.Min(UnprotectBatch, firstPage + pageCount - first);
-                UnprotectRun(first, before[..count], callWriteHandler: false);
+                UnprotectRun(first, before[..count], callWriteHandler: false, exclusive: synchronousWriteProtect);
             }
         }
     }
@@ -219,15 +221,17 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 page++;
             }
 
-            UnprotectRun(first, before[..count], callWriteHandler: true);
+            UnprotectRun(first, before[..count], callWriteHandler: true, exclusive: false);
         }
     }
 
     /// <summary>
     /// Unprotects <paramref name="before"/>.Length pages from <paramref name="first"/> with one ioctl, optionally
     /// calling the write handler for each first, and clears their protected bits unless a protection began meanwhile.
+    /// A lease or write prefault needs no <see cref="protectionGate"/>: it holds the lease gate, which keeps every
+    /// Protect out; the public Unprotect takes the gate exclusively (<paramref name="exclusive"/>).
     /// </summary>
-    private void UnprotectRun(long first, Span<int> before, bool callWriteHandler)
+    private void UnprotectRun(long first, Span<int> before, bool callWriteHandler, bool exclusive)
     {
         for (int k = 0; k < before.Length; k++)
         {
@@ -243,7 +247,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             }
         }
 
-        ChangeKernelProtection(first, before.Length, protect: false);
+        ChangeKernelProtection(first, before.Length, protect: false, exclusive);
         for (int k = 0; k < before.Length; k++)
         {
             pages.TryClearProtected(first + k, before[k]);
@@ -255,7 +259,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     {
         Interlocked.Increment(ref leaseWriteUnprotects);
         var context = new PageFaultContext(
-            index, pageSize, layout.BaseAddress + (nint)(index * pageSize), isWrite: true, CallerThreadId, isReadAhead: false);
+            index, pageSize, PagesAt(index, 1, "The write handler").Address, isWrite: true, CallerThreadId, isReadAhead: false);
         if (!TryCallWriteHandler(in context, during: " while a span lease made it writable"))
         {
             Interlocked.Increment(ref leaseWriteHandlerErrors);
@@ -302,14 +306,51 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
     }
 
-    /// <summary>One UFFDIO_WRITEPROTECT over whole pages, retried while events are pending.</summary>
-    private void ChangeKernelProtection(long firstPage, long pageCount, bool protect)
+    /// <summary>
+    /// UFFDIO_WRITEPROTECT over whole pages (one per piece, where an mremap split the region), retried while events
+    /// are pending. A protection marks the pages first (see <see cref="PageStateTable.MarkProtected"/>). With
+    /// <paramref name="exclusive"/>, each attempt holds <see cref="protectionGate"/> exclusively across the marking
+    /// and the ioctl, and lets it go while it backs off, since the handlers it keeps out may be the ones that have to
+    /// read the pending events.
+    /// </summary>
+    private void ChangeKernelProtection(long firstPage, long pageCount, bool protect, bool exclusive = false)
     {
-        nint start = layout.BaseAddress + (nint)(firstPage * pageSize);
+        for (long first = firstPage; first < firstPage + pageCount;)
+        {
+            (nint start, long run) = PagesAt(first, firstPage + pageCount - first, protect ? nameof(Protect) : nameof(Unprotect));
+            ChangeKernelProtectionOfPiece(first, run, start, protect, exclusive);
+            first += run;
+        }
+    }
+
+    private void ChangeKernelProtectionOfPiece(long firstPage, long pageCount, nint start, bool protect, bool exclusive)
+    {
         long length = pageCount * pageSize;
         for (int attempt = 0; ; attempt++)
         {
-            UffdResult result = protect ? uffd.WriteProtect(start, length) : uffd.RemoveWriteProtection(start, length);
+            UffdResult result;
+            if (exclusive)
+            {
+                protectionGate.EnterExclusive();
+            }
+
+            try
+            {
+                if (protect)
+                {
+                    MarkProtected(firstPage, pageCount);
+                }
+
+                result = protect ? uffd.WriteProtect(start, length) : uffd.RemoveWriteProtection(start, length);
+            }
+            finally
+            {
+                if (exclusive)
+                {
+                    protectionGate.ExitExclusive();
+                }
+            }
+
             if (result.IsDone)
             {
                 return;

@@ -86,8 +86,6 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             // The table said present but the page is gone (a COPY the kernel zapped right after a REMOVE): refill it.
         }
 
-        // Install protected with ProtectOnFill, or when the user protected the missing page (so the fill keeps it).
-        bool protect = writeProtectMode && (protectOnFill || pages.IsProtected(index));
         var context = new PageFaultContext(index, pageSize, fault.Address, fault.IsWrite, fault.ThreadId, isReadAhead: false);
         var staged = new Span<byte>(h.Staging, pageSize);
 
@@ -98,25 +96,95 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             staged.Clear();
         }
 
-        if (!TryFill(in context, staged, out PageFill fill, out Exception? error))
+        bool filled = TryFill(in context, staged, out PageFill fill, out Exception? error);
+        int count = 1;
+        if (filled && fill == PageFill.Filled)
         {
-            OnProviderError(h, index, page, error!, minor: false, protect);
-            return;
+            // Read-ahead groups pages of one protection; the install below checks the grouping again under the gate.
+            h.Kinds[0] = PageFill.Filled;
+            count += StageReadAhead(h, index, page, segmentEnd, InstallsProtected(index));
         }
 
-        switch (fill)
+        bool gated = EnterInstall();
+        try
         {
-            case PageFill.Zero:
-                ResolveZero(h, index, page, protect);
+            // Install protected with ProtectOnFill, or when the page is protected (so the fill keeps the protection).
+            bool protect = InstallsProtected(index);
+            if (!filled)
+            {
+                OnProviderError(h, index, page, error!, minor: false, protect);
                 return;
-            case PageFill.Poison:
-                Resolve(h, Resolution.Poison, index, page, protect: false);
-                return;
+            }
+
+            switch (fill)
+            {
+                case PageFill.Zero:
+                    ResolveZero(h, index, page, protect);
+                    return;
+                case PageFill.Poison:
+                    Resolve(h, Resolution.Poison, index, page, protect: false);
+                    return;
+            }
+
+            CopyStaged(h, index, page, KeepSameProtection(index, count, protect), protect);
+        }
+        finally
+        {
+            ExitInstall(gated);
+        }
+    }
+
+    /// <summary>Whether a fill of the page installs write-protected: always with ProtectOnFill, else when the page is protected.</summary>
+    private bool InstallsProtected(long index) => writeProtectMode && (protectOnFill || pages.IsProtected(index));
+
+    /// <summary>
+    /// Synchronous tracking without ProtectOnFill: a fill decides whether it installs protected and installs inside
+    /// <see cref="protectionGate"/>, or a Protect that ran between the two would be lost to a writable install.
+    /// </summary>
+    private bool EnterInstall()
+    {
+        if (!synchronousWriteProtect || protectOnFill)
+        {
+            return false;
         }
 
-        h.Kinds[0] = PageFill.Filled;
-        int count = 1 + StageReadAhead(h, index, page, segmentEnd, protect);
-        CopyStaged(h, index, page, count, protect);
+        protectionGate.EnterShared();
+        return true;
+    }
+
+    private void ExitInstall(bool gated)
+    {
+        if (gated)
+        {
+            protectionGate.ExitShared();
+        }
+    }
+
+    /// <summary>
+    /// How many of the <paramref name="count"/> staged pages install like the first (one COPY has one mode): a
+    /// Protect between staging and install may have changed a read-ahead page. The rest are released, still missing.
+    /// </summary>
+    private int KeepSameProtection(long index, int count, bool protect)
+    {
+        if (!writeProtectMode || protectOnFill)
+        {
+            return count;
+        }
+
+        for (int k = 1; k < count; k++)
+        {
+            if (pages.IsProtected(index + k) != protect)
+            {
+                for (int j = k; j < count; j++)
+                {
+                    pages.Finish(index + j, installed: false);
+                }
+
+                return k;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>
@@ -314,46 +382,81 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         h.MinorFaults++;
-        bool protect = writeProtectMode && (protectOnFill || pages.IsProtected(index));
         var context = new PageFaultContext(index, pageSize, fault.Address, fault.IsWrite, fault.ThreadId, isReadAhead: false);
         // The page is in the page cache: the provider sees (and may edit) it in place through the alias.
         var content = new Span<byte>((void*)(memory.AliasAddress + (nint)(index * pageSize)), pageSize);
-        if (!TryFill(in context, content, out PageFill fill, out Exception? error))
+        bool filled = TryFill(in context, content, out PageFill fill, out Exception? error);
+        bool gated = EnterInstall();
+        try
         {
-            OnProviderError(h, index, page, error!, minor: true, protect);
-            return;
-        }
-
-        switch (fill)
-        {
-            case PageFill.Poison:
-                Resolve(h, Resolution.Poison, index, page, protect: false);
+            bool protect = InstallsProtected(index);
+            if (!filled)
+            {
+                OnProviderError(h, index, page, error!, minor: true, protect);
                 return;
-            case PageFill.Zero:
-                content.Clear();
-                break;
-        }
+            }
 
-        Resolve(h, Resolution.Continue, index, page, protect);
+            switch (fill)
+            {
+                case PageFill.Poison:
+                    Resolve(h, Resolution.Poison, index, page, protect: false);
+                    return;
+                case PageFill.Zero:
+                    content.Clear();
+                    break;
+            }
+
+            Resolve(h, Resolution.Continue, index, page, protect);
+        }
+        finally
+        {
+            ExitInstall(gated);
+        }
     }
 
+    /// <summary>
+    /// A write to a protected page: the write handler, then the unprotect that lets the write go ahead. Exact under
+    /// a concurrent Protect: the unprotect happens inside <see cref="protectionGate"/> and only if no protection began
+    /// since the state was read before the handler call. If one did, the write is still outstanding in the new epoch,
+    /// so the handler is called again (reporting it there) before the page is unprotected.
+    /// </summary>
+    /// <remarks>
+    /// Every WP message calls the handler: a duplicate (a signal made the writer fault twice) is a repeated call for
+    /// the same write, which is harmless for dirty tracking; skipping one that was real would lose a write.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ServeWriteProtect(RegionHandlerThread h, long index, nint page, PageFaultEvent fault)
     {
-        // Every WP message calls the handler: a duplicate (a signal made the writer fault twice) is a repeated call
-        // for the same write, which is harmless for dirty tracking; skipping one that was real would lose a write.
-        // The state is read before the unprotecting ioctl, so a Protect that starts after it keeps its bit.
-        int before = pages.Read(index);
-        h.WriteFaults++;
         var context = new PageFaultContext(index, pageSize, fault.Address, isWrite: true, fault.ThreadId, isReadAhead: false);
-        if (!TryCallWriteHandler(in context, during: ""))
+        while (true)
         {
-            h.ProviderErrors++;
-        }
+            int before = pages.Read(index);
+            h.WriteFaults++;
+            if (!TryCallWriteHandler(in context, during: ""))
+            {
+                h.ProviderErrors++;
+            }
 
-        if (Resolve(h, Resolution.RemoveWriteProtection, index, page, protect: false))
-        {
-            pages.TryClearProtected(index, before);
+            protectionGate.EnterShared();
+            try
+            {
+                if (PageStateTable.ProtectedSince(before, pages.Read(index)))
+                {
+                    h.Reprotected++;
+                    continue;
+                }
+
+                if (Resolve(h, Resolution.RemoveWriteProtection, index, page, protect: false))
+                {
+                    pages.TryClearProtected(index, before);
+                }
+
+                return;
+            }
+            finally
+            {
+                protectionGate.ExitShared();
+            }
         }
     }
 

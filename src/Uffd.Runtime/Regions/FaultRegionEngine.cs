@@ -188,6 +188,21 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
         }
     }
 
+    /// <summary>Write faults that a Protect overtook, so that the write handler ran again for the new epoch (for tests).</summary>
+    internal long ReprotectedWrites
+    {
+        get
+        {
+            long sum = 0;
+            foreach (RegionHandlerThread h in handlers)
+            {
+                sum += Volatile.Read(ref h.Reprotected);
+            }
+
+            return sum;
+        }
+    }
+
     /// <summary>The uffd, for tests (fdinfo, direct ioctls).</summary>
     internal Userfaultfd Uffd => uffd;
 

@@ -7,7 +7,10 @@ namespace Uffd.Regions;
 /// <param name="PagesFilled">Pages the provider filled and the engine installed (read-ahead included).</param>
 /// <param name="ZeroPages">Pages mapped as zero pages (<see cref="PageFill.Zero"/> or the ZeroFill policy).</param>
 /// <param name="PoisonedPages">Pages poisoned (<see cref="PageFill.Poison"/> or the Poison policy).</param>
-/// <param name="WriteFaults">Write-protect faults served.</param>
+/// <param name="WriteFaults">
+/// Write-handler calls: one per write-protect fault served, one per page a span lease or write prefault made writable,
+/// and one more for a fault that a <c>Protect</c> overtook (the write is then reported again in the new epoch).
+/// </param>
 /// <param name="MinorFaults">Minor faults served.</param>
 /// <param name="AlreadyPresent">Resolutions that found the page present (answered with a wake).</param>
 /// <param name="Retries">Resolutions retried after EAGAIN.</param>

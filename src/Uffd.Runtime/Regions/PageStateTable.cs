@@ -58,6 +58,9 @@ internal sealed class PageStateTable
     /// <summary>The protected bit of a state word.</summary>
     public static bool IsProtectedState(int state) => (state & ProtectedBit) != 0;
 
+    /// <summary>True when a protection began between the two state words of one page (its generation moved).</summary>
+    public static bool ProtectedSince(int before, int now) => (before >> GenerationShift) != (now >> GenerationShift);
+
     /// <summary>Missing → Filling. False (with the fill state seen) when the page is not missing.</summary>
     public bool TryClaim(long page, out int observed)
     {

@@ -71,6 +71,9 @@ internal sealed unsafe class RegionHandlerThread : IDisposable
     public long Retries;
     public long ProviderErrors;
 
+    /// <summary>Write faults whose handler call was repeated because a Protect began while it ran (see ServeWriteProtect).</summary>
+    public long Reprotected;
+
     public void Dispose()
     {
         byte* staging = Staging;

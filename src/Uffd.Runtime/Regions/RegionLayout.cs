@@ -54,6 +54,26 @@ internal sealed class RegionLayout
         return false;
     }
 
+    /// <summary>
+    /// Where page <paramref name="firstPage"/> is now, and how many of the <paramref name="pageCount"/> pages from it
+    /// follow it at consecutive addresses (the rest are in another segment). 0 pages when the region no longer maps
+    /// <paramref name="firstPage"/> (munmap dropped it).
+    /// </summary>
+    public (nint Address, long Pages) Locate(long firstPage, long pageCount)
+    {
+        foreach (RegionSegment s in Volatile.Read(ref segments))
+        {
+            long segmentPages = (s.End - s.Start) / pageSize;
+            if (firstPage >= s.FirstPage && firstPage < s.FirstPage + segmentPages)
+            {
+                long available = s.FirstPage + segmentPages - firstPage;
+                return (s.Start + (nint)((firstPage - s.FirstPage) * pageSize), available < pageCount ? available : pageCount);
+            }
+        }
+
+        return (0, 0);
+    }
+
     /// <summary>The page runs <c>(firstPage, count)</c> of the region inside <c>[start, end)</c>.</summary>
     public List<(long FirstPage, long Count)> PagesIn(nint start, nint end)
     {
