@@ -315,6 +315,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// </summary>
     private void ChangeKernelProtection(long firstPage, long pageCount, bool protect, bool exclusive = false)
     {
+        // All or nothing: a range that reaches an unmapped page fails before any piece of it changes.
+        ThrowIfUnmapped(firstPage * pageSize, pageCount * pageSize, protect ? nameof(Protect) : nameof(Unprotect));
         for (long first = firstPage; first < firstPage + pageCount;)
         {
             (nint start, long run) = PagesAt(first, firstPage + pageCount - first, protect ? nameof(Protect) : nameof(Unprotect));

@@ -15,5 +15,6 @@ internal static class AdversarialCases
     public static readonly IReadOnlyDictionary<string, Func<string[], int>> ByName = new Dictionary<string, Func<string[], int>>
     {
         ["tracking"] = WriteTrackingCase.Run,
+        ["moved"] = MovedRangesCase.Run,
     };
 }
