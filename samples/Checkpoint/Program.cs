@@ -3,19 +3,23 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading;
 
 namespace Checkpoint;
 
 /// <summary>
 /// Checkpoints an in-memory table incrementally (the kernel's asynchronous write tracking tells which pages changed),
-/// then restores it lazily (missing faults read each page from the snapshot chain on first touch) and checks the copy.
-/// Exit 0 when the restored table matches, 1 otherwise.
+/// first between batches of updates, then while four threads update it; checks after every checkpoint that the
+/// chain of snapshot files holds exactly what was written (a shadow copy, byte for byte); then restores the table
+/// lazily (missing faults read each page from the chain on first touch) and checks the copy.
+/// Exit 0 when every check passes, 1 otherwise.
 /// </summary>
 internal static class Program
 {
     private const int Rows = 4096;
     private const int Seed = 20240611;
     private const int SampleRows = 32;
+    private const int LiveCheckpoints = 25;
 
     public static int Main(string[] args)
     {
@@ -73,6 +77,10 @@ internal static class Program
         var paths = new List<string>();
         long full = Checkpoint(directory, paths, table, 0, all);
         Console.WriteLine($"  epoch 0  {"full snapshot",-38} {pages,4} pages        {full,10:N0} bytes  {Path.GetFileName(paths[^1])}");
+        if (!ChainMatchesShadow(paths, workload.Shadow, table.PageSize))
+        {
+            return 1;
+        }
 
         long dirtyTotal = 0;
         for (int epoch = 1; epoch <= Workload.Batches.Count; epoch++)
@@ -90,14 +98,73 @@ internal static class Program
             long bytes = Checkpoint(directory, paths, table, epoch, dirty);
             dirtyTotal += dirty.Count;
             Console.WriteLine($"  epoch {epoch}  {name,-38} {dirty.Count,4} dirty pages  {bytes,10:N0} bytes  {Path.GetFileName(paths[^1])}");
+            if (!ChainMatchesShadow(paths, workload.Shadow, table.PageSize))
+            {
+                return 1;
+            }
         }
 
+        // Live: checkpoints while writers update the table; the last one is taken once they stopped, so the chain
+        // must then hold every write, whichever checkpoint it fell into.
+        long liveDirty = 0, updates;
+        using (var writers = new LiveWriters(table, workload.Shadow, Rows, Seed + 2))
+        {
+            for (int i = 0; i < LiveCheckpoints - 1; i++)
+            {
+                Thread.Sleep(2);
+                liveDirty += LiveCheckpoint(directory, paths, table);
+            }
+
+            writers.Dispose();
+            updates = writers.Updates;
+        }
+
+        liveDirty += LiveCheckpoint(directory, paths, table);
+        dirtyTotal += liveDirty;
+        Console.WriteLine($"  live     {LiveWriters.Count} writers, {LiveCheckpoints} checkpoints meanwhile (the last after they stop): " +
+                          $"{updates:N0} row updates, {liveDirty} dirty pages");
+        if (!ChainMatchesShadow(paths, workload.Shadow, table.PageSize))
+        {
+            return 1;
+        }
+
+        Console.WriteLine($"Shadow: the chain's image matched the shadow copy byte for byte after each of the {Workload.Batches.Count + 1} " +
+                          "checkpoints between batches and after the live ones");
         Console.WriteLine();
-        return Restore(table, paths, pages, dirtyTotal);
+        return Restore(table, workload.Shadow, paths, pages, dirtyTotal);
+    }
+
+    /// <summary>One checkpoint of whatever was written since the last one; returns its page count.</summary>
+    private static int LiveCheckpoint(string directory, List<string> paths, Table table)
+    {
+        List<long> dirty = table.TakeDirtyPages();
+        Checkpoint(directory, paths, table, paths.Count, dirty);
+        return dirty.Count;
+    }
+
+    /// <summary>
+    /// Rebuilds the table's image from the snapshot chain (each page's newest record) and compares it with the
+    /// shadow, byte for byte: a write the tracking missed would leave its page older in the chain than in the shadow.
+    /// </summary>
+    private static bool ChainMatchesShadow(List<string> paths, byte[] shadow, int pageSize)
+    {
+        using var chain = new SnapshotChain(paths, pageSize);
+        byte[] page = new byte[pageSize];
+        for (int p = 0; p < shadow.Length / pageSize; p++)
+        {
+            chain.ReadPage(p, page);
+            if (!page.AsSpan().SequenceEqual(shadow.AsSpan(p * pageSize, pageSize)))
+            {
+                Console.WriteLine($"FAILED: after checkpoint {paths.Count - 1}, page {p} in the snapshot chain differs from the shadow copy.");
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Restores the table lazily from the chain and compares it with the live one, a sample first, then all.</summary>
-    private static int Restore(Table table, List<string> paths, long pages, long dirtyTotal)
+    private static int Restore(Table table, byte[] shadow, List<string> paths, long pages, long dirtyTotal)
     {
         using var chain = new SnapshotChain(paths, table.PageSize);
         int[] perFile = chain.PagesPerFile();
@@ -122,6 +189,13 @@ internal static class Program
 
         long afterScan = restored.Statistics.PagesFilled;
         Console.WriteLine($"Full scan: {Rows} rows match; {afterScan} of {pages} pages restored lazily");
+        if (!restored.AsReadOnlySpan().SequenceEqual(shadow) || !table.AsReadOnlySpan().SequenceEqual(shadow))
+        {
+            Console.WriteLine("FAILED: the restored or the live table differs from the shadow copy.");
+            return 1;
+        }
+
+        Console.WriteLine("Shadow: the restored table and the live one both equal the shadow copy byte for byte");
         Console.WriteLine();
         Console.WriteLine($"OK: restored table matches after {paths.Count} checkpoints ({dirtyTotal} dirty pages written, {afterScan} pages restored lazily).");
         return 0;

@@ -14,6 +14,7 @@ public sealed partial class CheckpointSampleTests
 {
     private const int TablePages4K = 256;
     private const int HeaderSize = 32;
+    private const int LiveCheckpoints = 25;
 
     // Epoch 0 is the full snapshot; then random rows, a hot set of 16 pages, every 4th page, nothing, rows 2000-2199.
     private static readonly int[] DirtyPages4K = [256, 37, 16, 64, 0, 13, 97];
@@ -49,8 +50,18 @@ public sealed partial class CheckpointSampleTests
         Assert.Equal(tablePages, long.Parse(sample.Groups["total"].Value, CultureInfo.InvariantCulture));
         Assert.Contains($"Full scan: 4096 rows match; {tablePages} of {tablePages} pages restored lazily", result.Lines);
 
+        // Then checkpoints while four writers update the table: every write is in the chain, checked byte for byte
+        // against the shadow copy the sample keeps, and so are the restored and the live tables.
+        Match live = Assert.Single(result.Lines.Select(l => LiveLine().Match(l)), m => m.Success);
+        long liveDirty = long.Parse(live.Groups["dirty"].Value, CultureInfo.InvariantCulture);
+        Assert.True(long.Parse(live.Groups["updates"].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) > 0, live.Value);
+        Assert.InRange(liveDirty, 1, LiveCheckpoints * tablePages);
+        Assert.Contains("Shadow: the chain's image matched the shadow copy byte for byte after each of the 7 checkpoints between batches and after the live ones",
+            result.Lines);
+        Assert.Contains("Shadow: the restored table and the live one both equal the shadow copy byte for byte", result.Lines);
+
         Assert.Equal(
-            $"OK: restored table matches after 7 checkpoints ({dirtyTotal} dirty pages written, {tablePages} pages restored lazily).",
+            $"OK: restored table matches after {7 + LiveCheckpoints} checkpoints ({dirtyTotal + liveDirty} dirty pages written, {tablePages} pages restored lazily).",
             result.Lines[^1]);
         Assert.Equal(leftoversBefore.Order(), Directory.GetDirectories(tempRoot, "uffd-checkpoint-*").Order());
     }
@@ -77,7 +88,7 @@ public sealed partial class CheckpointSampleTests
                 Assert.Equal(epoch.Pages, BitConverter.ToInt32(header, 20));
             }
 
-            Assert.Equal(7, Directory.GetFiles(kept).Length);
+            Assert.Equal(7 + LiveCheckpoints, Directory.GetFiles(kept).Length);
             if (Environment.SystemPageSize == 4096)
             {
                 Assert.Equal(TablePages4K, BitConverter.ToInt64(File.ReadAllBytes(Path.Combine(kept, "checkpoint-000.snap")), 24));
@@ -102,6 +113,9 @@ public sealed partial class CheckpointSampleTests
 
     [GeneratedRegex(@"^Sample: 32 random rows match; (?<restored>\d+) of (?<total>\d+) pages restored lazily$")]
     private static partial Regex SampleLine();
+
+    [GeneratedRegex(@"^  live     4 writers, 25 checkpoints meanwhile \(the last after they stop\): (?<updates>[\d,]+) row updates, (?<dirty>\d+) dirty pages$")]
+    private static partial Regex LiveLine();
 
     private sealed record Epoch(int Number, long Pages, long Bytes);
 }
