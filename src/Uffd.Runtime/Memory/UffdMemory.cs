@@ -10,6 +10,13 @@ namespace Uffd;
 /// mapping (through which MINOR-mode pages are filled), or hugetlbfs. <see cref="PageSize"/> is the mapping's own
 /// page size (a huge page size for hugetlbfs), which every range passed to the kernel must be aligned to.
 /// </summary>
+/// <remarks>
+/// A forked child does not inherit the mapping (MADV_DONTFORK on every view): the child's copy of a registered range
+/// would not be registered with any uffd, so its missing pages would read as zeros. In the child the addresses are
+/// unmapped instead: a touch is SIGSEGV and a system call given them fails with EFAULT. A handler that serves
+/// forked children calls <see cref="InheritOnFork"/>, negotiates <see cref="UffdFeatures.EventFork"/> and serves the
+/// uffd each Fork message carries (<see cref="Userfaultfd.AdoptForkedChild"/>).
+/// </remarks>
 public sealed unsafe class UffdMemory : IDisposable
 {
     private nint address;
@@ -49,7 +56,10 @@ public sealed unsafe class UffdMemory : IDisposable
     /// <summary>Number of pages.</summary>
     public long PageCount => Length / PageSize;
 
-    /// <summary>Maps <paramref name="length"/> bytes (rounded up to whole pages) of private anonymous memory.</summary>
+    /// <summary>
+    /// Maps <paramref name="length"/> bytes (rounded up to whole pages) of private anonymous memory. Not inherited by
+    /// forked children (MADV_DONTFORK; see the remarks of <see cref="UffdMemory"/>).
+    /// </summary>
     public static UffdMemory MapAnonymous(long length)
     {
         int pageSize = Environment.SystemPageSize;
@@ -61,20 +71,39 @@ public sealed unsafe class UffdMemory : IDisposable
             throw MapFailed("mmap(MAP_PRIVATE | MAP_ANONYMOUS)", size);
         }
 
+        KeepFromForks(a, size, "the anonymous mapping");
         return new UffdMemory(a, 0, size, pageSize, MemoryKind.PrivateAnonymous, null);
     }
 
     /// <summary>
     /// Maps <paramref name="length"/> bytes (rounded up to whole pages) of a new memfd twice: <see cref="Address"/>
-    /// to register, and <see cref="AliasAddress"/> to fill pages through without faulting.
+    /// to register, and <see cref="AliasAddress"/> to fill pages through without faulting. Neither view is inherited
+    /// by forked children (MADV_DONTFORK; see the remarks of <see cref="UffdMemory"/>).
     /// </summary>
     public static UffdMemory MapShared(long length) => MapMemfd(length, hugetlb: false, shared: true);
 
     /// <summary>
     /// Maps hugetlbfs memory of the default huge page size. Needs free huge pages (<c>vm.nr_hugepages</c>);
-    /// <paramref name="length"/> is rounded up to whole huge pages. A shared mapping also gets an alias.
+    /// <paramref name="length"/> is rounded up to whole huge pages. A shared mapping also gets an alias. No view is
+    /// inherited by forked children (MADV_DONTFORK; see the remarks of <see cref="UffdMemory"/>).
     /// </summary>
     public static UffdMemory MapHugetlb(long length, bool shared = true) => MapMemfd(length, hugetlb: true, shared);
+
+    /// <summary>
+    /// Lets processes forked from now on inherit the mapping and its alias (MADV_DOFORK), which every Map method
+    /// prevents. Only for a handler that serves forked children: register with a uffd that negotiated
+    /// <see cref="UffdFeatures.EventFork"/> and serve the uffd each Fork message carries. Without that event the
+    /// child's copy of a registered range is registered nowhere, and its missing pages read as zeros.
+    /// </summary>
+    /// <exception cref="UffdException">madvise failed.</exception>
+    public void InheritOnFork()
+    {
+        Advise(Address, Libc.MADV_DOFORK, "MADV_DOFORK");
+        if (alias != 0)
+        {
+            Advise(alias, Libc.MADV_DOFORK, "MADV_DOFORK");
+        }
+    }
 
     /// <summary>A span over <paramref name="length"/> bytes of the registered view at <paramref name="offset"/>.</summary>
     public Span<byte> AsSpan(long offset, int length)
@@ -157,6 +186,7 @@ public sealed unsafe class UffdMemory : IDisposable
                 throw MapFailed(hugetlb ? "mmap of a hugetlbfs memfd" : "mmap of a memfd", size, hugetlb, pageSize);
             }
 
+            KeepFromForks(a, size, "the memfd mapping");
             nint b = 0;
             if (shared)
             {
@@ -166,6 +196,16 @@ public sealed unsafe class UffdMemory : IDisposable
                     Exception e = MapFailed("mmap of the memfd alias", size, hugetlb, pageSize);
                     Libc.munmap(a, (nuint)size);
                     throw e;
+                }
+
+                try
+                {
+                    KeepFromForks(b, size, "the memfd alias");
+                }
+                catch
+                {
+                    Libc.munmap(a, (nuint)size);
+                    throw;
                 }
             }
 
@@ -178,6 +218,29 @@ public sealed unsafe class UffdMemory : IDisposable
         {
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// MADV_DONTFORK on a fresh mapping, or unmaps it and throws. A forked child would get a copy registered with no
+    /// uffd, whose missing pages read as zeros: without the mapping it gets SIGSEGV or EFAULT instead.
+    /// </summary>
+    private static void KeepFromForks(nint start, long size, string what)
+    {
+        if (Libc.madvise(start, (nuint)size, Libc.MADV_DONTFORK) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            Libc.munmap(start, (nuint)size);
+            throw new UffdException($"madvise(MADV_DONTFORK) of {what} ({size} bytes) failed: {Errno.Describe(errno)}.", errno);
+        }
+    }
+
+    private void Advise(nint start, int advice, string name)
+    {
+        if (Libc.madvise(start, (nuint)Length, advice) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new UffdException($"madvise({name}) failed: {Errno.Describe(errno)}.", errno);
         }
     }
 
