@@ -7,8 +7,9 @@ namespace Uffd;
 
 /// <summary>
 /// A mapping made for userfaultfd: private anonymous memory, a shared memfd with (by default) a second,
-/// never-registered alias mapping through which MINOR-mode pages are staged, or hugetlbfs. <see cref="PageSize"/> is the mapping's own
-/// page size (a huge page size for hugetlbfs), which every range passed to the kernel must be aligned to.
+/// never-registered alias mapping through which MINOR-mode pages are staged, or hugetlbfs. <see cref="PageSize"/> is
+/// the mapping's own page size (a huge page size for hugetlbfs), which every range passed to the kernel must be
+/// aligned to.
 /// </summary>
 /// <remarks>
 /// A forked child does not inherit the mapping (MADV_DONTFORK on every view): the child's copy of a registered range
