@@ -428,7 +428,7 @@ internal static class RegionDeclarationRules
             yield return "CollectWrittenPages";
         }
 
-        if (options.IsSharedMemory)
+        if (options.HasAliasView)
         {
             yield return "AliasSpan";
         }

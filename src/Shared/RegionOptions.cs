@@ -83,8 +83,9 @@ internal readonly struct RegionOptions
     /// <summary>True when the kernel records writes itself (<c>CollectWrittenPages</c>; no write handler).</summary>
     public bool HasAsynchronousWriteProtect => HasWriteProtect && WriteTracking == RegionWriteTracking.Asynchronous;
 
-    /// <summary>True when the region is backed by a shared memfd (or hugetlbfs) with an unregistered alias view.</summary>
-    public bool IsSharedMemory =>
-        Memory is RegionMemoryKind.Shared or RegionMemoryKind.HugePages
-        || (Memory == RegionMemoryKind.Default && (Mode & RegionFaultMode.Minor) != 0);
+    /// <summary>
+    /// True when the region has an unregistered alias view (<c>AliasSpan</c>): only Minor regions, whose content is
+    /// staged through it. In any other region a page touched through an alias would never reach the provider.
+    /// </summary>
+    public bool HasAliasView => (Mode & RegionFaultMode.Minor) != 0;
 }

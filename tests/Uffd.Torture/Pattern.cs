@@ -63,6 +63,26 @@ internal static class Pattern
         return null;
     }
 
+    /// <summary>
+    /// What a Minor provider does with a page the round staged through the alias (every content word but
+    /// <see cref="ProviderWord"/>): counts a mismatch in <paramref name="log"/> if the page cache holds anything else,
+    /// then writes the provider word in place.
+    /// </summary>
+    public static void CompleteStaged(Span<byte> page, RegionLog log, long index)
+    {
+        Span<ulong> words = MemoryMarshal.Cast<byte, ulong>(page);
+        for (int i = Slots; i < words.Length; i++)
+        {
+            if (words[i] != (i == ProviderWord ? 0 : Word(log.Seed, index, i)))
+            {
+                System.Threading.Interlocked.Increment(ref log.ProviderMismatches);
+                break;
+            }
+        }
+
+        words[ProviderWord] = Word(log.Seed, index, ProviderWord);
+    }
+
     private static ulong Mix(ulong x)
     {
         x ^= x >> 33;

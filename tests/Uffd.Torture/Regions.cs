@@ -60,7 +60,7 @@ internal interface ITrackedWrites : IWritableSpans
     IReadOnlyList<PageRange> CollectWrittenPages();
 }
 
-/// <summary>Shared memory: the never-registered alias view.</summary>
+/// <summary>Minor regions: the never-registered alias view, through which the round stages page-cache content.</summary>
 internal interface IAliased : IWritableSpans
 {
     Span<byte> AliasSpan(long offset, int length);
@@ -194,28 +194,42 @@ internal sealed partial class MinorRegion : LoggedRegion, IAliased
     [PageProvider]
     private void Complete(long pageIndex, Span<byte> page)
     {
-        Span<ulong> words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(page);
-        for (int i = Pattern.Slots; i < words.Length; i++)
-        {
-            if (words[i] != (i == Pattern.ProviderWord ? 0 : Pattern.Word(Log.Seed, pageIndex, i)))
-            {
-                Interlocked.Increment(ref Log.ProviderMismatches);
-                break;
-            }
-        }
-
-        words[Pattern.ProviderWord] = Pattern.Word(Log.Seed, pageIndex, Pattern.ProviderWord);
+        Pattern.CompleteStaged(page, Log, pageIndex);
         Log.Filled(pageIndex);
     }
 }
 
 [FaultRegion(Mode = FaultMode.Missing, Memory = RegionMemory.HugePages)]
-internal sealed partial class HugeRegion : LoggedRegion, IAliased
+internal sealed partial class HugeRegion : LoggedRegion, IWritableSpans
 {
     [PageProvider]
     private void Fill(long pageIndex, Span<byte> page)
     {
         Pattern.Fill(page, Log.Seed, pageIndex);
+        Log.Filled(pageIndex);
+    }
+}
+
+/// <summary>
+/// Huge pages with an alias (Minor): a page the round staged through the alias raises a minor fault and the provider
+/// checks and completes it in place; a page nobody staged raises a missing fault and the provider fills the zeroed
+/// staging page whole.
+/// </summary>
+[FaultRegion(Mode = FaultMode.Missing | FaultMode.Minor, Memory = RegionMemory.HugePages)]
+internal sealed partial class HugeMinorRegion : LoggedRegion, IAliased
+{
+    [PageProvider]
+    private void Fill(long pageIndex, Span<byte> page)
+    {
+        if (page.IndexOfAnyExcept((byte)0) < 0)
+        {
+            Pattern.Fill(page, Log.Seed, pageIndex);
+        }
+        else
+        {
+            Pattern.CompleteStaged(page, Log, pageIndex);
+        }
+
         Log.Filled(pageIndex);
     }
 }

@@ -13,7 +13,7 @@ namespace Uffd.Analyzers.Deadlocks;
 /// the region's own memory through the generated <c>AsSpan</c>, <c>AsReadOnlySpan</c>, <c>LeaseSpan</c>,
 /// <c>BaseAddress</c>, <c>Read</c>, <c>Write</c> or <c>Prefault</c>. The handler thread would fault on its own region and
 /// wait for itself (the span accessors make their range present before returning, which is that same fault).
-/// <c>AliasSpan</c> is safe: the alias view is never registered.
+/// <c>AliasSpan</c> (Minor regions) is safe: the alias view is never registered.
 /// </summary>
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer

@@ -19,7 +19,7 @@ namespace Uffd.Generators.Emitting;
 ///             engine and state fields; Open(), Open(long pages); IsOpen, BaseAddress, Length, PageSize, PageCount;
 ///             AsSpan (not with synchronous WriteProtect), AsReadOnlySpan, LeaseSpan (synchronous WriteProtect),
 ///             Read, Write, Prefault; Protect/Unprotect (synchronous), Protect/CollectWrittenPages (asynchronous);
-///             AliasSpan (shared memory);
+///             AliasSpan (Minor);
 ///             LastProviderError, Statistics; Dispose; the engine-or-throw helper;
 ///             private readonly struct UffdRegionCallbacks : IFaultRegionCallbacks { FillPage, OnWriteFault }
 ///         }
@@ -300,10 +300,12 @@ internal static class FaultRegionEmitter
                 $"public global::System.Collections.Generic.IReadOnlyList<global::Uffd.PageRange> CollectWrittenPages() => {engine}.CollectWrittenPages();");
         }
 
-        if (settings.IsSharedMemory)
+        if (settings.HasAliasView)
         {
             WriteMember(writer,
-                "The same bytes through the alias view, which is never registered: touching it never faults into the region's handler.",
+                "The same bytes through the alias view, which is never registered: touching it never faults into the region's handler. " +
+                "Stage content here: the region's first access to a page then runs the provider on what the page cache holds. " +
+                "Staging is not a program write: with <c>WriteProtect</c>, writes here are not reported as writes.",
                 $"public global::System.Span<byte> AliasSpan(long offset, int length) => {engine}.AliasSpan(offset, length);");
         }
     }

@@ -10,7 +10,7 @@ namespace Uffd.Generators.Model;
 /// <param name="Memory">What backs the region, as declared.</param>
 /// <param name="OnProviderError">The provider-exception policy.</param>
 /// <param name="ProtectOnFill">Filled pages are installed write-protected.</param>
-/// <param name="IsSharedMemory">The memory has an alias view (<c>AliasSpan</c> is generated).</param>
+/// <param name="HasAliasView">The region has an alias view, Minor regions only (<c>AliasSpan</c> is generated).</param>
 /// <param name="ProviderWritesWholePage">The provider declared <c>WritesWholePage</c>: staging is not zeroed for it.</param>
 /// <param name="WriteTracking">With WriteProtect: a handler per write, or the kernel's asynchronous tracking.</param>
 internal sealed record RegionSettingsSpec(
@@ -21,7 +21,7 @@ internal sealed record RegionSettingsSpec(
     RegionMemoryKind Memory,
     RegionErrorPolicy OnProviderError,
     bool ProtectOnFill,
-    bool IsSharedMemory,
+    bool HasAliasView,
     bool ProviderWritesWholePage,
     RegionWriteTracking WriteTracking)
 {

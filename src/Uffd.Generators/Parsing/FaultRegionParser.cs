@@ -34,7 +34,7 @@ internal static class FaultRegionParser
                 options.Memory,
                 options.OnProviderError,
                 options.ProtectOnFill,
-                options.IsSharedMemory,
+                options.HasAliasView,
                 callbacks.ProviderWritesWholePage,
                 options.WriteTracking),
             GetCallback(callbacks.Provider, callbacks.ProviderSignature),

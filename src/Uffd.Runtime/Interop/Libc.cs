@@ -95,6 +95,7 @@ internal static unsafe partial class Libc
     public const int MADV_DONTNEED = 4;
     public const int MADV_REMOVE = 9;
     public const int MADV_DONTFORK = 10;
+    public const int MADV_DOFORK = 11;
     public const int MADV_NOHUGEPAGE = 15;
 
     public const int MREMAP_MAYMOVE = 1;

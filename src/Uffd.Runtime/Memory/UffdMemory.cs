@@ -6,10 +6,18 @@ using Uffd.Interop;
 namespace Uffd;
 
 /// <summary>
-/// A mapping made for userfaultfd: private anonymous memory, a shared memfd with a second, never-registered alias
-/// mapping (through which MINOR-mode pages are filled), or hugetlbfs. <see cref="PageSize"/> is the mapping's own
-/// page size (a huge page size for hugetlbfs), which every range passed to the kernel must be aligned to.
+/// A mapping made for userfaultfd: private anonymous memory, a shared memfd with (by default) a second,
+/// never-registered alias mapping through which MINOR-mode pages are staged, or hugetlbfs. <see cref="PageSize"/> is
+/// the mapping's own page size (a huge page size for hugetlbfs), which every range passed to the kernel must be
+/// aligned to.
 /// </summary>
+/// <remarks>
+/// A forked child does not inherit the mapping (MADV_DONTFORK on every view): the child's copy of a registered range
+/// would not be registered with any uffd, so its missing pages would read as zeros. In the child the addresses are
+/// unmapped instead: a touch is SIGSEGV and a system call given them fails with EFAULT. A handler that serves
+/// forked children calls <see cref="InheritOnFork"/>, negotiates <see cref="UffdFeatures.EventFork"/> and serves the
+/// uffd each Fork message carries (<see cref="Userfaultfd.AdoptForkedChild"/>).
+/// </remarks>
 public sealed unsafe class UffdMemory : IDisposable
 {
     private nint address;
@@ -30,8 +38,16 @@ public sealed unsafe class UffdMemory : IDisposable
 
     /// <summary>
     /// Start of the alias: a second shared mapping of the same pages that is never registered, so the handler can
-    /// read and write page contents without faulting. 0 when the memory has no alias (private mappings).
+    /// read and write page contents without faulting. 0 when the memory has no alias (private mappings, or mapped
+    /// with <c>alias: false</c>).
     /// </summary>
+    /// <remarks>
+    /// The alias is how <see cref="RegisterMode.Minor"/> works: a page written through it is in the page cache, and
+    /// the registered view's first touch of it raises a minor fault. Under <see cref="RegisterMode.Missing"/> alone it
+    /// bypasses the handler instead: touching a page through the alias allocates it in the memfd (as zeros when only
+    /// read), the registered view then finds it present, and no missing fault is ever raised for it. Map memory that is
+    /// only registered for missing faults with <c>alias: false</c>, or touch through the alias only pages already served.
+    /// </remarks>
     public nint AliasAddress => alias;
 
     /// <summary>Length in bytes, a whole number of pages.</summary>
@@ -49,7 +65,10 @@ public sealed unsafe class UffdMemory : IDisposable
     /// <summary>Number of pages.</summary>
     public long PageCount => Length / PageSize;
 
-    /// <summary>Maps <paramref name="length"/> bytes (rounded up to whole pages) of private anonymous memory.</summary>
+    /// <summary>
+    /// Maps <paramref name="length"/> bytes (rounded up to whole pages) of private anonymous memory. Not inherited by
+    /// forked children (MADV_DONTFORK; see the remarks of <see cref="UffdMemory"/>).
+    /// </summary>
     public static UffdMemory MapAnonymous(long length)
     {
         int pageSize = Environment.SystemPageSize;
@@ -61,20 +80,43 @@ public sealed unsafe class UffdMemory : IDisposable
             throw MapFailed("mmap(MAP_PRIVATE | MAP_ANONYMOUS)", size);
         }
 
+        KeepFromForks(a, size, "the anonymous mapping");
         return new UffdMemory(a, 0, size, pageSize, MemoryKind.PrivateAnonymous, null);
     }
 
     /// <summary>
-    /// Maps <paramref name="length"/> bytes (rounded up to whole pages) of a new memfd twice: <see cref="Address"/>
-    /// to register, and <see cref="AliasAddress"/> to fill pages through without faulting.
+    /// Maps <paramref name="length"/> bytes (rounded up to whole pages) of a new memfd: <see cref="Address"/> to
+    /// register and, with <paramref name="alias"/> (the default), a second view at <see cref="AliasAddress"/> to
+    /// stage pages through without faulting, as <see cref="RegisterMode.Minor"/> needs (see <see cref="AliasAddress"/>
+    /// for why memory registered only for missing faults should have none). Neither view is inherited by forked
+    /// children (MADV_DONTFORK; see the remarks of <see cref="UffdMemory"/>).
     /// </summary>
-    public static UffdMemory MapShared(long length) => MapMemfd(length, hugetlb: false, shared: true);
+    public static UffdMemory MapShared(long length, bool alias = true) => MapMemfd(length, hugetlb: false, shared: true, alias);
 
     /// <summary>
     /// Maps hugetlbfs memory of the default huge page size. Needs free huge pages (<c>vm.nr_hugepages</c>);
-    /// <paramref name="length"/> is rounded up to whole huge pages. A shared mapping also gets an alias.
+    /// <paramref name="length"/> is rounded up to whole huge pages. A <paramref name="shared"/> mapping also gets an
+    /// alias unless <paramref name="alias"/> is false, as <see cref="MapShared"/>; a private one never has one. No view
+    /// is inherited by forked children (MADV_DONTFORK; see the remarks of <see cref="UffdMemory"/>).
     /// </summary>
-    public static UffdMemory MapHugetlb(long length, bool shared = true) => MapMemfd(length, hugetlb: true, shared);
+    public static UffdMemory MapHugetlb(long length, bool shared = true, bool alias = true) =>
+        MapMemfd(length, hugetlb: true, shared, alias && shared);
+
+    /// <summary>
+    /// Lets processes forked from now on inherit the mapping and its alias (MADV_DOFORK), which every Map method
+    /// prevents. Only for a handler that serves forked children: register with a uffd that negotiated
+    /// <see cref="UffdFeatures.EventFork"/> and serve the uffd each Fork message carries. Without that event the
+    /// child's copy of a registered range is registered nowhere, and its missing pages read as zeros.
+    /// </summary>
+    /// <exception cref="UffdException">madvise failed.</exception>
+    public void InheritOnFork()
+    {
+        Advise(Address, Libc.MADV_DOFORK, "MADV_DOFORK");
+        if (alias != 0)
+        {
+            Advise(alias, Libc.MADV_DOFORK, "MADV_DOFORK");
+        }
+    }
 
     /// <summary>A span over <paramref name="length"/> bytes of the registered view at <paramref name="offset"/>.</summary>
     public Span<byte> AsSpan(long offset, int length)
@@ -83,13 +125,18 @@ public sealed unsafe class UffdMemory : IDisposable
         return new Span<byte>((void*)(Address + (nint)offset), length);
     }
 
-    /// <summary>A span over the alias view (never faults into the uffd); throws when there is no alias.</summary>
+    /// <summary>
+    /// A span over the alias view (never faults into the uffd; see <see cref="AliasAddress"/> for what touching it
+    /// means to a registration); throws when there is no alias.
+    /// </summary>
     public Span<byte> AliasSpan(long offset, int length)
     {
         CheckSlice(offset, length);
         if (alias == 0)
         {
-            throw new InvalidOperationException($"{Kind} memory has no alias mapping; only shared memory does.");
+            throw new InvalidOperationException(Kind is MemoryKind.PrivateAnonymous or MemoryKind.PrivateHugetlb
+                ? $"{Kind} memory has no alias mapping; only shared memory does."
+                : $"This {Kind} memory has no alias mapping: it was mapped with alias: false.");
         }
 
         return new Span<byte>((void*)(alias + (nint)offset), length);
@@ -128,7 +175,7 @@ public sealed unsafe class UffdMemory : IDisposable
         File?.Dispose();
     }
 
-    private static UffdMemory MapMemfd(long length, bool hugetlb, bool shared)
+    private static UffdMemory MapMemfd(long length, bool hugetlb, bool shared, bool alias)
     {
         uint flags = Libc.MFD_CLOEXEC | (hugetlb ? Libc.MFD_HUGETLB : 0);
         int fd = Libc.memfd_create(hugetlb ? "uffd-hugetlb" : "uffd-shmem", flags);
@@ -157,8 +204,9 @@ public sealed unsafe class UffdMemory : IDisposable
                 throw MapFailed(hugetlb ? "mmap of a hugetlbfs memfd" : "mmap of a memfd", size, hugetlb, pageSize);
             }
 
+            KeepFromForks(a, size, "the memfd mapping");
             nint b = 0;
-            if (shared)
+            if (alias)
             {
                 b = Libc.mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, file, 0);
                 if (b == Libc.MAP_FAILED)
@@ -166,6 +214,16 @@ public sealed unsafe class UffdMemory : IDisposable
                     Exception e = MapFailed("mmap of the memfd alias", size, hugetlb, pageSize);
                     Libc.munmap(a, (nuint)size);
                     throw e;
+                }
+
+                try
+                {
+                    KeepFromForks(b, size, "the memfd alias");
+                }
+                catch
+                {
+                    Libc.munmap(a, (nuint)size);
+                    throw;
                 }
             }
 
@@ -178,6 +236,29 @@ public sealed unsafe class UffdMemory : IDisposable
         {
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// MADV_DONTFORK on a fresh mapping, or unmaps it and throws. A forked child would get a copy registered with no
+    /// uffd, whose missing pages read as zeros: without the mapping it gets SIGSEGV or EFAULT instead.
+    /// </summary>
+    private static void KeepFromForks(nint start, long size, string what)
+    {
+        if (Libc.madvise(start, (nuint)size, Libc.MADV_DONTFORK) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            Libc.munmap(start, (nuint)size);
+            throw new UffdException($"madvise(MADV_DONTFORK) of {what} ({size} bytes) failed: {Errno.Describe(errno)}.", errno);
+        }
+    }
+
+    private void Advise(nint start, int advice, string name)
+    {
+        if (Libc.madvise(start, (nuint)Length, advice) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            throw new UffdException($"madvise({name}) failed: {Errno.Describe(errno)}.", errno);
         }
     }
 

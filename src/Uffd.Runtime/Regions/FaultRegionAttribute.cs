@@ -24,7 +24,7 @@ public enum RegionMemory
     Default,
     /// <summary>Private anonymous memory (not for <see cref="FaultMode.Minor"/>).</summary>
     Anonymous,
-    /// <summary>A shared memfd with an alias view that is never registered.</summary>
+    /// <summary>A shared memfd; with <see cref="FaultMode.Minor"/>, also an alias view that is never registered, to stage pages through.</summary>
     Shared,
     /// <summary>Shared hugetlbfs memory (pages of the default huge page size; needs <c>vm.nr_hugepages</c>).</summary>
     HugePages,

@@ -101,18 +101,34 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// <exception cref="InvalidOperationException">The region is longer than a span can be: use <c>LeaseSpan(offset, length)</c>.</exception>
     public SpanLease LeaseSpan() => LeaseSpan(0, WholeRegionSpanLength("LeaseSpan"));
 
-    /// <summary>A view of the alias mapping (shared memory only); touching it never faults into the uffd.</summary>
+    /// <summary>
+    /// A span over the alias view of a Minor region: the region's page-cache pages through a mapping that is never
+    /// registered, so touching it never faults into a handler. This is where a Minor region's content is staged: a
+    /// page written here is in the page cache, and the region's first access to it raises the minor fault whose
+    /// provider sees (and may edit) that content.
+    /// </summary>
+    /// <remarks>
+    /// Staging content is not a program write: with WriteProtect in the mode, a write through the alias is neither
+    /// passed to the write handler nor collected as written, and it changes a page the region already mapped without
+    /// the provider running again. Only Minor regions have an alias: in any other region, a page touched through one
+    /// would be allocated in the memfd and the region would never call the provider for it.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The region's mode has no Minor: use AsSpan, Read or Write.</exception>
     public unsafe Span<byte> AliasSpan(long offset, int length)
     {
         CheckBytes(offset, length);
-        nint alias = AliasAddress;
-        if (alias == 0)
+        ThrowIfNoAlias();
+        return new Span<byte>((void*)(memory.AliasAddress + (nint)offset), length);
+    }
+
+    private void ThrowIfNoAlias()
+    {
+        if ((settings.Mode & FaultMode.Minor) == 0)
         {
             throw new InvalidOperationException(
-                $"Region '{settings.Name}' is backed by private anonymous memory, which has no alias view; only Shared and HugePages memory do.");
+                $"Region '{settings.Name}' ({settings.Mode}) has no alias view: the alias exists only for Minor regions, where content is " +
+                "staged in the page cache before the provider runs. Use AsSpan, AsReadOnlySpan, Read or Write, which fill pages through the provider.");
         }
-
-        return new Span<byte>((void*)(alias + (nint)offset), length);
     }
 
     /// <summary>Copies out of the region from native code, so a fault here never stalls the GC.</summary>

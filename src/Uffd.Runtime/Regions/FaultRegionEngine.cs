@@ -99,7 +99,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     {
         RegionSetup.Validate(settings);
         RegionMemory kind = RegionSetup.ResolveMemory(settings);
-        UffdMemory memory = RegionSetup.Map(kind, settings.Pages);
+        UffdMemory memory = RegionSetup.Map(kind, settings.Pages, settings.Mode);
         Userfaultfd? uffd = null;
         FaultRegionEngine<TCallbacks>? engine = null;
         try
@@ -150,12 +150,17 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     /// <summary>Number of pages.</summary>
     public long PageCount { get; }
 
-    /// <summary>The never-registered alias view of shared memory, or 0.</summary>
+    /// <summary>
+    /// Start of the never-registered alias view of a Minor region (see <see cref="AliasSpan(long, int)"/>). A raw
+    /// address like <see cref="BaseAddress"/>, but touching it never faults into a handler.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The region's mode has no Minor: it has no alias view.</exception>
     public nint AliasAddress
     {
         get
         {
             ThrowIfDisposed();
+            ThrowIfNoAlias();
             return memory.AliasAddress;
         }
     }

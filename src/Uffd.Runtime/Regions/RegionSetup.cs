@@ -58,14 +58,20 @@ internal static class RegionSetup
         var m => m,
     };
 
-    public static UffdMemory Map(RegionMemory kind, long pages)
+    /// <summary>
+    /// Maps the region's memory. Only a Minor region gets an alias view: there the page cache is what the provider
+    /// completes, staged through the alias; in any other region a page touched through an alias would be allocated
+    /// in the memfd and never reach the provider.
+    /// </summary>
+    public static UffdMemory Map(RegionMemory kind, long pages, FaultMode mode)
     {
+        bool alias = (mode & FaultMode.Minor) != 0;
         switch (kind)
         {
             case RegionMemory.Anonymous:
                 return UffdMemory.MapAnonymous(checked(pages * Environment.SystemPageSize));
             case RegionMemory.Shared:
-                return UffdMemory.MapShared(checked(pages * Environment.SystemPageSize));
+                return UffdMemory.MapShared(checked(pages * Environment.SystemPageSize), alias);
             case RegionMemory.HugePages:
                 long hugePage = KernelInfo.DefaultHugePageSize;
                 if (hugePage <= 0)
@@ -73,7 +79,7 @@ internal static class RegionSetup
                     throw new UffdException("Memory = HugePages, but the kernel reports no default huge page size (CONFIG_HUGETLBFS).");
                 }
 
-                return UffdMemory.MapHugetlb(checked(pages * hugePage), shared: true);
+                return UffdMemory.MapHugetlb(checked(pages * hugePage), shared: true, alias);
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown RegionMemory.");
         }

@@ -141,7 +141,7 @@ public sealed class SelfDeadlockTests
                 private void Fill(long pageIndex, Span<byte> page) => page.Fill(7);
             }
 
-            [FaultRegion(Pages = 4, Memory = RegionMemory.Shared)]
+            [FaultRegion(Pages = 4, Mode = FaultMode.Minor)]
             public partial class Mirror
             {
                 private readonly Source _source = new();

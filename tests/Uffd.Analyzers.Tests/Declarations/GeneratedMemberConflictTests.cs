@@ -88,7 +88,7 @@ public sealed class GeneratedMemberConflictTests
             """);
 
     /// <summary>The accessors and tracking members that depend on the mode, each declared by the user.</summary>
-    private static readonly string[] s_modeMembers = { "AsSpan", "AsReadOnlySpan", "LeaseSpan", "Protect", "Unprotect", "CollectWrittenPages" };
+    private static readonly string[] s_modeMembers = { "AsSpan", "AsReadOnlySpan", "LeaseSpan", "Protect", "Unprotect", "CollectWrittenPages", "AliasSpan" };
 
     [Theory]
     [InlineData("Mode = FaultMode.Missing", "AsSpan AsReadOnlySpan")]
@@ -97,6 +97,11 @@ public sealed class GeneratedMemberConflictTests
     [InlineData(
         "Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous",
         "AsSpan AsReadOnlySpan Protect CollectWrittenPages")]
+    // The alias view is generated for Minor only, whatever the memory: shared memory alone has none.
+    [InlineData("Mode = FaultMode.Missing, Memory = RegionMemory.Shared", "AsSpan AsReadOnlySpan")]
+    [InlineData("Mode = FaultMode.Missing, Memory = RegionMemory.HugePages", "AsSpan AsReadOnlySpan")]
+    [InlineData("Mode = FaultMode.Minor", "AsSpan AsReadOnlySpan AliasSpan")]
+    [InlineData("Mode = FaultMode.Minor | FaultMode.WriteProtect, Memory = RegionMemory.HugePages", "AsReadOnlySpan LeaseSpan Protect Unprotect AliasSpan")]
     public Task Span_and_tracking_members_conflict_only_in_the_modes_that_generate_them(string arguments, string conflicting)
     {
         HashSet<string> generated = conflicting.Split(' ').ToHashSet(StringComparer.Ordinal);

@@ -127,10 +127,6 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Prefault(long offset, long length, bool write = false) => this.UffdRegionEngineOrThrow().Prefault(offset, length, write);
 
-        /// <summary>The same bytes through the alias view, which is never registered: touching it never faults into the region's handler.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public global::System.Span<byte> AliasSpan(long offset, int length) => this.UffdRegionEngineOrThrow().AliasSpan(offset, length);
-
         /// <summary>Serves the faults already waiting, stops the handler threads and unmaps the region. Idempotent.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Dispose()

@@ -17,6 +17,8 @@ public sealed class ForkEventTests
     {
         int pageSize = Environment.SystemPageSize;
         using UffdMemory memory = UffdMemory.MapAnonymous(pageSize);
+        // UffdMemory keeps its mappings out of forks; a handler that serves the child opts back in.
+        memory.InheritOnFork();
         using Userfaultfd uffd = Userfaultfd.Create(new UffdOptions { RequiredFeatures = UffdFeatures.EventFork, RevokeAccessOnClose = false });
         uffd.Register(memory.Address, memory.Length, RegisterMode.Missing);
         try

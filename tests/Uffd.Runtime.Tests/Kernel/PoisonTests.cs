@@ -74,6 +74,8 @@ public sealed unsafe class PoisonTests
     {
         int pageSize = Environment.SystemPageSize;
         using UffdMemory memory = UffdMemory.MapAnonymous(2 * pageSize);
+        // The child must inherit the mapping to meet the poison marker; UffdMemory keeps it out of forks otherwise.
+        memory.InheritOnFork();
         using Userfaultfd uffd = Userfaultfd.Create(new UffdOptions { RevokeAccessOnClose = false });
         uffd.Register(memory.Address, memory.Length, RegisterMode.Missing);
         try

@@ -16,5 +16,7 @@ internal static class AdversarialCases
     {
         ["tracking"] = WriteTrackingCase.Run,
         ["moved"] = MovedRangesCase.Run,
+        ["fork"] = ForkCase.Run,
+        ["alias"] = AliasCase.Run,
     };
 }

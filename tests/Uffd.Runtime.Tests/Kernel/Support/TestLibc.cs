@@ -12,6 +12,7 @@ internal static unsafe partial class TestLibc
 
     public const int SIGKILL = 9;
     public const int SIGBUS = 7;
+    public const int SIGSEGV = 11;
     public const int SIGCHLD = 17;
     public const int WNOHANG = 1;
     public const int EFAULT = 14;
