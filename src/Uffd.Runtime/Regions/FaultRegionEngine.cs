@@ -194,19 +194,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     }
 
     /// <summary>Write faults that a Protect overtook, so that the write handler ran again for the new epoch (for tests).</summary>
-    internal long ReprotectedWrites
-    {
-        get
-        {
-            long sum = 0;
-            foreach (RegionHandlerThread h in handlers)
-            {
-                sum += Volatile.Read(ref h.Reprotected);
-            }
-
-            return sum;
-        }
-    }
+    internal long ReprotectedWrites => SumOverHandlers(static h => Volatile.Read(ref h.Reprotected));
 
     /// <summary>The uffd, for tests (fdinfo, direct ioctls).</summary>
     internal Userfaultfd Uffd => uffd;
@@ -218,18 +206,17 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     internal bool IsDisposing => Volatile.Read(ref state) != StateOpen;
 
     /// <summary>Bytes the handler threads had allocated at their last quiet point (see <see cref="RegionHandlerThread.AllocatedBytes"/>).</summary>
-    internal long HandlerAllocatedBytes
-    {
-        get
-        {
-            long sum = 0;
-            foreach (RegionHandlerThread h in handlers)
-            {
-                sum += Volatile.Read(ref h.AllocatedBytes);
-            }
+    internal long HandlerAllocatedBytes => SumOverHandlers(static h => Volatile.Read(ref h.AllocatedBytes));
 
-            return sum;
+    private long SumOverHandlers(Func<RegionHandlerThread, long> counter)
+    {
+        long sum = 0;
+        foreach (RegionHandlerThread h in handlers)
+        {
+            sum += counter(h);
         }
+
+        return sum;
     }
 
     /// <summary>Drops pages (MADV_DONTNEED / MADV_REMOVE): the REMOVE event makes them missing, so the provider fills them again.</summary>
