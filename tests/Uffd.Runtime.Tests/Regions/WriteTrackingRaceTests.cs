@@ -95,6 +95,37 @@ public sealed class WriteTrackingRaceTests
     }
 
     [Fact]
+    public void A_protect_that_overtakes_a_minor_fault_makes_its_continue_install_protected_so_the_write_is_reported()
+    {
+        var recorder = new RegionRecorder(4);
+        using var region = TestRegion.Open(recorder, TestRegion.Settings("ProtectDuringMinor", 4, FaultMode.Minor | FaultMode.WriteProtect));
+        region.AliasSpan(region.PageSize, region.PageSize).Fill(0x5C);   // in the page cache: the next touch is a minor fault
+        using var inProvider = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        recorder.Filler = (in PageFaultContext context, Span<byte> page) =>
+        {
+            inProvider.Set();
+            Assert.True(release.Wait(Wait));
+            return PageFill.Filled;
+        };
+
+        var writer = Faulter.Run(() =>
+        {
+            region.Write(region.PageSize + 1, new byte[] { 0xD4 });
+            return 0;
+        });
+        Assert.True(inProvider.Wait(Wait), "the write did not reach the provider");
+        region.Protect(1, 1);
+        release.Set();
+        writer.Join();
+
+        Assert.Equal(1, recorder.WriteCalls[1]);
+        byte[] content = region.ReadPage(1);
+        Assert.Equal(0xD4, content[1]);
+        Assert.Equal(region.PageSize - 1, content.Count(b => b == 0x5C));
+    }
+
+    [Fact]
     public void Read_ahead_pages_that_a_protect_overtook_are_not_installed_writable_but_filled_again_protected()
     {
         const int Pages = 8;
