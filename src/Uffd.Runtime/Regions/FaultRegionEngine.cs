@@ -79,7 +79,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
         protectOnFill = writeProtectMode && (settings.ProtectOnFill || asynchronousWriteProtect);
         canFaultMissing = (settings.Mode & (FaultMode.Missing | FaultMode.Minor)) != 0;
         canPoison = settings.ProviderMayPoison || settings.OnProviderError == ProviderErrorPolicy.Poison;
-        pages = new PageStateTable(PageCount);
+        pages = PageStateTable.Allocate(settings.Name, PageCount);
         layout = new RegionLayout(memory.Address, memory.Length, pageSize);
         pagemap = OpenPagemap(required: asynchronousWriteProtect);
 
