@@ -61,6 +61,7 @@ public sealed partial class Userfaultfd : IDisposable
     /// <exception cref="UffdUnavailableException">No rung of the ladder worked; the message says why and how to fix it.</exception>
     /// <exception cref="UffdFeatureNotSupportedException">A required feature is missing; the message names it and its kernel version.</exception>
     /// <exception cref="UffdPermissionException">A required feature needs a privilege (EVENT_FORK needs CAP_SYS_PTRACE).</exception>
+    /// <exception cref="UffdException">The process or the system is out of file descriptors (EMFILE: RLIMIT_NOFILE; ENFILE): the ladder stops there, since every rung needs one.</exception>
     public static Userfaultfd Create(UffdOptions? options = null)
     {
         options ??= UffdOptions.Default;
