@@ -92,13 +92,33 @@ public sealed partial class Userfaultfd : IDisposable
         FeatureProbe.Supported(policy);
 
     /// <summary>The kernel's per-uffd bookkeeping: unread faults and threads still waiting on a fault.</summary>
+    /// <remarks>Opens <c>/proc/self/fdinfo/N</c> for each call, so it needs a free descriptor.</remarks>
+    /// <exception cref="UffdException">The file could not be opened or read (EMFILE at the descriptor limit, ENOENT without /proc).</exception>
     public UffdFdInfo ReadFdInfo()
     {
         bool added = false;
         try
         {
             handle.DangerousAddRef(ref added);
-            return UffdFdInfo.Read(handle.DangerousGetFd());
+            return UffdFdInfoFile.ReadOnce(handle.DangerousGetFd());
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Opens this uffd's fdinfo to read it again later without a new descriptor (the region engine's Dispose).</summary>
+    internal UffdFdInfoFile OpenFdInfo()
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return UffdFdInfoFile.Open(handle.DangerousGetFd());
         }
         finally
         {
