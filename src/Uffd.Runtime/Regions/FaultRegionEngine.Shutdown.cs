@@ -107,7 +107,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         bool joined = true;
         foreach (RegionHandlerThread h in handlers)
         {
-            if (h.Thread is { ThreadState: not ThreadState.Unstarted } thread && !thread.Join(JoinTimeout))
+            // Unstarted is a flag (an unstarted background thread is Background | Unstarted), and a thread whose
+            // Start failed stays unstarted: joining it would throw ThreadStateException.
+            if (h.Thread is { } thread && (thread.ThreadState & ThreadState.Unstarted) == 0 && !thread.Join(JoinTimeout))
             {
                 joined = false;
             }
