@@ -14,5 +14,7 @@ internal static class AdversarialCases
     /// <summary>The cases by name, as <c>case NAME [ARGS...]</c> on the command line.</summary>
     public static readonly IReadOnlyDictionary<string, Func<string[], int>> ByName = new Dictionary<string, Func<string[], int>>
     {
+        [FdLimitCase.Name] = FdLimitCase.Run,
+        [PageTableCase.Name] = PageTableCase.Run,
     };
 }
