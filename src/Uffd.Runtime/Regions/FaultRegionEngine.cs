@@ -95,7 +95,8 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     /// <remarks>
     /// A failed Open releases everything it took, in any step and at the descriptor limit too: the memory and its
     /// memfd, the uffd, the shutdown eventfd, the fdinfo and pagemap descriptors, the handler threads and their
-    /// buffers. A region holds 4 descriptors while open (5 on shared memory and huge pages).
+    /// buffers. A region holds 4 descriptors while open (5 on shared memory and huge pages), and starting each handler
+    /// thread takes two more for a moment (the .NET runtime's own).
     /// </remarks>
     /// <exception cref="ArgumentException">The settings are inconsistent (no name, Minor on anonymous memory...).</exception>
     /// <exception cref="ArgumentOutOfRangeException">
