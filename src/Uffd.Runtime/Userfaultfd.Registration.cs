@@ -21,6 +21,7 @@ public sealed partial class Userfaultfd
     /// <summary>Registers <c>[start, start + length)</c> for the faults named by <paramref name="mode"/> (any combination).</summary>
     /// <returns>The registration, with the ioctls the kernel allows on this memory.</returns>
     /// <exception cref="ArgumentException">Unaligned or empty range, no mode, a mode the memory cannot take, or a range already registered with other modes.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     /// <exception cref="UffdException">The range belongs to another uffd (EBUSY), the mapping is not writable (EPERM), or the address space is gone (ENOMEM).</exception>
     public unsafe UffdRegistration Register(nint start, long length, RegisterMode mode)
     {
@@ -76,6 +77,7 @@ public sealed partial class Userfaultfd
     /// Unregisters a range. Threads waiting on MISSING faults there are woken and retry as ordinary faults (anonymous
     /// memory reads zeros); write protection in the range is cleared. A mapped range that was never registered is fine.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public unsafe void Unregister(nint start, long length)
     {
         CheckRange(start, length, nameof(start));
@@ -102,6 +104,8 @@ public sealed partial class Userfaultfd
             throw new ArgumentOutOfRangeException(nameof(length), length,
                 "The length must be positive: the kernel rejects empty ranges.");
         }
+
+        UffdLimits.CheckMappingLength(length, nameof(length), "A range lies within mappings, so pass their length, or work in parts.");
 
         if ((start & (BasePageSize - 1)) != 0)
         {

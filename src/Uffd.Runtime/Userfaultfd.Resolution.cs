@@ -12,6 +12,7 @@ public sealed partial class Userfaultfd
     /// must be readable in this process and must not lie in a registered range that is still missing (the copy
     /// would fault on itself). Stops at the first page already present.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public unsafe UffdResult Copy(nint destination, nint source, long length, CopyMode mode = CopyMode.None)
     {
         CheckRange(destination, length, nameof(destination));
@@ -38,6 +39,7 @@ public sealed partial class Userfaultfd
     }
 
     /// <summary>UFFDIO_ZEROPAGE: maps zero pages (the shared zero page on anonymous memory). Not available on hugetlbfs.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public unsafe UffdResult ZeroPage(nint start, long length, ZeroPageMode mode = ZeroPageMode.None)
     {
         CheckRange(start, length, nameof(start));
@@ -58,6 +60,7 @@ public sealed partial class Userfaultfd
     /// UFFDIO_WAKE: wakes every thread waiting on a fault in the range, whether or not its message was read. Needed
     /// after any DontWake resolution and after <see cref="UffdOutcome.AlreadyPresent"/>. Succeeds when nobody waits.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public unsafe void Wake(nint start, long length)
     {
         CheckRange(start, length, nameof(start));
@@ -75,6 +78,7 @@ public sealed partial class Userfaultfd
     /// UFFDIO_WRITEPROTECT with mode WP: protects the range so writes raise WP faults. On anonymous memory, pages that
     /// were never populated are protected only with <see cref="UffdFeatures.WPUnpopulated"/> enabled.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public UffdResult WriteProtect(nint start, long length) =>
         ChangeProtection(start, length, UffdAbi.UFFDIO_WRITEPROTECT_MODE_WP);
 
@@ -82,6 +86,7 @@ public sealed partial class Userfaultfd
     /// UFFDIO_WRITEPROTECT with mode 0: unprotects the range, which resolves WP faults, and wakes the writers unless
     /// <paramref name="wake"/> is false (then <see cref="Wake"/> must follow).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public UffdResult RemoveWriteProtection(nint start, long length, bool wake = true) =>
         ChangeProtection(start, length, wake ? 0 : UffdAbi.UFFDIO_WRITEPROTECT_MODE_DONTWAKE);
 
@@ -89,6 +94,7 @@ public sealed partial class Userfaultfd
     /// UFFDIO_CONTINUE: maps pages that already exist in the page cache (filled through the alias mapping), which
     /// resolves MINOR faults. <see cref="UffdOutcome.Fault"/> means the page-cache page does not exist.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public unsafe UffdResult Continue(nint start, long length, ContinueMode mode = ContinueMode.None)
     {
         CheckRange(start, length, nameof(start));
@@ -109,6 +115,7 @@ public sealed partial class Userfaultfd
     /// UFFDIO_POISON: marks missing pages poisoned. A later user access gets SIGBUS, a kernel access EFAULT.
     /// A COPY can still fill a poisoned page later.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public unsafe UffdResult Poison(nint start, long length, PoisonMode mode = PoisonMode.None)
     {
         CheckRange(start, length, nameof(start));
@@ -130,6 +137,7 @@ public sealed partial class Userfaultfd
     /// anonymous memory of this process only; the source must not be shared with a forked child (MADV_DONTFORK it)
     /// and reads as empty afterwards.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public unsafe UffdResult Move(nint destination, nint source, long length, MoveMode mode = MoveMode.None)
     {
         CheckRange(destination, length, nameof(destination));

@@ -61,6 +61,7 @@ public sealed partial class Userfaultfd : IDisposable
     /// <exception cref="UffdUnavailableException">No rung of the ladder worked; the message says why and how to fix it.</exception>
     /// <exception cref="UffdFeatureNotSupportedException">A required feature is missing; the message names it and its kernel version.</exception>
     /// <exception cref="UffdPermissionException">A required feature needs a privilege (EVENT_FORK needs CAP_SYS_PTRACE).</exception>
+    /// <exception cref="UffdException">The process or the system is out of file descriptors (EMFILE: RLIMIT_NOFILE; ENFILE): the ladder stops there, since every rung needs one.</exception>
     public static Userfaultfd Create(UffdOptions? options = null)
     {
         options ??= UffdOptions.Default;
@@ -91,13 +92,33 @@ public sealed partial class Userfaultfd : IDisposable
         FeatureProbe.Supported(policy);
 
     /// <summary>The kernel's per-uffd bookkeeping: unread faults and threads still waiting on a fault.</summary>
+    /// <remarks>Opens <c>/proc/self/fdinfo/N</c> for each call, so it needs a free descriptor.</remarks>
+    /// <exception cref="UffdException">The file could not be opened or read (EMFILE at the descriptor limit, ENOENT without /proc).</exception>
     public UffdFdInfo ReadFdInfo()
     {
         bool added = false;
         try
         {
             handle.DangerousAddRef(ref added);
-            return UffdFdInfo.Read(handle.DangerousGetFd());
+            return UffdFdInfoFile.ReadOnce(handle.DangerousGetFd());
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Opens this uffd's fdinfo to read it again later without a new descriptor (the region engine's Dispose).</summary>
+    internal UffdFdInfoFile OpenFdInfo()
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return UffdFdInfoFile.Open(handle.DangerousGetFd());
         }
         finally
         {

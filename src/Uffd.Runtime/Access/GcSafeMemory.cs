@@ -53,8 +53,10 @@ public static unsafe class GcSafeMemory
     /// Faults in every page of <c>[start, start + length)</c> (reading, or writing each page's first byte back to
     /// itself when <paramref name="write"/> is true), one native access per page of <paramref name="pageSize"/> bytes.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pageSize"/> is not a power of two, or <paramref name="length"/> is negative or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public static void Touch(nint start, long length, int pageSize, bool write = false)
     {
+        CheckLength(length);
         if (pageSize <= 0 || (pageSize & (pageSize - 1)) != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "The page size must be a power of two.");
@@ -79,9 +81,21 @@ public static unsafe class GcSafeMemory
     /// the kernel, so this needs a uffd that serves kernel-mode faults (not user-mode-only); with a user-mode-only uffd
     /// the call fails with EFAULT instead of waiting. Returns 0 or the errno.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public static int Populate(nint start, long length, bool write = false)
     {
+        CheckLength(length);
         int advice = write ? LibcMemory.MADV_POPULATE_WRITE : LibcMemory.MADV_POPULATE_READ;
         return Libc.madvise(start, (nuint)length, advice) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    private static void CheckLength(long length)
+    {
+        if (length < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "The length must not be negative.");
+        }
+
+        UffdLimits.CheckMappingLength(length, nameof(length), "A range lies within mappings, so pass their length, or work in parts.");
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Uffd.Interop;
 
@@ -116,9 +117,23 @@ internal sealed class UffdHandle : FileDescriptorHandle
     /// access to them: a mapping nobody registered has no uffd VmFlags, and one registered with another uffd makes a
     /// same-mode UFFDIO_REGISTER fail with EBUSY, while on our own registration it is a no-op.
     /// </summary>
+    /// <remarks>
+    /// Never throws: ReleaseHandle runs in Dispose and on the finalizer thread, where an exception ends the process.
+    /// A range that cannot be checked (smaps unreadable, at the fd limit for one) is left alone: revoking it could
+    /// take memory from whoever reuses the addresses, while leaving it is the kernel's own behaviour.
+    /// </remarks>
     private unsafe bool StillRegisteredHere(TrackedRange range)
     {
-        var mappings = VmaInfo.FindAll(range.Start, range.End);
+        List<VmaInfo> mappings;
+        try
+        {
+            mappings = VmaInfo.FindAll(range.Start, range.End);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+
         nint covered = range.Start;
         foreach (VmaInfo vma in mappings)
         {

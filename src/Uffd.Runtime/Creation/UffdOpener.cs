@@ -20,6 +20,13 @@ internal static class UffdOpener
                 return (new FileDescriptorHandle(fd, ownsHandle: true), path);
             }
 
+            if (Errno.IsOutOfDescriptors(errno))
+            {
+                // Not a rung's failure: the next rungs would fail the same way, or, with a descriptor freed meanwhile,
+                // hand out a weaker uffd (user-mode-only) than the one this process can have.
+                throw new UffdException($"{Describe(path)} failed: {Errno.Describe(errno)}.", errno);
+            }
+
             failures.Add((path, errno));
         }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.IO;
 
 namespace Uffd;
 
@@ -10,11 +9,12 @@ namespace Uffd;
 /// </summary>
 public readonly record struct UffdFdInfo(long Pending, long Total, UffdFeatures Features, UffdIoctls Ioctls)
 {
-    internal static UffdFdInfo Read(int fd)
+    /// <summary>Parses the text of <c>/proc/self/fdinfo/N</c> (read from <paramref name="path"/>, quoted in errors).</summary>
+    internal static UffdFdInfo Parse(string text, string path)
     {
         long pending = -1, total = -1;
         ulong features = 0, ioctls = 0;
-        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{fd}"))
+        foreach (string line in text.Split('\n'))
         {
             if (line.StartsWith("pending:", StringComparison.Ordinal))
             {
@@ -35,7 +35,7 @@ public readonly record struct UffdFdInfo(long Pending, long Total, UffdFeatures 
 
         if (pending < 0 || total < 0)
         {
-            throw new UffdException($"/proc/self/fdinfo/{fd} is not a userfaultfd's fdinfo.");
+            throw new UffdException($"{path} is not a userfaultfd's fdinfo.");
         }
 
         return new UffdFdInfo(pending, total, (UffdFeatures)features, (UffdIoctls)ioctls);

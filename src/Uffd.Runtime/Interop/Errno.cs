@@ -17,6 +17,7 @@ internal static class Errno
     public const int EEXIST = 17;
     public const int ENODEV = 19;
     public const int EINVAL = 22;
+    public const int ENFILE = 23;
     public const int EMFILE = 24;
     public const int ENOTTY = 25;
     public const int ENOSPC = 28;
@@ -39,6 +40,7 @@ internal static class Errno
         EEXIST => "EEXIST",
         ENODEV => "ENODEV",
         EINVAL => "EINVAL",
+        ENFILE => "ENFILE",
         EMFILE => "EMFILE",
         ENOTTY => "ENOTTY",
         ENOSPC => "ENOSPC",
@@ -47,9 +49,17 @@ internal static class Errno
         _ => "errno " + errno,
     };
 
-    public static unsafe string Describe(int errno)
+    /// <summary>
+    /// The name and what it means: strerror's text, or for exhausted descriptors the limit that was reached and
+    /// what to do, since every call that opens a descriptor can meet it and "Too many open files" alone names neither.
+    /// </summary>
+    public static unsafe string Describe(int errno) => errno switch
     {
-        string? text = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Libc.strerror(errno));
-        return text is null ? Name(errno) : $"{Name(errno)} ({text})";
-    }
+        EMFILE => "EMFILE, too many open files (RLIMIT_NOFILE, ulimit -n): close descriptors or raise the limit",
+        ENFILE => "ENFILE, too many open files in the system (fs.file-max): close descriptors or raise the limit",
+        _ => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Libc.strerror(errno)) is { } text ? $"{Name(errno)} ({text})" : Name(errno),
+    };
+
+    /// <summary>True for the errors that say the process or the system is out of file descriptors.</summary>
+    public static bool IsOutOfDescriptors(int errno) => errno is EMFILE or ENFILE;
 }

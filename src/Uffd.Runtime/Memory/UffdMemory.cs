@@ -69,10 +69,12 @@ public sealed unsafe class UffdMemory : IDisposable
     /// Maps <paramref name="length"/> bytes (rounded up to whole pages) of private anonymous memory. Not inherited by
     /// forked children (MADV_DONTFORK; see the remarks of <see cref="UffdMemory"/>).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public static UffdMemory MapAnonymous(long length)
     {
+        CheckLength(length);
         int pageSize = Environment.SystemPageSize;
-        long size = RoundUp(length, pageSize, nameof(length));
+        long size = RoundUp(length, pageSize);
         nint a = Libc.mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE,
             Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
         if (a == Libc.MAP_FAILED)
@@ -91,6 +93,7 @@ public sealed unsafe class UffdMemory : IDisposable
     /// for why memory registered only for missing faults should have none). Neither view is inherited by forked
     /// children (MADV_DONTFORK; see the remarks of <see cref="UffdMemory"/>).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public static UffdMemory MapShared(long length, bool alias = true) => MapMemfd(length, hugetlb: false, shared: true, alias);
 
     /// <summary>
@@ -99,6 +102,7 @@ public sealed unsafe class UffdMemory : IDisposable
     /// alias unless <paramref name="alias"/> is false, as <see cref="MapShared"/>; a private one never has one. No view
     /// is inherited by forked children (MADV_DONTFORK; see the remarks of <see cref="UffdMemory"/>).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
     public static UffdMemory MapHugetlb(long length, bool shared = true, bool alias = true) =>
         MapMemfd(length, hugetlb: true, shared, alias && shared);
 
@@ -177,6 +181,7 @@ public sealed unsafe class UffdMemory : IDisposable
 
     private static UffdMemory MapMemfd(long length, bool hugetlb, bool shared, bool alias)
     {
+        CheckLength(length);
         uint flags = Libc.MFD_CLOEXEC | (hugetlb ? Libc.MFD_HUGETLB : 0);
         int fd = Libc.memfd_create(hugetlb ? "uffd-hugetlb" : "uffd-shmem", flags);
         if (fd < 0)
@@ -190,7 +195,7 @@ public sealed unsafe class UffdMemory : IDisposable
         try
         {
             int pageSize = hugetlb ? BlockSize(file) : Environment.SystemPageSize;
-            long size = RoundUp(length, pageSize, nameof(length));
+            long size = RoundUp(length, pageSize);
             if (Libc.ftruncate(file, size) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
@@ -275,15 +280,20 @@ public sealed unsafe class UffdMemory : IDisposable
         return checked((int)*(long*)(statfs + Libc.StatfsBlockSizeOffset));
     }
 
-    private static long RoundUp(long length, int pageSize, string paramName)
+    /// <summary>Checked before any descriptor or mapping exists, so a bad length is reported as such even at the fd limit.</summary>
+    private static void CheckLength(long length)
     {
         if (length <= 0)
         {
-            throw new ArgumentOutOfRangeException(paramName, length, "The length must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(length), length, "The length must be positive.");
         }
 
-        return checked((length + pageSize - 1) / pageSize * pageSize);
+        UffdLimits.CheckMappingLength(length, nameof(length), "Map less, or several smaller mappings.");
     }
+
+    // Cannot overflow: the length is at most UffdLimits.MaxMappingLength, a multiple of every page size.
+    private static long RoundUp(long length, int pageSize) =>
+        (length + pageSize - 1) / pageSize * pageSize;
 
     private static UffdException MapFailed(string what, long size, bool hugetlb = false, int pageSize = 0)
     {
@@ -297,17 +307,18 @@ public sealed unsafe class UffdMemory : IDisposable
 
     private void CheckSlice(long offset, int length)
     {
-        if (offset < 0 || length < 0 || offset + length > Length)
+        // offset > Length - length, not offset + length > Length: the sum of a huge offset and a length wraps negative.
+        if (offset < 0 || length < 0 || offset > Length - length)
         {
-            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, {offset + length}) is outside the {Length}-byte mapping.");
+            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, +{length}) is outside the {Length}-byte mapping.");
         }
     }
 
     private void CheckRange(long offset, long length)
     {
-        if (offset < 0 || length <= 0 || offset + length > Length)
+        if (offset < 0 || length <= 0 || offset > Length - length)
         {
-            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, {offset + length}) is outside the {Length}-byte mapping.");
+            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, +{length}) is outside the {Length}-byte mapping.");
         }
 
         if (offset % PageSize != 0 || length % PageSize != 0)

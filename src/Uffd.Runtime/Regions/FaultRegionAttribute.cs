@@ -69,7 +69,11 @@ public sealed class FaultRegionAttribute : Attribute
     /// <summary>The faults the region serves. Default: <see cref="FaultMode.Missing"/>.</summary>
     public FaultMode Mode { get; set; } = FaultMode.Missing;
 
-    /// <summary>Region size in pages; 0 means the size is given to <c>Open(long pages)</c>.</summary>
+    /// <summary>
+    /// Region size in pages; 0 means the size is given to <c>Open(long pages)</c>. At most
+    /// <see cref="UffdLimits.MaxRegionPages"/>, and <c>Pages</c> times the page size at most
+    /// <see cref="UffdLimits.MaxMappingLength"/>: <c>Open</c> throws <see cref="ArgumentOutOfRangeException"/> otherwise.
+    /// </summary>
     public long Pages { get; set; }
 
     /// <summary>Handler threads; 0 (the default) means one per CPU, each pinned to its CPU.</summary>

@@ -22,7 +22,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 IsBackground = true,
                 Name = $"uffd {settings.Name} #{h.Index}",
             };
-            h.Thread.Start(h);
+            RegionThreadStart.Start(h.Thread, h, settings.Name);
         }
 
         foreach (RegionHandlerThread h in handlers)
@@ -51,11 +51,20 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         Volatile.Write(ref warmupPage, page.Address);
         byte value = 0xff;
         var toucher = new Thread(() => value = GcSafeMemory.ReadByte(page.Address)) { IsBackground = true, Name = $"uffd {settings.Name} warm-up" };
-        toucher.Start();
-        bool served = toucher.Join(StartTimeout);
-        // Unregistering wakes the toucher if nobody served it (it then reads an ordinary zero page and ends).
-        uffd.Unregister(page.Address, page.Length);
-        Volatile.Write(ref warmupPage, 0);
+        bool served;
+        try
+        {
+            RegionThreadStart.Start(toucher, null, settings.Name);
+            served = toucher.Join(StartTimeout);
+        }
+        finally
+        {
+            // Unregistering wakes the toucher if nobody served it (it then reads an ordinary zero page and ends), and
+            // leaves nothing registered behind a toucher that could not start.
+            uffd.Unregister(page.Address, page.Length);
+            Volatile.Write(ref warmupPage, 0);
+        }
+
         if (!served && !toucher.Join(StartTimeout))
         {
             throw new UffdException($"Region '{settings.Name}': the warm-up fault was not served within {StartTimeout.TotalSeconds} s.");

@@ -22,7 +22,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// whatever mapping could reuse the addresses.</item>
     /// </list>
     /// Calling it again does nothing; other members then throw <see cref="ObjectDisposedException"/> (Settings,
-    /// Statistics, LastProviderError, Length, PageSize and PageCount stay readable).
+    /// Statistics, LastProviderError, Length, PageSize and PageCount stay readable). It never throws, and needs no
+    /// new descriptor, so it also works for a process at its descriptor limit.
     /// </remarks>
     public void Dispose()
     {
@@ -32,17 +33,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         bool drained = WaitUntilQuiet();
-        stop.Signal();
-        bool joined = true;
-        foreach (RegionHandlerThread h in handlers)
-        {
-            if (h.Thread is { ThreadState: not ThreadState.Unstarted } thread && !thread.Join(JoinTimeout))
-            {
-                joined = false;
-            }
-        }
 
+        // A signal that cannot be raised leaves the handlers polling: they are then not joined, and keep what they use.
+        bool joined = TrySignalStop() && JoinHandlers();
         uffd.Dispose();
+        fdInfo.Dispose();
         if (joined)
         {
             foreach (RegionHandlerThread h in handlers)
@@ -75,7 +70,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     private bool WaitUntilQuiet()
     {
         DateTime deadline = DateTime.UtcNow + DrainTimeout;
-        while (Volatile.Read(ref activeAccesses) != 0 || leaseGate.Count != 0 || uffd.ReadFdInfo().Total != 0)
+        while (Volatile.Read(ref activeAccesses) != 0 || leaseGate.Count != 0 || !NoThreadWaitsInAFault())
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -86,6 +81,54 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// fdinfo's <c>total</c> is the only evidence that no thread waits in a fault: raw pointers and system calls reach
+    /// the region without counting as accesses. It is read through the descriptor opened at Open, so Dispose needs no
+    /// new one (opening the file here failed at the fd limit, and Dispose threw). Should the read fail all the same,
+    /// "cannot tell" counts as "a thread may be waiting": the wait then runs out and the revoked mapping is left in
+    /// place, which costs address space but never unmaps memory under a thread that is about to touch it.
+    /// </summary>
+    private bool NoThreadWaitsInAFault()
+    {
+        try
+        {
+            return fdInfo.Read().Total == 0;
+        }
+        catch (UffdException)
+        {
+            return false;
+        }
+    }
+
+    private bool JoinHandlers()
+    {
+        bool joined = true;
+        foreach (RegionHandlerThread h in handlers)
+        {
+            // Unstarted is a flag (an unstarted background thread is Background | Unstarted), and a thread whose
+            // Start failed stays unstarted: joining it would throw ThreadStateException.
+            if (h.Thread is { } thread && (thread.ThreadState & ThreadState.Unstarted) == 0 && !thread.Join(JoinTimeout))
+            {
+                joined = false;
+            }
+        }
+
+        return joined;
+    }
+
+    private bool TrySignalStop()
+    {
+        try
+        {
+            stop.Signal();
+            return true;
+        }
+        catch (UffdException)
+        {
+            return false;
+        }
     }
 
     private void Unmap()

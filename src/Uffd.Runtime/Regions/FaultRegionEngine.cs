@@ -28,7 +28,10 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     private readonly FaultRegionSettings settings;
     private readonly UffdMemory memory;
     private readonly Userfaultfd uffd;
-    private readonly UffdShutdownSignal stop = new();
+    private readonly UffdShutdownSignal stop;
+
+    // The uffd's fdinfo, opened at Open: Dispose reads it to know no thread waits in a fault, even at the fd limit.
+    private readonly UffdFdInfoFile fdInfo;
     private readonly PageStateTable pages;
     private readonly RegionLayout layout;
     private readonly RegionHandlerThread[] handlers;
@@ -61,12 +64,18 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     // Read, Write, Prefault and span population in progress: Dispose does not unmap under them.
     private int activeAccesses;
 
-    private FaultRegionEngine(TCallbacks callbacks, FaultRegionSettings settings, UffdMemory memory, Userfaultfd uffd)
+    /// <summary>Takes over what <see cref="RegionResources.Acquire"/> acquired; acquires nothing itself.</summary>
+    private FaultRegionEngine(TCallbacks callbacks, FaultRegionSettings settings, RegionResources acquired)
     {
         this.callbacks = callbacks;
         this.settings = settings;
-        this.memory = memory;
-        this.uffd = uffd;
+        memory = acquired.Memory!;
+        uffd = acquired.Uffd!;
+        stop = acquired.Stop!;
+        fdInfo = acquired.FdInfo!;
+        pages = acquired.Pages!;
+        pagemap = acquired.Pagemap;
+        handlers = acquired.Handlers.ToArray();
         pageSize = memory.PageSize;
         PageCount = memory.PageCount;
         hugetlb = memory.Kind is MemoryKind.SharedHugetlb or MemoryKind.PrivateHugetlb;
@@ -79,48 +88,51 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
         protectOnFill = writeProtectMode && (settings.ProtectOnFill || asynchronousWriteProtect);
         canFaultMissing = (settings.Mode & (FaultMode.Missing | FaultMode.Minor)) != 0;
         canPoison = settings.ProviderMayPoison || settings.OnProviderError == ProviderErrorPolicy.Poison;
-        pages = new PageStateTable(PageCount);
         layout = new RegionLayout(memory.Address, memory.Length, pageSize);
-        pagemap = OpenPagemap(required: asynchronousWriteProtect);
-
-        int count = settings.HandlerThreads > 0 ? settings.HandlerThreads : Environment.ProcessorCount;
-        int[] cpus = CpuAffinity.AllowedCpus();
-        handlers = new RegionHandlerThread[count];
-        for (int i = 0; i < count; i++)
-        {
-            handlers[i] = new RegionHandlerThread(i, cpus[i % cpus.Length], pageSize, 1 + settings.ReadAhead);
-        }
     }
 
     /// <summary>Maps, registers and starts serving a region.</summary>
-    /// <exception cref="ArgumentException">The settings are inconsistent (no name, no pages, Minor on anonymous memory...).</exception>
-    /// <exception cref="UffdException">The memory could not be mapped or registered, or a needed feature is missing.</exception>
+    /// <remarks>
+    /// A failed Open releases everything it took, in any step and at the descriptor limit too: the memory and its
+    /// memfd, the uffd, the shutdown eventfd, the fdinfo and pagemap descriptors, the handler threads and their
+    /// buffers. A region holds 4 descriptors while open (5 on shared memory and huge pages), and starting each handler
+    /// thread takes two more for a moment (the .NET runtime's own).
+    /// </remarks>
+    /// <exception cref="ArgumentException">The settings are inconsistent (no name, Minor on anonymous memory...).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// Pages is not positive, or more than the page table holds (<see cref="UffdLimits.MaxRegionPages"/>), or, multiplied
+    /// by the page size (a huge page for HugePages), longer than the user address space (<see cref="UffdLimits.MaxMappingLength"/>).
+    /// </exception>
+    /// <exception cref="InsufficientMemoryException">The page table or the handlers' staging buffers could not be allocated; the message says how many bytes they needed.</exception>
+    /// <exception cref="UffdException">
+    /// The memory could not be mapped or registered, a needed feature is missing, or the process is out of file
+    /// descriptors (the message names RLIMIT_NOFILE).
+    /// </exception>
     public static FaultRegionEngine<TCallbacks> Open(TCallbacks callbacks, FaultRegionSettings settings)
     {
         RegionSetup.Validate(settings);
-        RegionMemory kind = RegionSetup.ResolveMemory(settings);
-        UffdMemory memory = RegionSetup.Map(kind, settings.Pages, settings.Mode);
-        Userfaultfd? uffd = null;
-        FaultRegionEngine<TCallbacks>? engine = null;
+        RegionResources acquired = RegionResources.Acquire(settings, RegionSetup.ResolveMemory(settings));
+        FaultRegionEngine<TCallbacks> engine;
         try
         {
-            uffd = Userfaultfd.Create(RegionSetup.Options(settings.Mode, kind, settings.WriteTracking));
-            engine = new FaultRegionEngine<TCallbacks>(callbacks, settings, memory, uffd);
+            engine = new FaultRegionEngine<TCallbacks>(callbacks, settings, acquired);
+        }
+        catch
+        {
+            acquired.Release();
+            throw;
+        }
+
+        try
+        {
             engine.Start(RegionSetup.RegisterModeOf(settings.Mode));
             return engine;
         }
         catch
         {
-            if (engine is not null)
-            {
-                engine.Dispose();
-            }
-            else
-            {
-                uffd?.Dispose();
-                memory.Dispose();
-            }
-
+            // Dispose never throws, and undoes Start too: it stops and joins the handler threads that started and
+            // revokes the registration before it unmaps.
+            engine.Dispose();
             throw;
         }
     }
@@ -225,29 +237,6 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     {
         CheckPages(firstPage, pageCount);
         memory.Discard(firstPage * pageSize, pageCount * pageSize);
-    }
-
-    private static Pagemap? OpenPagemap(bool required)
-    {
-        Pagemap pagemap;
-        try
-        {
-            pagemap = Pagemap.OpenSelf();
-        }
-        catch (UffdException) when (!required)
-        {
-            return null;
-        }
-
-        // Bind pread now, on the opening thread: the first call of a P/Invoke resolves its entry point, which
-        // allocates, and the first duplicate message may come long after the handlers reached steady state.
-        unsafe
-        {
-            long local = 0;
-            pagemap.ReadEntry((nint)(&local));
-        }
-
-        return pagemap;
     }
 
     private void CheckBytes(long offset, long length)

@@ -5,7 +5,10 @@ namespace Uffd.Regions;
 /// <summary>The resolved configuration of one region, as the generator computes it from <see cref="FaultRegionAttribute"/>.</summary>
 /// <param name="Name">The region class's name, quoted in errors and thread names.</param>
 /// <param name="Mode">The faults served.</param>
-/// <param name="Pages">The size in pages (never 0 here).</param>
+/// <param name="Pages">
+/// The size in pages (never 0 here): at most <see cref="UffdLimits.MaxRegionPages"/> (one int each in the page table),
+/// and times the page size (a huge page for <see cref="RegionMemory.HugePages"/>) at most <see cref="UffdLimits.MaxMappingLength"/>.
+/// </param>
 /// <param name="HandlerThreads">Handler threads; 0 means one per CPU.</param>
 /// <param name="ReadAhead">Extra pages filled per missing fault.</param>
 /// <param name="Memory">What backs the region.</param>

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 
 namespace Uffd.Regions;
@@ -42,9 +43,33 @@ internal sealed class PageStateTable
 
     private readonly int[] states;
 
-    public PageStateTable(long pages)
+    private PageStateTable(int[] states)
     {
-        states = new int[checked((int)pages)];
+        this.states = states;
+    }
+
+    /// <summary>
+    /// The table of a region of <paramref name="pages"/> pages (at most <see cref="UffdLimits.MaxRegionPages"/>,
+    /// which <see cref="RegionSetup.Validate"/> checked). A valid count can still be more than the GC can give (the
+    /// table of the largest region is 8 GiB): that failure says how much the table needed, instead of a bare
+    /// <see cref="OutOfMemoryException"/> from an array nobody asked for by name.
+    /// </summary>
+    /// <exception cref="InsufficientMemoryException">The table could not be allocated.</exception>
+    public static PageStateTable Allocate(string region, long pages)
+    {
+        int count = checked((int)pages);
+        try
+        {
+            return new PageStateTable(new int[count]);
+        }
+        catch (OutOfMemoryException e)
+        {
+            long bytes = (long)count * sizeof(int);
+            throw new InsufficientMemoryException(
+                $"Region '{region}': its page table of {pages} pages needs {bytes} bytes ({UffdLimits.Bytes(bytes)}) of managed " +
+                "memory, which the GC could not allocate. Open a smaller region, or give the process more memory (a GC heap " +
+                "limit such as DOTNET_GCHeapHardLimit, or a container's memory limit, may be what refused it).", e);
+        }
     }
 
     /// <summary>The whole state word, for <see cref="TryClearProtected"/>: read it before the unprotecting ioctl.</summary>

@@ -23,8 +23,10 @@ internal sealed unsafe class RegionHandlerThread : IDisposable
         Index = index;
         Cpu = cpu;
         StagingPages = stagingPages;
-        Staging = (byte*)NativeMemory.AlignedAlloc((nuint)pageSize * (nuint)stagingPages, (nuint)Math.Max(pageSize, Environment.SystemPageSize));
         Kinds = new PageFill[stagingPages];
+
+        // Last: nothing after it can throw and leave it unfreed.
+        Staging = (byte*)NativeMemory.AlignedAlloc((nuint)pageSize * (nuint)stagingPages, (nuint)Math.Max(pageSize, Environment.SystemPageSize));
     }
 
     public int Index { get; }

@@ -26,6 +26,8 @@ internal static class RegionSetup
             throw new ArgumentOutOfRangeException(nameof(settings), settings.Pages, $"Region '{settings.Name}': Pages must be positive.");
         }
 
+        CheckPageLimits(settings);
+
         if (settings.HandlerThreads < 0 || settings.ReadAhead < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(settings),
@@ -51,6 +53,34 @@ internal static class RegionSetup
         }
     }
 
+    /// <summary>
+    /// Pages fit the page table (one int each, in one array) and, multiplied by the page size of the memory (a huge
+    /// page for HugePages), the user address space; so neither the table's allocation nor the length can overflow.
+    /// </summary>
+    private static void CheckPageLimits(in FaultRegionSettings settings)
+    {
+        long pageSize = PageSizeOf(settings.Memory);
+        long max = UffdLimits.MaxRegionPagesOf(pageSize);
+        if (settings.Pages <= max)
+        {
+            return;
+        }
+
+        string reason = max == UffdLimits.MaxRegionPages
+            ? $"its page table holds one int per page in one array (UffdLimits.MaxRegionPages = {UffdLimits.MaxRegionPages})"
+            : $"{max} pages of {UffdLimits.Bytes(pageSize)} span the whole user address space ({UffdLimits.Bytes(UffdLimits.MaxMappingLength)}, UffdLimits.MaxMappingLength)";
+        throw new ArgumentOutOfRangeException(nameof(settings), settings.Pages,
+            $"Region '{settings.Name}': Pages = {settings.Pages} is more than the maximum of {max} pages: {reason}. " +
+            "Open a smaller region, or split the data over several regions.");
+    }
+
+    /// <summary>
+    /// The page size of a kind of memory: the default huge page size for HugePages (0 when the kernel has none, which
+    /// <see cref="Map"/> reports), the base page size otherwise.
+    /// </summary>
+    private static long PageSizeOf(RegionMemory memory) =>
+        memory == RegionMemory.HugePages ? KernelInfo.DefaultHugePageSize : Environment.SystemPageSize;
+
     /// <summary>The memory <see cref="RegionMemory.Default"/> stands for: shared for Minor, anonymous otherwise.</summary>
     public static RegionMemory ResolveMemory(in FaultRegionSettings settings) => settings.Memory switch
     {
@@ -61,7 +91,7 @@ internal static class RegionSetup
     /// <summary>
     /// Maps the region's memory. Only a Minor region gets an alias view: there the page cache is what the provider
     /// completes, staged through the alias; in any other region a page touched through an alias would be allocated
-    /// in the memfd and never reach the provider.
+    /// in the memfd and never reach the provider. <paramref name="pages"/> passed <see cref="Validate"/>, so the length fits.
     /// </summary>
     public static UffdMemory Map(RegionMemory kind, long pages, FaultMode mode)
     {
@@ -73,7 +103,7 @@ internal static class RegionSetup
             case RegionMemory.Shared:
                 return UffdMemory.MapShared(checked(pages * Environment.SystemPageSize), alias);
             case RegionMemory.HugePages:
-                long hugePage = KernelInfo.DefaultHugePageSize;
+                long hugePage = PageSizeOf(kind);
                 if (hugePage <= 0)
                 {
                     throw new UffdException("Memory = HugePages, but the kernel reports no default huge page size (CONFIG_HUGETLBFS).");

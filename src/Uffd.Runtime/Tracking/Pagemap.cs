@@ -67,8 +67,10 @@ public sealed unsafe class Pagemap : IDisposable
     /// </summary>
     /// <exception cref="UffdException">The kernel predates PAGEMAP_SCAN (Linux 6.7), or the scan failed.</exception>
     /// <exception cref="ArgumentException">The kernel rejected the range or the masks.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range ends before it starts, is longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB), or <c>MaxPages</c> is negative.</exception>
     public int Scan(in PagemapScanRequest request, Span<PageRegion> regions, out nint walkEnd)
     {
+        CheckSizes(request);
         fixed (PageRegion* vector = regions)
         {
             var arg = new PmScanArg
@@ -124,6 +126,24 @@ public sealed unsafe class Pagemap : IDisposable
 
     /// <summary>Closes the file.</summary>
     public void Dispose() => handle.Dispose();
+
+    private static void CheckSizes(in PagemapScanRequest request)
+    {
+        if (request.End < request.Start)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request),
+                $"The scanned range [0x{request.Start:x}, 0x{request.End:x}) ends before it starts: End must not be below Start.");
+        }
+
+        long length = request.End - request.Start;
+        UffdLimits.CheckMappingLength(length, nameof(request), "Scan the mappings of interest, or in parts.",
+            $"The scanned range [0x{request.Start:x}, 0x{request.End:x}) of {length} bytes");
+        if (request.MaxPages < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.MaxPages,
+                "MaxPages must not be negative: it is the most pages to report, 0 for no limit.");
+        }
+    }
 
     private Exception ScanError(int errno, in PagemapScanRequest request) => errno switch
     {

@@ -216,7 +216,7 @@ internal static class AbiTable
     public static readonly string[] ErrnoNames =
     {
         "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "EBADF", "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "EBUSY", "EEXIST",
-        "ENODEV", "EINVAL", "EMFILE", "ENOTTY", "ENOSPC", "ENOSYS", "EHWPOISON",
+        "ENODEV", "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ENOSPC", "ENOSYS", "EHWPOISON",
     };
 
     /// <summary>Every field of <c>struct uffd_msg</c>, as <c>offsetof</c> designators.</summary>

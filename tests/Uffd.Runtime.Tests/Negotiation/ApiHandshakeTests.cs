@@ -60,5 +60,5 @@ public sealed unsafe class ApiHandshakeTests
         Assert.Equal(UffdFeatures.ThreadId, Fdinfo(raw.Fd));
     }
 
-    private static UffdFeatures Fdinfo(int fd) => UffdFdInfo.Read(fd).Features;
+    private static UffdFeatures Fdinfo(int fd) => UffdFdInfoFile.ReadOnce(fd).Features;
 }

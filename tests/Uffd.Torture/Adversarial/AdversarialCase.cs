@@ -18,5 +18,7 @@ internal static class AdversarialCases
         ["moved"] = MovedRangesCase.Run,
         ["fork"] = ForkCase.Run,
         ["alias"] = AliasCase.Run,
+        [FdLimitCase.Name] = FdLimitCase.Run,
+        [PageTableCase.Name] = PageTableCase.Run,
     };
 }
