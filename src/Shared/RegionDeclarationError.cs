@@ -34,6 +34,8 @@ internal enum RegionDeclarationError
     InvalidMode,
     /// <summary><c>Pages</c> is negative.</summary>
     NegativePages,
+    /// <summary><c>Pages</c> is more than a region's page table holds.</summary>
+    PagesAboveMaximum,
     /// <summary><c>HandlerThreads</c> is negative.</summary>
     NegativeHandlerThreads,
     /// <summary><c>ReadAhead</c> is negative.</summary>

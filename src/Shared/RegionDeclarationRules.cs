@@ -205,6 +205,12 @@ internal static class RegionDeclarationRules
         return null;
     }
 
+    /// <summary>
+    /// The most pages a region can have: the runtime's page table is one int per page in one array, so at most
+    /// Array.MaxLength, which netstandard2.0 does not expose (the runtime names it UffdLimits.MaxRegionPages).
+    /// </summary>
+    public const long MaxRegionPages = 0x7FFFFFC7;
+
     /// <summary>Rules between the attribute's values.</summary>
     public static RegionDeclarationError? CheckOptions(in RegionOptions options)
     {
@@ -231,6 +237,11 @@ internal static class RegionDeclarationRules
         if (options.Pages < 0)
         {
             return RegionDeclarationError.NegativePages;
+        }
+
+        if (options.Pages > MaxRegionPages)
+        {
+            return RegionDeclarationError.PagesAboveMaximum;
         }
 
         if (options.HandlerThreads < 0)

@@ -9,7 +9,8 @@ namespace Uffd.Analyzers.Declarations;
 /// <summary>
 /// Reports the first <c>[FaultRegion]</c> option the generator rejects (<see cref="RegionDeclarationRules.CheckOptions"/>)
 /// on the attribute argument that sets it: UFFD0007 (invalid value), UFFD0012 (Minor on anonymous memory), UFFD0013
-/// (an option the mode ignores), UFFD0040 (negative Pages). Arguments that do not bind are the compiler's to report.
+/// (an option the mode ignores), UFFD0040 (negative Pages), UFFD0045 (Pages above the maximum). Arguments that do not
+/// bind are the compiler's to report.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
@@ -19,7 +20,8 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
         DiagnosticDescriptors.InvalidRegionOption,
         DiagnosticDescriptors.MinorOnAnonymousMemory,
         DiagnosticDescriptors.OptionWithoutEffect,
-        DiagnosticDescriptors.NegativePages);
+        DiagnosticDescriptors.NegativePages,
+        DiagnosticDescriptors.PagesAboveMaximum);
 
     private protected override void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attribute)
     {
@@ -47,6 +49,9 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
         {
             RegionDeclarationError.NegativePages => Diagnostic.Create(
                 DiagnosticDescriptors.NegativePages, location, type.Name, options.Pages.ToString(CultureInfo.InvariantCulture)),
+            RegionDeclarationError.PagesAboveMaximum => Diagnostic.Create(
+                DiagnosticDescriptors.PagesAboveMaximum, location, type.Name, options.Pages.ToString(CultureInfo.InvariantCulture),
+                RegionDeclarationRules.MaxRegionPages.ToString(CultureInfo.InvariantCulture)),
             RegionDeclarationError.MinorOnAnonymousMemory => Diagnostic.Create(DiagnosticDescriptors.MinorOnAnonymousMemory, location, type.Name),
             RegionDeclarationError.ReadAheadWithoutMissing or RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect
                 or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect or RegionDeclarationError.ProtectOnFillWithAsynchronousTracking =>
@@ -60,7 +65,7 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
         RegionDeclarationError.InvalidMode => "Mode",
         RegionDeclarationError.InvalidMemory => "Memory",
         RegionDeclarationError.InvalidProviderErrorPolicy => "OnProviderError",
-        RegionDeclarationError.NegativePages => "Pages",
+        RegionDeclarationError.NegativePages or RegionDeclarationError.PagesAboveMaximum => "Pages",
         RegionDeclarationError.NegativeHandlerThreads => "HandlerThreads",
         RegionDeclarationError.NegativeReadAhead or RegionDeclarationError.ReadAheadWithoutMissing => "ReadAhead",
         RegionDeclarationError.MinorOnAnonymousMemory => "Memory",

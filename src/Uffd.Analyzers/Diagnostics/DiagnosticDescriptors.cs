@@ -143,6 +143,12 @@ internal static class DiagnosticDescriptors
         "A region's page count must not be negative",
         "[FaultRegion] on '{0}': Pages = {1} is negative; give a positive page count, or 0 to size the region in Open(pages)");
 
+    /// <summary>Format: "[FaultRegion] on '{0}': Pages = {1} is more than a region's page table holds ({2} pages, UffdLimits.MaxRegionPages); ...".</summary>
+    public static readonly DiagnosticDescriptor PagesAboveMaximum = Error(
+        DiagnosticIds.PagesAboveMaximum, Categories.RangeMath,
+        "A region's page count is more than its page table holds",
+        "[FaultRegion] on '{0}': Pages = {1} is more than a region's page table holds ({2} pages, UffdLimits.MaxRegionPages); split the data across regions, or use larger pages");
+
     /// <summary>Format: "{0} hard-codes the page size: use {1}".</summary>
     public static readonly DiagnosticDescriptor HardCodedPageSize = Warning(
         DiagnosticIds.HardCodedPageSize, Categories.RangeMath,

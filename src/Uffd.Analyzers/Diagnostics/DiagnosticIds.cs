@@ -36,6 +36,7 @@ internal static class DiagnosticIds
     public const string WrongPageMask = "UFFD0042";
     public const string UnalignedConstantRange = "UFFD0043";
     public const string OpenWithoutPages = "UFFD0044";
+    public const string PagesAboveMaximum = "UFFD0045";
 
     public const string DontWakeWithoutWake = "UFFD0050";
     public const string ResolutionResultIgnored = "UFFD0051";

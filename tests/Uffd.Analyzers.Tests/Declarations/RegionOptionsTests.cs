@@ -3,7 +3,7 @@ using Uffd.Analyzers.Tests.Infrastructure;
 
 namespace Uffd.Analyzers.Tests.Declarations;
 
-/// <summary>UFFD0007, UFFD0012, UFFD0013 and UFFD0040, reported on the attribute argument.</summary>
+/// <summary>UFFD0007, UFFD0012, UFFD0013, UFFD0040 and UFFD0045, reported on the attribute argument.</summary>
 public sealed class RegionOptionsTests
 {
     private static string Region(string arguments) => $$"""
@@ -41,6 +41,16 @@ public sealed class RegionOptionsTests
             Region("{|#0:Pages = -8|}, HandlerThreads = 2"),
             Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0040").WithLocation(0).WithArguments("Letters", "-8"));
 
+    [Theory]
+    [InlineData("2147483592")]
+    [InlineData("1L << 40")]
+    [InlineData("long.MaxValue")]
+    public Task Pages_above_what_the_page_table_holds_are_reported_on_the_Pages_argument(string pages) =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(
+            Region($"{{|#0:Pages = {pages}|}}"),
+            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0045").WithLocation(0)
+                .WithArguments("Letters", pages switch { "1L << 40" => "1099511627776", "long.MaxValue" => "9223372036854775807", _ => pages }, "2147483591"));
+
     [Fact]
     public Task Minor_faults_on_anonymous_memory_are_reported_on_the_Memory_argument() =>
         Verify<RegionOptionsAnalyzer>.Analyzer(Region("Mode = FaultMode.Minor, {|UFFD0012:Memory = RegionMemory.Anonymous|}"));
@@ -59,6 +69,7 @@ public sealed class RegionOptionsTests
 
     [Theory]
     [InlineData("Pages = 0")]
+    [InlineData("Pages = 2147483591")]
     [InlineData("Pages = 16, HandlerThreads = 0, ReadAhead = 8")]
     [InlineData("Mode = FaultMode.Minor, Memory = RegionMemory.Shared")]
     [InlineData("Mode = FaultMode.Missing | FaultMode.WriteProtect, ProtectOnFill = true, OnProviderError = ProviderErrorPolicy.Poison")]

@@ -59,6 +59,7 @@ public sealed class InvalidDeclarationTests
         { "EmptyMode", Region("public partial class Bad { " + Provider + " }", "Mode = 0, Pages = 4"), nameof(RegionDeclarationError.InvalidMode) },
         { "UnknownModeBit", Region("public partial class Bad { " + Provider + " }", "Mode = (FaultMode)8, Pages = 4"), nameof(RegionDeclarationError.InvalidMode) },
         { "NegativePages", Region("public partial class Bad { " + Provider + " }", "Pages = -1"), nameof(RegionDeclarationError.NegativePages) },
+        { "PagesAboveMaximum", Region("public partial class Bad { " + Provider + " }", "Pages = 1L << 31"), nameof(RegionDeclarationError.PagesAboveMaximum) },
         { "NegativeHandlerThreads", Region("public partial class Bad { " + Provider + " }", "Pages = 4, HandlerThreads = -1"), nameof(RegionDeclarationError.NegativeHandlerThreads) },
         { "ReadAheadWithoutMissing", Region("public partial class Bad { [PageProvider] private void Fill(long pageIndex, Span<byte> page) { } }", "Mode = FaultMode.Minor, Pages = 4, ReadAhead = 2"), nameof(RegionDeclarationError.ReadAheadWithoutMissing) },
         { "MinorOnAnonymous", Region("public partial class Bad { " + Provider + " }", "Mode = FaultMode.Minor, Memory = RegionMemory.Anonymous, Pages = 4"), nameof(RegionDeclarationError.MinorOnAnonymousMemory) },
