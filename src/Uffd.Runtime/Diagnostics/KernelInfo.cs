@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 
 namespace Uffd;
 
@@ -26,28 +27,44 @@ public static class KernelInfo
     /// <summary>Number of persistent huge pages of the default size (<c>vm.nr_hugepages</c>).</summary>
     public static long HugePagesTotal => long.TryParse(ReadTrimmed("/proc/sys/vm/nr_hugepages"), out long value) ? value : 0;
 
-    /// <summary>The default huge page size in bytes from <c>/proc/meminfo</c>, or 0 when the kernel has none.</summary>
-    public static long DefaultHugePageSize
+    /// <summary>
+    /// The default huge page size in bytes from <c>/proc/meminfo</c>, or 0 when the kernel has none (or the file could
+    /// not be read, for instance at the descriptor limit).
+    /// </summary>
+    public static long DefaultHugePageSize => ReadDefaultHugePageSize(out _);
+
+    // The size is fixed at boot: once read, it is kept, so a process that later reaches its descriptor limit still knows it.
+    private static long s_defaultHugePageSize;
+
+    /// <summary><see cref="DefaultHugePageSize"/>, with the reason when <c>/proc/meminfo</c> could not be read.</summary>
+    internal static long ReadDefaultHugePageSize(out IOException? error)
     {
-        get
+        error = null;
+        long known = Volatile.Read(ref s_defaultHugePageSize);
+        if (known > 0)
         {
-            try
+            return known;
+        }
+
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/meminfo"))
             {
-                foreach (string line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("Hugepagesize:", StringComparison.Ordinal))
                 {
-                    if (line.StartsWith("Hugepagesize:", StringComparison.Ordinal))
-                    {
-                        string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                        return long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-                    }
+                    string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    long size = long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                    Volatile.Write(ref s_defaultHugePageSize, size);
+                    return size;
                 }
             }
-            catch (IOException)
-            {
-            }
-
-            return 0;
         }
+        catch (IOException e)
+        {
+            error = e;
+        }
+
+        return 0;
     }
 
     /// <summary>True when the effective capability set holds CAP_SYS_PTRACE (bit 19 of <c>CapEff</c>).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 
 namespace Uffd.Regions;
 
@@ -103,10 +104,13 @@ internal static class RegionSetup
             case RegionMemory.Shared:
                 return UffdMemory.MapShared(checked(pages * Environment.SystemPageSize), alias);
             case RegionMemory.HugePages:
-                long hugePage = PageSizeOf(kind);
+                long hugePage = KernelInfo.ReadDefaultHugePageSize(out IOException? unreadable);
                 if (hugePage <= 0)
                 {
-                    throw new UffdException("Memory = HugePages, but the kernel reports no default huge page size (CONFIG_HUGETLBFS).");
+                    throw new UffdException(unreadable is null
+                        ? "Memory = HugePages, but the kernel reports no default huge page size (CONFIG_HUGETLBFS)."
+                        : $"Memory = HugePages, but the default huge page size could not be read from /proc/meminfo: {unreadable.Message} " +
+                          "If the process is at its descriptor limit (RLIMIT_NOFILE, ulimit -n), close descriptors or raise it.");
                 }
 
                 return UffdMemory.MapHugetlb(checked(pages * hugePage), shared: true, alias);
