@@ -50,6 +50,12 @@ internal sealed class UffdHandle : FileDescriptorHandle
 
     public void Track(nint start, nint end, RegisterMode mode)
     {
+        if (revokeOnClose)
+        {
+            // Revoking reads smaps in Dispose, which may run at the descriptor limit: open it now, while there is room.
+            SmapsFile.KeepOpen();
+        }
+
         lock (gate)
         {
             Remove(start, end);
@@ -119,8 +125,9 @@ internal sealed class UffdHandle : FileDescriptorHandle
     /// </summary>
     /// <remarks>
     /// Never throws: ReleaseHandle runs in Dispose and on the finalizer thread, where an exception ends the process.
-    /// A range that cannot be checked (smaps unreadable, at the fd limit for one) is left alone: revoking it could
-    /// take memory from whoever reuses the addresses, while leaving it is the kernel's own behaviour.
+    /// A range that cannot be checked (smaps unreadable) is left alone: revoking it could take memory from whoever
+    /// reuses the addresses, while leaving it is the kernel's own behaviour. At the descriptor limit smaps is still
+    /// readable: the first registration opened it for good (<see cref="SmapsFile"/>).
     /// </remarks>
     private unsafe bool StillRegisteredHere(TrackedRange range)
     {

@@ -50,7 +50,7 @@ public sealed record VmaInfo(nint Start, nint End, string Path, long KernelPageS
             string path = string.Empty;
             long pageSize = 0;
             bool inside = false;
-            foreach (string line in File.ReadLines("/proc/self/smaps"))
+            foreach (string line in SmapsFile.ReadLines())
             {
                 if (IsHeader(line, out nint s, out nint e, out string p))
                 {

@@ -6,7 +6,8 @@ namespace Uffd.Torture.Tests.Adversarial;
 /// <summary>
 /// Regions opened where the process runs out of something: descriptors (RLIMIT_NOFILE, lowered in the child) and GC
 /// heap (a hard limit set in the child). Each case runs in the optimized consumer as a child under a watchdog and
-/// checks, attempt by attempt, that a failed Open released everything it took and that Dispose never threw.
+/// checks, attempt by attempt, that a failed Open released everything it took and that Dispose never threw; a raw
+/// uffd disposed at the descriptor limit must still revoke what it registered.
 /// </summary>
 public sealed partial class LimitsTests(ITestOutputHelper output)
 {
@@ -53,6 +54,14 @@ public sealed partial class LimitsTests(ITestOutputHelper output)
         string line = Assert.Single(child.Lines);
         Assert.StartsWith("ok page-table-oom pages=268435456 ", line);
         Assert.Contains("error=InsufficientMemoryException: Region 'PageTableRegion': its page table of 268435456 pages needs 1073741824 bytes (1 GiB)", line);
+    }
+
+    [Fact]
+    public void A_uffd_disposed_with_no_descriptor_to_spare_still_revokes_its_unserved_range()
+    {
+        ChildResult child = RunCase("revoke-fd-limit");
+
+        Assert.Equal("ok revoke-fd-limit: the range was rw-p, after Dispose with no descriptor free it is ---p", Assert.Single(child.Lines));
     }
 
     /// <summary>Runs <c>case NAME</c> and checks it ended by itself, successfully, with nothing on stderr.</summary>

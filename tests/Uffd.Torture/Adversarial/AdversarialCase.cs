@@ -20,5 +20,6 @@ internal static class AdversarialCases
         ["alias"] = AliasCase.Run,
         [FdLimitCase.Name] = FdLimitCase.Run,
         [PageTableCase.Name] = PageTableCase.Run,
+        [RevokeAtFdLimitCase.Name] = RevokeAtFdLimitCase.Run,
     };
 }
