@@ -23,13 +23,11 @@ public sealed class WriteTrackingRaceTests
 
         int epoch = 0;
         var epochsReported = new ConcurrentQueue<int>();
-        using var inHandler = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
+        using var handler = new HeldCallback();
         recorder.OnWrite = _ =>
         {
             epochsReported.Enqueue(Volatile.Read(ref epoch));
-            inHandler.Set();
-            Assert.True(release.Wait(Wait));
+            handler.Hold();
         };
 
         var writer = Faulter.Run(() =>
@@ -37,12 +35,12 @@ public sealed class WriteTrackingRaceTests
             region.Write(0, new byte[] { 0xA1 });
             return 0;
         });
-        Assert.True(inHandler.Wait(Wait), "the write did not reach the write handler");
+        Assert.True(handler.Entered.Wait(Wait), "the write did not reach the write handler");
 
         // The next epoch begins while the handler still runs for the previous one.
         region.Protect(0, 1);
         Volatile.Write(ref epoch, 1);
-        release.Set();
+        handler.Release.Set();
         writer.Join();
 
         // Without the protection gate, the handler's unprotect undid this Protect and the write stayed in epoch 0 only.
@@ -64,26 +62,16 @@ public sealed class WriteTrackingRaceTests
     {
         var recorder = new RegionRecorder(4);
         using var region = TestRegion.Open(recorder, TestRegion.Settings("ProtectDuringFill", 4, FaultMode.Missing | FaultMode.WriteProtect));
-        using var inProvider = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
+        using var provider = new HeldCallback();
         recorder.Filler = (in PageFaultContext context, Span<byte> page) =>
         {
-            inProvider.Set();
-            Assert.True(release.Wait(Wait));
+            provider.Hold();
             RegionRecorder.Pattern(context.PageIndex, page);
             return PageFill.Filled;
         };
 
         // A write to a missing page: the fill decides whether to install protected, and Protect runs meanwhile.
-        var writer = Faulter.Run(() =>
-        {
-            region.Write(2 * region.PageSize + 9, new byte[] { 0xB7 });
-            return 0;
-        });
-        Assert.True(inProvider.Wait(Wait), "the write did not reach the provider");
-        region.Protect(2, 1);
-        release.Set();
-        writer.Join();
+        WriteWhileProtecting(region, provider, 2 * region.PageSize + 9, 0xB7);
 
         // Installed writable (the decision made before the Protect), the write would have landed unreported.
         Assert.Equal(1, recorder.WriteCalls[2]);
@@ -100,24 +88,14 @@ public sealed class WriteTrackingRaceTests
         var recorder = new RegionRecorder(4);
         using var region = TestRegion.Open(recorder, TestRegion.Settings("ProtectDuringMinor", 4, FaultMode.Minor | FaultMode.WriteProtect));
         region.AliasSpan(region.PageSize, region.PageSize).Fill(0x5C);   // in the page cache: the next touch is a minor fault
-        using var inProvider = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
+        using var provider = new HeldCallback();
         recorder.Filler = (in PageFaultContext context, Span<byte> page) =>
         {
-            inProvider.Set();
-            Assert.True(release.Wait(Wait));
+            provider.Hold();
             return PageFill.Filled;
         };
 
-        var writer = Faulter.Run(() =>
-        {
-            region.Write(region.PageSize + 1, new byte[] { 0xD4 });
-            return 0;
-        });
-        Assert.True(inProvider.Wait(Wait), "the write did not reach the provider");
-        region.Protect(1, 1);
-        release.Set();
-        writer.Join();
+        WriteWhileProtecting(region, provider, region.PageSize + 1, 0xD4);
 
         Assert.Equal(1, recorder.WriteCalls[1]);
         byte[] content = region.ReadPage(1);
@@ -132,14 +110,12 @@ public sealed class WriteTrackingRaceTests
         var recorder = new RegionRecorder(Pages);
         using var region = TestRegion.Open(recorder,
             TestRegion.Settings("ProtectDuringReadAhead", Pages, FaultMode.Missing | FaultMode.WriteProtect) with { ReadAhead = 3, HandlerThreads = 1 });
-        using var inProvider = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
+        using var provider = new HeldCallback();
         recorder.Filler = (in PageFaultContext context, Span<byte> page) =>
         {
             if (context.PageIndex == 3 && context.IsReadAhead)
             {
-                inProvider.Set();
-                Assert.True(release.Wait(Wait));
+                provider.Hold();
             }
 
             RegionRecorder.Pattern(context.PageIndex, page);
@@ -148,9 +124,9 @@ public sealed class WriteTrackingRaceTests
 
         // Page 0 faults; pages 1-3 are read ahead, staged writable; page 2 is protected before they are installed.
         var reader = Faulter.Run(() => region.ReadPage(0));
-        Assert.True(inProvider.Wait(Wait), "the read-ahead did not reach page 3");
+        Assert.True(provider.Entered.Wait(Wait), "the read-ahead did not reach page 3");
         region.Protect(2, 1);
-        release.Set();
+        provider.Release.Set();
         Assert.True(RegionRecorder.HasPattern(0, reader.Join()));
 
         // Pages 2 and 3 went back to missing; the write to page 2 fills it again, protected, and is reported.
@@ -161,5 +137,43 @@ public sealed class WriteTrackingRaceTests
         Assert.True(RegionRecorder.HasPattern(1, region.ReadPage(1)));
         Assert.True(RegionRecorder.HasPattern(3, region.ReadPage(3)));
         Assert.Equal(1, recorder.WriteCalls.Sum());
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> at <paramref name="offset"/> on another thread; once the write is held in
+    /// <paramref name="callback"/>, protects the written page, then lets the callback finish and the write land.
+    /// </summary>
+    private static void WriteWhileProtecting(FaultRegionEngine<RecordingCallbacks> region, HeldCallback callback, long offset, byte value)
+    {
+        var writer = Faulter.Run(() =>
+        {
+            region.Write(offset, new[] { value });
+            return 0;
+        });
+        Assert.True(callback.Entered.Wait(Wait), "the write did not reach the callback");
+        region.Protect(offset / region.PageSize, 1);
+        callback.Release.Set();
+        writer.Join();
+    }
+
+    /// <summary>A provider or write handler that waits, once entered, until the test lets it go.</summary>
+    private sealed class HeldCallback : IDisposable
+    {
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        /// <summary>Called inside the callback.</summary>
+        public void Hold()
+        {
+            Entered.Set();
+            Assert.True(Release.Wait(Wait));
+        }
+
+        public void Dispose()
+        {
+            Entered.Dispose();
+            Release.Dispose();
+        }
     }
 }
