@@ -30,6 +30,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// </remarks>
     /// <exception cref="InvalidOperationException">The region has synchronous write protection: use <see cref="LeaseSpan(long, int)"/>.</exception>
     /// <exception cref="PagePoisonedException">A page of the range is poisoned.</exception>
+    /// <exception cref="InvalidOperationException">Part of the range was unmapped (munmap), or an mremap split it across mappings (read it with <c>Read</c>).</exception>
     public unsafe Span<byte> AsSpan(long offset, int length)
     {
         CheckBytes(offset, length);
@@ -50,6 +51,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// and nothing the engine does makes the pages fault again, in any mode.
     /// </summary>
     /// <exception cref="PagePoisonedException">A page of the range is poisoned.</exception>
+    /// <exception cref="InvalidOperationException">Part of the range was unmapped (munmap), or an mremap split it across mappings (read it with <c>Read</c>).</exception>
     public unsafe ReadOnlySpan<byte> AsReadOnlySpan(long offset, int length)
     {
         CheckBytes(offset, length);
@@ -65,6 +67,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// modes a lease is <see cref="AsSpan(long, int)"/> with a <c>Dispose</c> that does nothing.
     /// </summary>
     /// <exception cref="PagePoisonedException">A page of the range is poisoned.</exception>
+    /// <exception cref="InvalidOperationException">Part of the range was unmapped (munmap), or an mremap split it across mappings (read it with <c>Read</c>).</exception>
     public unsafe SpanLease LeaseSpan(long offset, int length)
     {
         CheckBytes(offset, length);
@@ -184,6 +187,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// unprotected; with asynchronous tracking the pages are reported written. The range's content is never touched.
     /// </summary>
     /// <exception cref="PagePoisonedException">A page of the range is poisoned.</exception>
+    /// <exception cref="InvalidOperationException">Part of the range was unmapped (munmap); nothing was touched.</exception>
     public void Prefault(long offset, long length, bool write = false)
     {
         CheckBytes(offset, length);

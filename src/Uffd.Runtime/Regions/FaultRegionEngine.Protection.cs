@@ -38,10 +38,17 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// (at most 10 s) until no span lease over the region is open, and keeps new ones from opening while it protects.
     /// Asynchronous tracking: the pages count as clean again until the next write.
     /// </summary>
+    /// <remarks>
+    /// Exact: a write that begins after Protect returns reaches the write handler (or the next
+    /// <see cref="CollectWrittenPages(Span{PageRange})"/>) in this epoch or a later one, even when a write handler of the
+    /// previous epoch is still running: that handler is then called again once it finishes, for the new epoch.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">
-    /// The region has no WriteProtect, or this thread holds a span lease over it (the Protect would wait for itself).
+    /// The region has no WriteProtect, or this thread holds a span lease over it (the Protect would wait for itself),
+    /// or part of the range was unmapped (munmap; nothing was changed).
     /// </exception>
     /// <exception cref="TimeoutException">Span leases stayed open for 10 s (one was probably never disposed).</exception>
+    /// <exception cref="UffdException">The kernel refused the protection.</exception>
     public void Protect(long firstPage, long pageCount)
     {
         CheckPages(firstPage, pageCount);
