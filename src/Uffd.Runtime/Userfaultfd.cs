@@ -62,10 +62,13 @@ public sealed partial class Userfaultfd : IDisposable
     /// <exception cref="UffdFeatureNotSupportedException">A required feature is missing; the message names it and its kernel version.</exception>
     /// <exception cref="UffdPermissionException">A required feature needs a privilege (EVENT_FORK needs CAP_SYS_PTRACE).</exception>
     /// <exception cref="UffdException">The process or the system is out of file descriptors (EMFILE: RLIMIT_NOFILE; ENFILE): the ladder stops there, since every rung needs one.</exception>
-    public static Userfaultfd Create(UffdOptions? options = null)
+    public static Userfaultfd Create(UffdOptions? options = null) => Create(options, region: null);
+
+    /// <summary><see cref="Create(UffdOptions?)"/> for a region, which the message names when no uffd can be created.</summary>
+    internal static Userfaultfd Create(UffdOptions? options, string? region)
     {
         options ??= UffdOptions.Default;
-        UffdFeatures supported = FeatureProbe.Supported(options.UserModeOnly);
+        UffdFeatures supported = FeatureProbe.Supported(options.UserModeOnly, region);
         UffdFeatures missing = options.RequiredFeatures & ~supported;
         if (missing != UffdFeatures.None)
         {
@@ -73,7 +76,7 @@ public sealed partial class Userfaultfd : IDisposable
         }
 
         UffdFeatures requested = (options.RequiredFeatures | options.OptionalFeatures) & supported;
-        (FileDescriptorHandle raw, UffdCreationPath path) = UffdOpener.Open(options.UserModeOnly);
+        (FileDescriptorHandle raw, UffdCreationPath path) = UffdOpener.Open(options.UserModeOnly, region);
         var handle = new UffdHandle(raw, options.RevokeAccessOnClose);
         try
         {

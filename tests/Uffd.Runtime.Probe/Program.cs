@@ -22,13 +22,14 @@ internal static class Program
             {
                 ["create", string policy] => CreateMode.Run(ParsePolicy(policy)),
                 ["kernel-access", string policy] => KernelAccessMode.Run(ParsePolicy(policy)),
+                ["seccomp", string errno, string scope, string policy] => SeccompMode.Run(errno, scope, ParsePolicy(policy)),
                 ["revoke"] => RevokeMode.Run(unregisterFirst: false),
                 ["revoke-managed"] => RevokeMode.Run(unregisterFirst: false, managedAccess: true),
                 ["release"] => RevokeMode.Run(unregisterFirst: true),
                 ["gc-pressure", string seconds] => GcPressureMode.Run(ParseSeconds(seconds)),
                 ["region-failfast"] => RegionFailFastMode.Run(),
                 ["generated-failfast"] => GeneratedFailFastMode.Run(),
-                _ => Fail(Usage, "usage: create|kernel-access <allow|require|forbid> | revoke | revoke-managed | release | gc-pressure <seconds> | region-failfast | generated-failfast"),
+                _ => Fail(Usage, "usage: create|kernel-access <allow|require|forbid> | seccomp <eperm|enosys> <syscall|syscall+device> <policy> | revoke | revoke-managed | release | gc-pressure <seconds> | region-failfast | generated-failfast"),
             };
         }
         catch (UffdUnavailableException e)

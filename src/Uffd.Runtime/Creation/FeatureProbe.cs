@@ -12,7 +12,10 @@ internal static class FeatureProbe
     private static readonly object Gate = new();
     private static UffdFeatures? cached;
 
-    public static UffdFeatures Supported(UserModeOnlyPolicy policy)
+    /// <summary>The supported features, probed once per process.</summary>
+    /// <param name="policy">The ladder to walk for the temporary uffd.</param>
+    /// <param name="region">The region asking, named in the message when no uffd can be created; null for a plain uffd.</param>
+    public static UffdFeatures Supported(UserModeOnlyPolicy policy, string? region = null)
     {
         lock (Gate)
         {
@@ -21,7 +24,7 @@ internal static class FeatureProbe
                 return known;
             }
 
-            (FileDescriptorHandle handle, _) = UffdOpener.Open(policy);
+            (FileDescriptorHandle handle, _) = UffdOpener.Open(policy, region);
             using (handle)
             {
                 cached = Probe(handle);

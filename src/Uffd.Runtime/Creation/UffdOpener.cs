@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using System.IO;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Uffd.Interop;
@@ -9,7 +9,10 @@ namespace Uffd;
 /// <summary>Walks the permission ladder: each rung is one way to get a uffd, each failure is remembered for the message.</summary>
 internal static class UffdOpener
 {
-    public static (FileDescriptorHandle Handle, UffdCreationPath Path) Open(UserModeOnlyPolicy policy)
+    /// <summary>Opens the first rung of <paramref name="policy"/>'s ladder that works.</summary>
+    /// <param name="policy">Which rungs to try.</param>
+    /// <param name="region">The region the uffd is for, named in the message when none could be created; null for a plain uffd.</param>
+    public static (FileDescriptorHandle Handle, UffdCreationPath Path) Open(UserModeOnlyPolicy policy, string? region = null)
     {
         var failures = new List<(UffdCreationPath Path, int Errno)>();
         foreach (UffdCreationPath path in policy.Ladder())
@@ -30,9 +33,33 @@ internal static class UffdOpener
             failures.Add((path, errno));
         }
 
-        throw new UffdUnavailableException(Explain(policy, failures), failures[^1].Errno);
+        throw new UffdUnavailableException(Explain(policy, failures, Diagnose(failures), region), failures[^1].Errno);
     }
 
+    /// <summary>
+    /// Reads what the causes depend on. When the syscall refused a uffd serving kernel faults to a process the privilege
+    /// check would refuse anyway, while a seccomp filter is installed, the ladder cannot tell which of the two refused:
+    /// a user-mode-only uffd needs no privilege, so one attempt at it (closed at once) tells whether the filter blocks
+    /// the syscall itself.
+    /// </summary>
+    private static CreationEnvironment Diagnose(List<(UffdCreationPath Path, int Errno)> failures)
+    {
+        CreationEnvironment environment = CreationEnvironment.Read();
+        bool triedUserModeOnly = failures.Exists(f => f.Path == UffdCreationPath.SyscallUserModeOnly);
+        bool syscallRefused = failures.Exists(f => f.Path == UffdCreationPath.Syscall && f.Errno == Errno.EPERM);
+        if (!triedUserModeOnly && syscallRefused && environment.HasSeccompFilter && !environment.PrivilegeAllowsKernelFaults)
+        {
+            int fd = TryOpen(UffdCreationPath.SyscallUserModeOnly, out int errno);
+            if (fd >= 0)
+            {
+                Libc.close(fd);
+            }
+
+            environment = environment with { UserModeOnlySyscallErrno = fd >= 0 ? 0 : errno };
+        }
+
+        return environment;
+    }
     /// <summary>Opens one rung; returns the fd or -1 with <paramref name="errno"/> set.</summary>
     internal static unsafe int TryOpen(UffdCreationPath path, out int errno)
     {
@@ -60,21 +87,55 @@ internal static class UffdOpener
         return uffd;
     }
 
-    /// <summary>The message of <see cref="UffdUnavailableException"/>: every attempt, its errno, the cause and the fix.</summary>
-    internal static string Explain(UserModeOnlyPolicy policy, List<(UffdCreationPath Path, int Errno)> failures)
+    /// <summary>
+    /// The message of <see cref="UffdUnavailableException"/>: every attempt, its errno, the cause that applies in
+    /// <paramref name="environment"/> and its fix. For a region (<paramref name="region"/> set), it says what the
+    /// region's UserModeOnly option asked for and how to accept user-mode-only faults instead.
+    /// </summary>
+    internal static string Explain(
+        UserModeOnlyPolicy policy, List<(UffdCreationPath Path, int Errno)> failures, CreationEnvironment environment, string? region = null)
     {
+        int? userModeOnlyErrno = environment.UserModeOnlySyscallErrno;
+        foreach ((UffdCreationPath path, int errno) in failures)
+        {
+            if (path == UffdCreationPath.SyscallUserModeOnly)
+            {
+                userModeOnlyErrno = errno;
+            }
+        }
+
+        environment = environment with { UserModeOnlySyscallErrno = userModeOnlyErrno };
         var text = new StringBuilder();
-        text.Append("No userfaultfd could be created (policy ").Append(policy)
-            .Append(", Linux ").Append(KernelInfo.Release).Append("). Tried:");
+        if (region is null)
+        {
+            text.Append("No userfaultfd could be created (policy ").Append(policy);
+        }
+        else if (policy == UserModeOnlyPolicy.Forbid)
+        {
+            text.Append("Region '").Append(region).Append("' needs a userfaultfd that serves kernel-mode faults (UserModeOnly = Forbid, the default), ")
+                .Append("and none could be created (");
+        }
+        else
+        {
+            text.Append("Region '").Append(region).Append("': no userfaultfd could be created (UserModeOnly = ").Append(policy);
+        }
+
+        text.Append(region is not null && policy == UserModeOnlyPolicy.Forbid ? "" : ", ")
+            .Append("Linux ").Append(KernelInfo.Release).Append("). Tried:");
         foreach ((UffdCreationPath path, int errno) in failures)
         {
             text.Append("\n  - ").Append(Describe(path)).Append(": ").Append(Errno.Describe(errno)).Append(". ")
-                .Append(Cause(path, errno));
+                .Append(Cause(path, errno, environment));
         }
 
         if (policy == UserModeOnlyPolicy.Forbid)
         {
-            text.Append("\nIf only faults raised by user-mode code matter, allow user-mode-only (UserModeOnlyPolicy.Allow).");
+            text.Append(region is null
+                ? "\nIf only faults raised by user-mode code matter, allow user-mode-only (UserModeOnlyPolicy.Allow)."
+                : "\nOr accept a user-mode-only uffd knowingly: [FaultRegion(UserModeOnly = UserModeOnlyPolicy.Allow)] " +
+                  "(FaultRegionSettings.UserModeOnly for the engine). The region's accessors make pages present before " +
+                  "handing them out, so spans given to system calls still work; a raw pointer from BaseAddress given to " +
+                  "a system call then fails with EFAULT on a page never touched.");
         }
 
         return text.ToString();
@@ -88,41 +149,101 @@ internal static class UffdOpener
         _ => "/dev/userfaultfd with UFFD_USER_MODE_ONLY",
     };
 
-    private static string Cause(UffdCreationPath path, int errno)
+    private const string SeccompFix =
+        "Fix: run with a seccomp profile that allows userfaultfd (container runtimes' default profiles, Docker's among " +
+        "them, do not: docker run --security-opt seccomp=PROFILE.json, or a Localhost seccompProfile in Kubernetes), " +
+        "or pass /dev/userfaultfd in (docker run --device /dev/userfaultfd) with read/write access for this user.";
+
+    private const string PrivilegeFix =
+        "Fix: `sysctl -w vm.unprivileged_userfaultfd=1` (as root; persist it in /etc/sysctl.d), grant CAP_SYS_PTRACE " +
+        "(for example `setcap cap_sys_ptrace+ep` on the program, or --cap-add SYS_PTRACE for a container), " +
+        "or give this user read/write access to /dev/userfaultfd.";
+
+    private static string Cause(UffdCreationPath path, int errno, CreationEnvironment environment) =>
+        path is UffdCreationPath.Device or UffdCreationPath.DeviceUserModeOnly
+            ? DeviceCause(errno, environment)
+            : SyscallCause(path, errno, environment);
+
+    private static string SyscallCause(UffdCreationPath path, int errno, CreationEnvironment environment)
     {
-        bool device = path is UffdCreationPath.Device or UffdCreationPath.DeviceUserModeOnly;
-        switch (errno)
+        bool kernelFaults = path == UffdCreationPath.Syscall;
+        if (errno == Errno.EINVAL && !kernelFaults)
         {
-            case Errno.EPERM when !device:
-                return $"Serving kernel-mode faults needs CAP_SYS_PTRACE or vm.unprivileged_userfaultfd=1 " +
-                       $"(it is {KernelInfo.UnprivilegedUserfaultfd?.ToString() ?? "absent"}). " +
-                       "Fix: `sysctl -w vm.unprivileged_userfaultfd=1`, run with CAP_SYS_PTRACE, or grant access to /dev/userfaultfd.";
-            case Errno.EINVAL when path.IsUserModeOnly():
-                return "UFFD_USER_MODE_ONLY needs Linux 5.11 or later.";
-            case Errno.ENOSYS:
-                return "This kernel has no userfaultfd (CONFIG_USERFAULTFD is off, Linux is older than 4.3, " +
-                       "or a seccomp filter blocks the syscall, as container runtimes often do).";
-            case Errno.ENOENT when device:
-                return "/dev/userfaultfd does not exist: it needs Linux 6.1 or later.";
-            case Errno.EACCES or Errno.EPERM when device:
-                return $"/dev/userfaultfd is not accessible to this user ({DeviceMode()}). " +
-                       "Fix: grant read/write access to it (for example a udev rule with a group the user is in), " +
-                       "or use another rung of the ladder.";
-            default:
-                return "An LSM (SELinux, AppArmor) or seccomp policy may be refusing userfaultfd.";
+            return "UFFD_USER_MODE_ONLY needs Linux 5.11 or later.";
         }
+
+        if (errno is not (Errno.EPERM or Errno.ENOSYS or Errno.EACCES))
+        {
+            return "An LSM (SELinux, AppArmor) or seccomp policy may be refusing userfaultfd.";
+        }
+
+        bool filterBlocksSyscall = environment.UserModeOnlySyscallErrno is Errno.EPERM or Errno.ENOSYS or Errno.EACCES;
+        if (kernelFaults && errno == Errno.EPERM && !environment.PrivilegeAllowsKernelFaults)
+        {
+            // The kernel's own check: CAP_SYS_PTRACE, or the sysctl; user-mode-only uffds are exempt from it.
+            string cause =
+                "The privilege check refused it: serving kernel-mode faults needs CAP_SYS_PTRACE, which this process " +
+                $"{(environment.HasSysPtrace == false ? "does not hold" : "may not hold")}, or vm.unprivileged_userfaultfd=1 " +
+                $"(it is {environment.UnprivilegedUserfaultfd?.ToString(CultureInfo.InvariantCulture) ?? "absent"}). {PrivilegeFix}";
+            if (environment.HasSeccompFilter && filterBlocksSyscall)
+            {
+                cause += " A seccomp filter refuses userfaultfd(2) as well (Seccomp: 2, and it refused UFFD_USER_MODE_ONLY too, " +
+                         "which needs no privilege), so the sysctl or the capability alone will not do. " + SeccompFix;
+            }
+            else if (environment.HasSeccompFilter && environment.UserModeOnlySyscallErrno is null)
+            {
+                cause += " A seccomp filter is installed too (Seccomp: 2) and may refuse the syscall as well.";
+            }
+
+            return cause;
+        }
+
+        if (errno == Errno.ENOSYS && environment.UnprivilegedUserfaultfd is null && !environment.HasSeccompFilter)
+        {
+            return "This kernel has no userfaultfd (CONFIG_USERFAULTFD is off, or Linux is older than 4.3).";
+        }
+
+        // Not the privilege check: the call needs none, the process passes it, or the syscall is missing altogether.
+        string why = errno == Errno.ENOSYS
+            ? (environment.UnprivilegedUserfaultfd is null ? "the syscall is reported missing" : "the kernel has userfaultfd (vm.unprivileged_userfaultfd exists), yet the syscall is reported missing")
+            : !kernelFaults
+                ? "a user-mode-only uffd needs no privilege"
+                : environment.HasSysPtrace == true
+                    ? "this process holds CAP_SYS_PTRACE, which the privilege check accepts"
+                    : "vm.unprivileged_userfaultfd is 1, which lets everyone pass the privilege check";
+        return environment.HasSeccompFilter
+            ? $"A seccomp filter refuses userfaultfd(2): {why}, and this thread runs under a seccomp filter (Seccomp: 2 in " +
+              $"/proc/thread-self/status). {SeccompFix}"
+            : $"Refused although {why}, and no seccomp filter is installed: an LSM policy (SELinux, AppArmor) is the likely " +
+              "cause; its audit log names the rule.";
     }
 
-    private static string DeviceMode()
+    private static string DeviceCause(int errno, CreationEnvironment environment)
     {
-        try
+        switch (errno)
         {
-            // Octal, as chmod takes it: "mode 0600" says more to an administrator than the flag names.
-            return "mode " + System.Convert.ToString((int)File.GetUnixFileMode(KernelInfo.DevicePath), 8).PadLeft(4, '0');
-        }
-        catch (IOException)
-        {
-            return "mode unknown";
+            case Errno.ENOENT:
+                return "/dev/userfaultfd does not exist: it needs Linux 6.1 or later, and a container sees it only when it " +
+                       "is passed in (docker run --device /dev/userfaultfd).";
+            case Errno.EACCES or Errno.EPERM:
+                bool? permits = environment.DevicePermitsReadWrite;
+                if (permits == false)
+                {
+                    return $"/dev/userfaultfd is not accessible to this user: {environment.Device}, and this process runs " +
+                           $"as {environment.DescribeCredentials()}, so none of the owner's, the group's or others' " +
+                           "read/write bits apply. Fix: give a group of this user read/write access (`chgrp GROUP " +
+                           "/dev/userfaultfd && chmod 0660 /dev/userfaultfd`; to keep it across reboots, a udev rule " +
+                           "KERNEL==\"userfaultfd\", GROUP=\"GROUP\", MODE=\"0660\"), or use another rung of the ladder.";
+                }
+
+                string known = permits == true
+                    ? $"Its permissions allow this user ({environment.Device}; {environment.DescribeCredentials()}), so"
+                    : "Its permissions could not be checked against this user, but";
+                return environment.HasSeccompFilter
+                    ? $"{known} a seccomp filter (Seccomp: 2) is the likely cause, refusing the open or USERFAULTFD_IOC_NEW. {SeccompFix}"
+                    : $"{known} an LSM policy (SELinux, AppArmor) or a container's device cgroup refuses it.";
+            default:
+                return "An LSM (SELinux, AppArmor) or seccomp policy may be refusing userfaultfd.";
         }
     }
 }

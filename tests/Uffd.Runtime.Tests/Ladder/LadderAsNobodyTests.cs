@@ -36,16 +36,20 @@ public sealed class LadderAsNobodyTests : IClassFixture<UnprivilegedUserfaultfdO
         Assert.True(child.ExitCode == Probe.UnavailableExitCode && child.Lines.Length == 4, child.ToString());
         Assert.Equal($"unavailable: No userfaultfd could be created (policy Forbid, Linux {KernelInfo.Release}). Tried:", child.Lines[0]);
 
+        // The causes that apply to nobody here, and only those: the privilege check and the device's permission bits.
         string syscall = child.Lines[1];
         Assert.StartsWith("  - userfaultfd(2) serving kernel-mode faults: EPERM (", syscall);
-        Assert.Contains("CAP_SYS_PTRACE", syscall);
+        Assert.Contains("The privilege check refused it", syscall);
+        Assert.Contains("CAP_SYS_PTRACE, which this process does not hold", syscall);
         Assert.Contains("vm.unprivileged_userfaultfd=1 (it is 0)", syscall);
         Assert.Contains("`sysctl -w vm.unprivileged_userfaultfd=1`", syscall);
 
         string device = child.Lines[2];
         Assert.StartsWith("  - /dev/userfaultfd (USERFAULTFD_IOC_NEW): EACCES (", device);
-        Assert.Contains($"/dev/userfaultfd is not accessible to this user (mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')})", device);
-        Assert.Contains("grant read/write access to it", device);
+        Assert.Contains($"/dev/userfaultfd is not accessible to this user: mode {Convert.ToString((int)mode, 8).PadLeft(4, '0')}, owner uid ", device);
+        Assert.Contains("this process runs as uid 65534, gid 65534, supplementary groups none", device);
+        Assert.Contains("chmod 0660 /dev/userfaultfd", device);
+        Assert.DoesNotContain("seccomp", child.Stdout, StringComparison.OrdinalIgnoreCase);
 
         Assert.Equal("If only faults raised by user-mode code matter, allow user-mode-only (UserModeOnlyPolicy.Allow).", child.Lines[3]);
         Assert.Equal(string.Empty, child.Stderr);
