@@ -13,7 +13,12 @@ public enum UffdCreationPath
     DeviceUserModeOnly,
 }
 
-/// <summary>Whether the caller accepts a uffd that only catches faults raised in user mode.</summary>
+/// <summary>
+/// Whether the caller accepts a uffd that only catches faults raised in user mode (<c>UFFD_USER_MODE_ONLY</c>). Such a
+/// uffd needs no privilege; one that also serves faults raised inside system calls needs CAP_SYS_PTRACE,
+/// <c>vm.unprivileged_userfaultfd=1</c> or access to <c>/dev/userfaultfd</c>. <see cref="UffdOptions.UserModeOnly"/>
+/// defaults to <see cref="Allow"/>; a region (<see cref="FaultRegionAttribute.UserModeOnly"/>) to <see cref="Forbid"/>.
+/// </summary>
 public enum UserModeOnlyPolicy
 {
     /// <summary>

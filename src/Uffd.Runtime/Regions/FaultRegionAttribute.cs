@@ -99,6 +99,20 @@ public sealed class FaultRegionAttribute : Attribute
     /// the default) or the kernel records them for <c>CollectWrittenPages</c> (<see cref="WriteTracking.Asynchronous"/>).
     /// </summary>
     public WriteTracking WriteTracking { get; set; }
+
+    /// <summary>
+    /// Whether the region accepts a userfaultfd that only catches faults raised in user mode. Default:
+    /// <see cref="UserModeOnlyPolicy.Forbid"/>, so <c>Open</c> throws <see cref="UffdUnavailableException"/> naming the cause
+    /// and the fix when the process may not have one that also serves faults raised inside system calls (an
+    /// unprivileged user without CAP_SYS_PTRACE while <c>vm.unprivileged_userfaultfd</c> is 0, the default, or a seccomp
+    /// filter). <see cref="UserModeOnlyPolicy.Allow"/> falls back to user-mode-only faults then, and
+    /// <see cref="UserModeOnlyPolicy.Require"/> always uses them. Every accessor works either way: spans, leases,
+    /// <c>Read</c>, <c>Write</c> and <c>Prefault</c> make pages present from native code before anything else sees
+    /// them. What does not: a raw pointer from <c>BaseAddress</c> given to a system call (EFAULT on a page never
+    /// touched), and a page the provider poisons while a span is being made present (SIGBUS instead of
+    /// <see cref="PagePoisonedException"/>). The generated <c>IsUserModeOnly</c> says which one the region got.
+    /// </summary>
+    public UserModeOnlyPolicy UserModeOnly { get; set; } = UserModeOnlyPolicy.Forbid;
 }
 
 /// <summary>

@@ -141,6 +141,13 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     public FaultRegionSettings Settings => settings;
 
     /// <summary>
+    /// True when the region's uffd catches only faults raised in user mode (settings.UserModeOnly allowed or required
+    /// it): a system call given a raw pointer to a page never touched then fails with EFAULT instead of waiting for the
+    /// provider. The accessors are unaffected: they make pages present from native code first.
+    /// </summary>
+    public bool IsUserModeOnly => uffd.IsUserModeOnly;
+
+    /// <summary>
     /// Start of the region. A raw address: dereferencing it from managed code can fault there and deadlock with the
     /// GC; pass it only to native code or to the runtime, and use the span accessors to touch the memory.
     /// </summary>

@@ -23,6 +23,17 @@ namespace Uffd.Regions;
 /// which costs less but would get SIGBUS on a poisoned page. The Poison error policy counts as may-poison whatever
 /// this says. Generated code passes false for providers that return void.
 /// </param>
+/// <param name="UserModeOnly">
+/// Which uffd the region accepts. <see cref="UserModeOnlyPolicy.Forbid"/> (the default): one that also serves faults
+/// raised inside system calls, or Open throws <see cref="UffdUnavailableException"/> naming the cause (the sysctl, the
+/// capability, /dev/userfaultfd's permissions, a seccomp filter) and the fix. <see cref="UserModeOnlyPolicy.Allow"/>:
+/// fall back to a user-mode-only uffd when that is all the process may have (an unprivileged user, by default);
+/// <see cref="UserModeOnlyPolicy.Require"/>: always user-mode-only. The accessors work with either (they make pages
+/// present from native code before a span is handed out), but a raw pointer into the region given to a system call
+/// fails with EFAULT on a page never touched, and a page the provider poisons while a span is being made present
+/// raises SIGBUS instead of <see cref="PagePoisonedException"/>. <see cref="FaultRegionEngine{TCallbacks}.IsUserModeOnly"/>
+/// says which one the region got.
+/// </param>
 [StructLayout(LayoutKind.Auto)]
 public readonly record struct FaultRegionSettings(
     string Name,
@@ -35,4 +46,5 @@ public readonly record struct FaultRegionSettings(
     bool ProtectOnFill = false,
     bool ProviderWritesWholePage = false,
     WriteTracking WriteTracking = WriteTracking.Synchronous,
-    bool ProviderMayPoison = true);
+    bool ProviderMayPoison = true,
+    UserModeOnlyPolicy UserModeOnly = UserModeOnlyPolicy.Forbid);

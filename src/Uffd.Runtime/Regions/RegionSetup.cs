@@ -40,6 +40,11 @@ internal static class RegionSetup
             throw new ArgumentOutOfRangeException(nameof(settings), settings.WriteTracking, $"Region '{settings.Name}': WriteTracking is not a WriteTracking value.");
         }
 
+        if (settings.UserModeOnly is not (UserModeOnlyPolicy.Allow or UserModeOnlyPolicy.Require or UserModeOnlyPolicy.Forbid))
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.UserModeOnly, $"Region '{settings.Name}': UserModeOnly is not a UserModeOnlyPolicy value.");
+        }
+
         if (settings.WriteTracking == WriteTracking.Asynchronous && (settings.Mode & FaultMode.WriteProtect) == 0)
         {
             throw new ArgumentException(
@@ -124,8 +129,8 @@ internal static class RegionSetup
         ((mode & FaultMode.WriteProtect) != 0 ? RegisterMode.WriteProtect : RegisterMode.None) |
         ((mode & FaultMode.Minor) != 0 ? RegisterMode.Minor : RegisterMode.None);
 
-    /// <summary>The uffd options for a mode on a kind of memory.</summary>
-    public static UffdOptions Options(FaultMode mode, RegionMemory kind, WriteTracking tracking)
+    /// <summary>The uffd options for a mode on a kind of memory, with the region's user-mode-only policy.</summary>
+    public static UffdOptions Options(FaultMode mode, RegionMemory kind, WriteTracking tracking, UserModeOnlyPolicy userModeOnly)
     {
         bool hugetlb = kind == RegionMemory.HugePages;
         bool anonymous = kind == RegionMemory.Anonymous;
@@ -157,6 +162,6 @@ internal static class RegionSetup
         }
 
         // RevokeAccessOnClose stays on: after Dispose, a page still registered crashes instead of reading zeros.
-        return new UffdOptions { RequiredFeatures = required, OptionalFeatures = optional };
+        return new UffdOptions { RequiredFeatures = required, OptionalFeatures = optional, UserModeOnly = userModeOnly };
     }
 }
