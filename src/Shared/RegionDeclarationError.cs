@@ -52,6 +52,8 @@ internal enum RegionDeclarationError
     ProtectOnFillWithoutMissingAndWriteProtect,
     /// <summary><c>WriteTracking</c> is not a WriteTracking value.</summary>
     InvalidWriteTracking,
+    /// <summary><c>UserModeOnly</c> is not a UserModeOnlyPolicy value.</summary>
+    InvalidUserModeOnly,
     /// <summary><c>WriteTracking = Asynchronous</c> without WriteProtect in the mode: there are no protected pages to track.</summary>
     AsynchronousTrackingWithoutWriteProtect,
     /// <summary><c>ProtectOnFill</c> with asynchronous tracking, which installs every filled page protected anyway.</summary>

@@ -38,7 +38,7 @@ internal static class RegionDeclarationRules
     private static readonly string[] s_alwaysGeneratedNames =
     {
         "Open", "Dispose", "IsOpen", "BaseAddress", "Length", "PageSize", "PageCount", "AsReadOnlySpan", "Read", "Write",
-        "Prefault", "LastProviderError", "Statistics",
+        "Prefault", "LastProviderError", "Statistics", "IsUserModeOnly",
         CallbacksTypeName, EngineFieldName, StateFieldName, EngineOrThrowName,
     };
 
@@ -149,7 +149,8 @@ internal static class RegionDeclarationRules
     public static RegionDeclarationError? ReadOptions(INamedTypeSymbol type, out RegionOptions options)
     {
         options = new RegionOptions(
-            RegionFaultMode.Missing, 0, 0, 0, RegionMemoryKind.Default, RegionErrorPolicy.FailFast, false, RegionWriteTracking.Synchronous);
+            RegionFaultMode.Missing, 0, 0, 0, RegionMemoryKind.Default, RegionErrorPolicy.FailFast, false, RegionWriteTracking.Synchronous,
+            RegionUserModeOnly.Forbid);
         AttributeData? attribute = null;
         foreach (AttributeData candidate in type.GetAttributes())
         {
@@ -172,6 +173,7 @@ internal static class RegionDeclarationRules
         RegionErrorPolicy policy = RegionErrorPolicy.FailFast;
         bool protectOnFill = false;
         RegionWriteTracking writeTracking = RegionWriteTracking.Synchronous;
+        RegionUserModeOnly userModeOnly = RegionUserModeOnly.Forbid;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
             TypedConstant value = argument.Value;
@@ -192,6 +194,7 @@ internal static class RegionDeclarationRules
                     case "OnProviderError": policy = (RegionErrorPolicy)Convert.ToInt32(value.Value); break;
                     case "ProtectOnFill": protectOnFill = Convert.ToBoolean(value.Value); break;
                     case "WriteTracking": writeTracking = (RegionWriteTracking)Convert.ToInt32(value.Value); break;
+                    case "UserModeOnly": userModeOnly = (RegionUserModeOnly)Convert.ToInt32(value.Value); break;
                     default: return RegionDeclarationError.InvalidAttributeArgument;
                 }
             }
@@ -201,7 +204,7 @@ internal static class RegionDeclarationRules
             }
         }
 
-        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill, writeTracking);
+        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill, writeTracking, userModeOnly);
         return null;
     }
 
@@ -232,6 +235,11 @@ internal static class RegionDeclarationRules
         if (options.WriteTracking is < RegionWriteTracking.Synchronous or > RegionWriteTracking.Asynchronous)
         {
             return RegionDeclarationError.InvalidWriteTracking;
+        }
+
+        if (options.UserModeOnly is < RegionUserModeOnly.Allow or > RegionUserModeOnly.Forbid)
+        {
+            return RegionDeclarationError.InvalidUserModeOnly;
         }
 
         if (options.Pages < 0)

@@ -1,6 +1,7 @@
 namespace Uffd.SourceGeneration;
 
-// Mirrors of the runtime's enums (Uffd.FaultMode, Uffd.RegionMemory, Uffd.ProviderErrorPolicy, Uffd.WriteTracking): the generator and
+// Mirrors of the runtime's enums (Uffd.FaultMode, Uffd.RegionMemory, Uffd.ProviderErrorPolicy, Uffd.WriteTracking,
+// Uffd.UserModeOnlyPolicy): the generator and
 // the analyzers run inside the compiler and cannot load Uffd.Runtime, so they read the attribute's constants as these.
 // The values must stay equal to the runtime's; the generator tests compile every emitted name against the runtime.
 
@@ -39,6 +40,14 @@ internal enum RegionWriteTracking
     Asynchronous = 1,
 }
 
+/// <summary>Mirror of <c>Uffd.UserModeOnlyPolicy</c>; a region's default is <see cref="Forbid"/>.</summary>
+internal enum RegionUserModeOnly
+{
+    Allow = 0,
+    Require = 1,
+    Forbid = 2,
+}
+
 /// <summary>The named arguments of one <c>[FaultRegion]</c>, with the attribute's defaults for those not given.</summary>
 internal readonly struct RegionOptions
 {
@@ -50,7 +59,8 @@ internal readonly struct RegionOptions
         RegionMemoryKind memory,
         RegionErrorPolicy onProviderError,
         bool protectOnFill,
-        RegionWriteTracking writeTracking)
+        RegionWriteTracking writeTracking,
+        RegionUserModeOnly userModeOnly)
     {
         Mode = mode;
         Pages = pages;
@@ -60,6 +70,7 @@ internal readonly struct RegionOptions
         OnProviderError = onProviderError;
         ProtectOnFill = protectOnFill;
         WriteTracking = writeTracking;
+        UserModeOnly = userModeOnly;
     }
 
     public RegionFaultMode Mode { get; }
@@ -70,6 +81,7 @@ internal readonly struct RegionOptions
     public RegionErrorPolicy OnProviderError { get; }
     public bool ProtectOnFill { get; }
     public RegionWriteTracking WriteTracking { get; }
+    public RegionUserModeOnly UserModeOnly { get; }
 
     /// <summary>True when the mode needs a page provider (Missing or Minor faults).</summary>
     public bool NeedsProvider => (Mode & (RegionFaultMode.Missing | RegionFaultMode.Minor)) != 0;

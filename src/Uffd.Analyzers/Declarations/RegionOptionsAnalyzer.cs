@@ -71,6 +71,7 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
         RegionDeclarationError.MinorOnAnonymousMemory => "Memory",
         RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect => "ProtectOnFill",
         RegionDeclarationError.InvalidWriteTracking or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect => "WriteTracking",
+        RegionDeclarationError.InvalidUserModeOnly => "UserModeOnly",
         RegionDeclarationError.ProtectOnFillWithAsynchronousTracking => "ProtectOnFill",
         _ => null,
     };
@@ -84,6 +85,7 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
         RegionDeclarationError.NegativeHandlerThreads => $"HandlerThreads = {Invariant(options.HandlerThreads)} is negative; 0 means one per CPU",
         RegionDeclarationError.NegativeReadAhead => $"ReadAhead = {Invariant(options.ReadAhead)} is negative",
         RegionDeclarationError.InvalidWriteTracking => $"WriteTracking = {Invariant((int)options.WriteTracking)} is not a WriteTracking value",
+        RegionDeclarationError.InvalidUserModeOnly => $"UserModeOnly = {Invariant((int)options.UserModeOnly)} is not a UserModeOnlyPolicy value",
         _ => error.ToString(),
     };
 

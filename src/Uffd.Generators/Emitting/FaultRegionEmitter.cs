@@ -20,7 +20,7 @@ namespace Uffd.Generators.Emitting;
 ///             AsSpan (not with synchronous WriteProtect), AsReadOnlySpan, LeaseSpan (synchronous WriteProtect),
 ///             Read, Write, Prefault; Protect/Unprotect (synchronous), Protect/CollectWrittenPages (asynchronous);
 ///             AliasSpan (Minor);
-///             LastProviderError, Statistics; Dispose; the engine-or-throw helper;
+///             IsUserModeOnly, LastProviderError, Statistics; Dispose; the engine-or-throw helper;
 ///             private readonly struct UffdRegionCallbacks : IFaultRegionCallbacks { FillPage, OnWriteFault }
 ///         }
 ///     }
@@ -177,6 +177,11 @@ internal static class FaultRegionEmitter
                     optional.Add("ProviderMayPoison: false");
                 }
 
+                if (settings.UserModeOnly != RegionUserModeOnly.Forbid)
+                {
+                    optional.Add($"UserModeOnly: global::Uffd.UserModeOnlyPolicy.{settings.UserModeOnly}");
+                }
+
                 writer.WriteLine($"        ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(optional.Count > 0 ? "," : "));")}");
                 for (int i = 0; i < optional.Count; i++)
                 {
@@ -220,6 +225,11 @@ internal static class FaultRegionEmitter
         WriteMember(writer,
             "The number of pages.",
             $"public long PageCount => {context.EngineOrThrow}().PageCount;");
+        WriteMember(writer,
+            "True when the region's userfaultfd catches only faults raised in user mode (<c>UserModeOnly</c> allowed or required it): " +
+            "a system call given a raw pointer to a page never touched then fails with EFAULT. The accessors work either way: they make " +
+            "pages present from native code first.",
+            $"public bool IsUserModeOnly => {context.EngineOrThrow}().IsUserModeOnly;");
         WriteMember(writer,
             "The last exception the provider or write handler threw (ZeroFill and Poison policies), or null.",
             $"public global::System.Exception? LastProviderError => {context.EngineOrThrow}().LastProviderError;");

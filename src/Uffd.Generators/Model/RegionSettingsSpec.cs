@@ -13,6 +13,7 @@ namespace Uffd.Generators.Model;
 /// <param name="HasAliasView">The region has an alias view, Minor regions only (<c>AliasSpan</c> is generated).</param>
 /// <param name="ProviderWritesWholePage">The provider declared <c>WritesWholePage</c>: staging is not zeroed for it.</param>
 /// <param name="WriteTracking">With WriteProtect: a handler per write, or the kernel's asynchronous tracking.</param>
+/// <param name="UserModeOnly">Whether the region accepts a user-mode-only uffd (the runtime's default: Forbid).</param>
 internal sealed record RegionSettingsSpec(
     RegionFaultMode Mode,
     long Pages,
@@ -23,7 +24,8 @@ internal sealed record RegionSettingsSpec(
     bool ProtectOnFill,
     bool HasAliasView,
     bool ProviderWritesWholePage,
-    RegionWriteTracking WriteTracking)
+    RegionWriteTracking WriteTracking,
+    RegionUserModeOnly UserModeOnly)
 {
     /// <summary>True when the mode serves write-protect faults (<c>Protect</c> is generated).</summary>
     public bool HasWriteProtect => (Mode & RegionFaultMode.WriteProtect) != 0;

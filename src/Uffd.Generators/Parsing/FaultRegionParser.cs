@@ -36,7 +36,8 @@ internal static class FaultRegionParser
                 options.ProtectOnFill,
                 options.HasAliasView,
                 callbacks.ProviderWritesWholePage,
-                options.WriteTracking),
+                options.WriteTracking,
+                options.UserModeOnly),
             GetCallback(callbacks.Provider, callbacks.ProviderSignature),
             GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature));
     }

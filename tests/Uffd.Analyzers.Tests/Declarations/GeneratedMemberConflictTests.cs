@@ -87,6 +87,23 @@ public sealed class GeneratedMemberConflictTests
             }
             """);
 
+    [Fact]
+    public Task IsUserModeOnly_is_generated_in_every_region_so_a_users_own_conflicts() =>
+        Verify<GeneratedMemberConflictAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4, UserModeOnly = UserModeOnlyPolicy.Allow)]
+            public partial class Letters
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+                public bool {|#0:IsUserModeOnly|} => false;
+            }
+            """,
+            Verify<GeneratedMemberConflictAnalyzer>.Diagnostic("UFFD0006").WithLocation(0).WithArguments("Letters", "IsUserModeOnly"));
+
     /// <summary>The accessors and tracking members that depend on the mode, each declared by the user.</summary>
     private static readonly string[] s_modeMembers = { "AsSpan", "AsReadOnlySpan", "LeaseSpan", "Protect", "Unprotect", "CollectWrittenPages", "AliasSpan" };
 

@@ -30,6 +30,8 @@ public sealed class RegionOptionsTests
     [InlineData("{|#0:OnProviderError = (ProviderErrorPolicy)3|}", "OnProviderError = 3 is not a ProviderErrorPolicy value")]
     [InlineData("Mode = FaultMode.WriteProtect, {|#0:WriteTracking = (WriteTracking)2|}", "WriteTracking = 2 is not a WriteTracking value")]
     [InlineData("{|#0:WriteTracking = (WriteTracking)(-1)|}", "WriteTracking = -1 is not a WriteTracking value")]
+    [InlineData("Pages = 4, {|#0:UserModeOnly = (UserModeOnlyPolicy)3|}", "UserModeOnly = 3 is not a UserModeOnlyPolicy value")]
+    [InlineData("{|#0:UserModeOnly = (UserModeOnlyPolicy)(-1)|}", "UserModeOnly = -1 is not a UserModeOnlyPolicy value")]
     public Task An_invalid_option_is_reported_on_its_argument(string arguments, string reason) =>
         Verify<RegionOptionsAnalyzer>.Analyzer(
             Region(arguments),

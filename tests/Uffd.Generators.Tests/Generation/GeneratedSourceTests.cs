@@ -206,6 +206,25 @@ public sealed class GeneratedSourceTests
         """, "Demo.Fragile", $"{nameof(ProviderErrorPolicy)}_{policy}");
 
     [Theory]
+    [InlineData("Allow")]
+    [InlineData("Require")]
+    [InlineData("Forbid")] // the default, written out: the same settings as without the argument
+    public void UserModeOnly(string policy) => Verify($$"""
+        using System;
+        using Uffd;
+
+        namespace Demo
+        {
+            [FaultRegion(Pages = 4, UserModeOnly = UserModeOnlyPolicy.{{policy}})]
+            public partial class Unprivileged
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+            }
+        }
+        """, "Demo.Unprivileged", $"{nameof(UserModeOnly)}_{policy}");
+
+    [Theory]
     [InlineData("void", "long pageIndex", "")]
     [InlineData("PageFill", "long pageIndex", "return PageFill.Filled;")]
     [InlineData("void", "PageFaultContext context", "")]

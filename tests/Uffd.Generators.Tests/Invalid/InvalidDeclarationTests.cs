@@ -71,6 +71,8 @@ public sealed class InvalidDeclarationTests
         { "UserAsReadOnlySpan", Region("public partial class Bad { " + Provider + " public ReadOnlySpan<byte> AsReadOnlySpan() => default; }"), nameof(RegionDeclarationError.MemberNameConflict) },
         { "UserLeaseSpanWithSynchronousWriteProtect", Region("public partial class Bad { public void LeaseSpan() { } }", "Mode = FaultMode.WriteProtect, Pages = 4"), nameof(RegionDeclarationError.MemberNameConflict) },
         { "UserCollectWrittenPagesWithAsynchronousTracking", Region("public partial class Bad { public void CollectWrittenPages() { } }", "Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, Pages = 4"), nameof(RegionDeclarationError.MemberNameConflict) },
+        { "UnknownUserModeOnly", Region("public partial class Bad { " + Provider + " }", "Pages = 4, UserModeOnly = (UserModeOnlyPolicy)3"), nameof(RegionDeclarationError.InvalidUserModeOnly) },
+        { "UserIsUserModeOnly", Region("public partial class Bad { " + Provider + " public bool IsUserModeOnly => false; }"), nameof(RegionDeclarationError.MemberNameConflict) },
         { "UnknownMemory", Region("public partial class Bad { " + Provider + " }", "Pages = 4, Memory = (RegionMemory)9"), nameof(RegionDeclarationError.InvalidMemory) },
         { "SyntaxErrorInClass", Region("public partial class Bad { " + Provider + " void Broken( { }"), nameof(RegionDeclarationError.SyntaxErrors) },
         { "SyntaxErrorElsewhereInFile", Region("public partial class Bad { " + Provider + " }") + "\nclass Broken { int x = ; }", nameof(RegionDeclarationError.SyntaxErrors) },

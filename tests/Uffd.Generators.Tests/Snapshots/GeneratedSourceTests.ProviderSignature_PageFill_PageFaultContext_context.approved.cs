@@ -88,6 +88,10 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public long PageCount => this.UffdRegionEngineOrThrow().PageCount;
 
+        /// <summary>True when the region's userfaultfd catches only faults raised in user mode (<c>UserModeOnly</c> allowed or required it): a system call given a raw pointer to a page never touched then fails with EFAULT. The accessors work either way: they make pages present from native code first.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
+        public bool IsUserModeOnly => this.UffdRegionEngineOrThrow().IsUserModeOnly;
+
         /// <summary>The last exception the provider or write handler threw (ZeroFill and Poison policies), or null.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public global::System.Exception? LastProviderError => this.UffdRegionEngineOrThrow().LastProviderError;
