@@ -12,6 +12,10 @@ namespace Uffd.Benchmarks.Tests;
 /// implementations. The figures are not judged here (a Debug build, one iteration, a busy CI machine); that every
 /// case ran, checked and was reported is.
 /// </summary>
+// Root only: the benchmarks compare the regions with the C reference on uffds that serve kernel-mode faults (the C
+// reference asks for one, and the regions keep UserModeOnly = Forbid), which needs CAP_SYS_PTRACE while
+// vm.unprivileged_userfaultfd is 0; they also build into bench/native and write artifacts/bench in the tree.
+[Trait("Requires", "root")]
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);

@@ -6,6 +6,10 @@ namespace Uffd.Torture.Tests;
 /// Every mode's generated region, through every public access path, under constant GCs, as root (a uffd that serves
 /// kernel-mode faults, so spans populate with MADV_POPULATE_READ). Each test is one child process.
 /// </summary>
+// Root only: these prove the paths of a uffd that serves kernel-mode faults (MissingRegion's spans populate with
+// MADV_POPULATE_READ), which needs CAP_SYS_PTRACE here, and the huge-page test raises vm.nr_hugepages;
+// UserModeOnlyTortureTests runs the same consumer as nobody.
+[Trait("Requires", "root")]
 public sealed class TortureTests(ITestOutputHelper output)
 {
     private const int Runs = 2;

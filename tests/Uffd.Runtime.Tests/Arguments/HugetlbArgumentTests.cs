@@ -4,6 +4,7 @@ namespace Uffd.Runtime.Tests.Arguments;
 /// hugetlbfs ranges pass the runtime's base-page checks but not the kernel's huge-page ones; the explanation must
 /// quote the mapping's own page size. And hugetlbfs has no zero page.
 /// </summary>
+[Trait("Requires", "root")] // HugePageReservation raises vm.nr_hugepages, which only root may write.
 public sealed class HugetlbArgumentTests : IClassFixture<HugePageReservation>, IDisposable
 {
     private const int SmallPage = 4096;

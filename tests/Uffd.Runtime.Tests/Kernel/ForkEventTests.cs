@@ -7,6 +7,7 @@ namespace Uffd.Runtime.Tests.Kernel;
 /// EVENT_FORK: the child's copy of a registered range reports its faults on a new uffd carried by the FORK message.
 /// The child is created by glibc clone without CLONE_VM and runs only strlen, so no managed code runs in it.
 /// </summary>
+[Trait("Requires", "root")] // EVENT_FORK needs CAP_SYS_PTRACE.
 public sealed class ForkEventTests
 {
     private const string ChildText = "served to the child";

@@ -8,7 +8,7 @@ namespace Uffd.Runtime.Tests.Kernel;
 /// registered range would be registered with no uffd and read zeros where the parent's handler never filled a page.
 /// The children here are glibc clones that run only strlen, so no managed code runs in them.
 /// </summary>
-public sealed class ForkInheritanceTests : IClassFixture<HugePageReservation>
+public sealed class ForkInheritanceTests
 {
     [Fact]
     public void Anonymous_memory_is_not_inherited_by_forked_children()
@@ -26,8 +26,10 @@ public sealed class ForkInheritanceTests : IClassFixture<HugePageReservation>
     }
 
     [Fact]
+    [Trait("Requires", "root")] // HugePageReservation raises vm.nr_hugepages, which only root may write.
     public void Hugetlb_views_shared_and_private_are_not_inherited_by_forked_children()
     {
+        using HugePageReservation reservation = HugePageReservation.For(2);
         using UffdMemory shared = UffdMemory.MapHugetlb(1);
         AssertDontFork(shared.Address, shared.Length, "the shared hugetlbfs view");
         AssertDontFork(shared.AliasAddress, shared.Length, "the hugetlbfs alias");

@@ -4,6 +4,7 @@ using Uffd.Runtime.Tests.Kernel.Support;
 namespace Uffd.Runtime.Tests.Kernel;
 
 /// <summary>hugetlbfs: the mapping's page size is the huge page size, for registration, fault addresses and COPY.</summary>
+[Trait("Requires", "root")] // HugePageReservation raises vm.nr_hugepages, which only root may write.
 public sealed class HugetlbTests : IClassFixture<HugePageReservation>
 {
     private const int HugePage = 2 * 1024 * 1024;

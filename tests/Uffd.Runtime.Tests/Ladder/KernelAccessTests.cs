@@ -5,6 +5,7 @@ namespace Uffd.Runtime.Tests.Ladder;
 /// A full uffd delivers the fault and the syscall completes with the handler's data; a user-mode-only uffd makes
 /// the syscall fail with EFAULT and queues no message (the probe checks the byte, the message count and fdinfo).
 /// </summary>
+[Trait("Requires", "root")] // A syscall served by the handler needs a uffd serving kernel-mode faults: CAP_SYS_PTRACE here.
 public sealed class KernelAccessTests
 {
     [Theory]

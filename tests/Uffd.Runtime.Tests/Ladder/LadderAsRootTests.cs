@@ -1,6 +1,7 @@
 namespace Uffd.Runtime.Tests.Ladder;
 
 /// <summary>With CAP_SYS_PTRACE every policy gets its first rung: the syscall, user-mode-only only when required.</summary>
+[Trait("Requires", "root")] // Root with CAP_SYS_PTRACE is the subject: the first rung of every policy.
 public sealed class LadderAsRootTests
 {
     [Theory]

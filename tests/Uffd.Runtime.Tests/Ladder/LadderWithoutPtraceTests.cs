@@ -4,6 +4,7 @@ namespace Uffd.Runtime.Tests.Ladder;
 /// Root without CAP_SYS_PTRACE: the syscall refuses kernel-fault uffds (EPERM), so Allow falls back to
 /// user-mode-only, while Forbid skips that rung and opens /dev/userfaultfd, which root owns.
 /// </summary>
+[Trait("Requires", "root")] // Root minus CAP_SYS_PTRACE is the subject; only root can open the 0600 device it falls back to.
 public sealed class LadderWithoutPtraceTests : IClassFixture<UnprivilegedUserfaultfdOff>
 {
     [Theory]

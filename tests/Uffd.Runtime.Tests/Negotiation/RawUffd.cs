@@ -13,6 +13,12 @@ internal sealed unsafe class RawUffd : IDisposable
     {
         long number = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? UffdAbi.SYS_userfaultfd_arm64 : UffdAbi.SYS_userfaultfd_x64;
         long fd = Libc.syscall(number, Libc.O_CLOEXEC | Libc.O_NONBLOCK);
+        if (fd < 0 && Marshal.GetLastPInvokeError() == Errno.EPERM)
+        {
+            // Unprivileged (the run as nobody): a user-mode-only uffd needs no privilege, and UFFDIO_API answers the same.
+            fd = Libc.syscall(number, Libc.O_CLOEXEC | Libc.O_NONBLOCK | UffdAbi.UFFD_USER_MODE_ONLY);
+        }
+
         Assert.True(fd >= 0, $"userfaultfd(2) failed with errno {Marshal.GetLastPInvokeError()}");
         Fd = (int)fd;
     }

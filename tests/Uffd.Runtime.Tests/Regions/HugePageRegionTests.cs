@@ -7,6 +7,7 @@ namespace Uffd.Runtime.Tests.Regions;
 /// Memory = HugePages: 2 MiB pages, filled whole; Zero becomes a COPY of zeros (hugetlbfs has no ZEROPAGE); spans
 /// populate whole huge pages, and asynchronous write tracking works on them too.
 /// </summary>
+[Trait("Requires", "root")] // HugePageReservation raises vm.nr_hugepages, which only root may write.
 public sealed class HugePageRegionTests : IClassFixture<HugePageReservation>
 {
     [Fact]
