@@ -28,7 +28,7 @@ internal static class GeneratedFailFastMode
 }
 
 /// <summary>Page i holds the letter 'a' + i; page 5 cannot be produced.</summary>
-[FaultRegion(Pages = 8, OnProviderError = ProviderErrorPolicy.FailFast)]
+[FaultRegion(Pages = 8, OnProviderError = ProviderErrorPolicy.FailFast, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class GeneratedCrashingRegion
 {
     public const long FailingPage = 5;

@@ -15,7 +15,9 @@ internal static class RegionFailFastMode
 
     public static int Run()
     {
-        using var region = FaultRegionEngine<ThrowingCallbacks>.Open(default, new FaultRegionSettings(RegionName, FaultMode.Missing, 8));
+        // Read touches pages from native code in user mode: the outcome is the same with a user-mode-only uffd (nobody).
+        using var region = FaultRegionEngine<ThrowingCallbacks>.Open(
+            default, new FaultRegionSettings(RegionName, FaultMode.Missing, 8, UserModeOnly: UserModeOnlyPolicy.Allow));
         byte[] page = new byte[region.PageSize];
         region.Read(0, page);
         if (page[0] != 1)

@@ -97,10 +97,14 @@ internal static class Program
         return ControlSurvived;
     }
 
-    /// <summary>Which uffd this process gets (the regions get the same): user-mode-only when run as nobody.</summary>
+    /// <summary>Whether this process's uffd is user-mode-only (set by <see cref="PrintUffd"/>); every region checks it got the same.</summary>
+    public static bool? UserModeOnly { get; private set; }
+
+    /// <summary>Which uffd this process gets (the regions, which allow user-mode-only, get the same): user-mode-only as nobody.</summary>
     private static void PrintUffd()
     {
         using Userfaultfd uffd = Userfaultfd.Create();
+        UserModeOnly = uffd.IsUserModeOnly;
         Output.Line($"uffd path={uffd.CreationPath} usermodeonly={uffd.IsUserModeOnly.ToString().ToLowerInvariant()}");
     }
 

@@ -8,6 +8,9 @@ namespace Uffd.Torture;
 // Every region below is a [FaultRegion] partial class: the generator emits Open, the accessors and the glue. The
 // interfaces only name the generated members each mode has, so one driver can run them all; every call still lands
 // on the generated member.
+// Every region accepts a user-mode-only uffd (UserModeOnly = Allow): as root it gets one that serves kernel-mode
+// faults, as nobody (UserModeOnlyTortureTests, and the suite's run as nobody) a user-mode-only one, and each region
+// checks after Open that it got the kind the process reported (Program.PrintUffd).
 
 /// <summary>The members every generated region has.</summary>
 internal interface ITortureRegion : IDisposable
@@ -22,6 +25,8 @@ internal interface ITortureRegion : IDisposable
     nint BaseAddress { get; }
 
     FaultRegionStatistics Statistics { get; }
+
+    bool IsUserModeOnly { get; }
 
     ReadOnlySpan<byte> AsReadOnlySpan();
 
@@ -114,7 +119,13 @@ internal abstract class LoggedRegion
     public void Start(RegionLog log, long pages)
     {
         this.log = log;
-        ((ITortureRegion)this).Open(pages);
+        var region = (ITortureRegion)this;
+        region.Open(pages);
+        if (Program.UserModeOnly is { } expected && region.IsUserModeOnly != expected)
+        {
+            throw new InvalidOperationException(
+                $"{GetType().Name}.IsUserModeOnly is {region.IsUserModeOnly}, but this process's uffd is {(expected ? "" : "not ")}user-mode-only");
+        }
     }
 }
 
@@ -122,7 +133,7 @@ internal abstract class LoggedRegion
 /// Its provider returns <see cref="PageFill"/>, so it may poison a page: spans populate with MADV_POPULATE_READ here,
 /// while the regions with void providers populate with a native read per page (both paths stay under torture).
 /// </summary>
-[FaultRegion(Mode = FaultMode.Missing)]
+[FaultRegion(Mode = FaultMode.Missing, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class MissingRegion : LoggedRegion, IWritableSpans
 {
     [PageProvider]
@@ -135,7 +146,7 @@ internal sealed partial class MissingRegion : LoggedRegion, IWritableSpans
 }
 
 /// <summary>A provider that reads another region through its span: population from a handler thread.</summary>
-[FaultRegion(Mode = FaultMode.Missing)]
+[FaultRegion(Mode = FaultMode.Missing, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class MirrorRegion : LoggedRegion, IWritableSpans
 {
     [PageProvider]
@@ -147,7 +158,7 @@ internal sealed partial class MirrorRegion : LoggedRegion, IWritableSpans
 }
 
 /// <summary>Synchronous write protection over missing pages; fills install protected, so first writes report too.</summary>
-[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, ProtectOnFill = true)]
+[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, ProtectOnFill = true, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class SyncWriteProtectRegion : LoggedRegion, ILeasedSpans
 {
     [PageProvider]
@@ -161,19 +172,19 @@ internal sealed partial class SyncWriteProtectRegion : LoggedRegion, ILeasedSpan
     private void OnWrite(long pageIndex) => Log.Written(pageIndex);
 }
 
-[FaultRegion(Mode = FaultMode.WriteProtect)]
+[FaultRegion(Mode = FaultMode.WriteProtect, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class WriteProtectOnlyRegion : LoggedRegion, ILeasedSpans
 {
     [WriteHandler]
     private void OnWrite(long pageIndex) => Log.Written(pageIndex);
 }
 
-[FaultRegion(Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
+[FaultRegion(Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class AsyncWriteProtectRegion : LoggedRegion, ITrackedWrites
 {
 }
 
-[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
+[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class AsyncMissingRegion : LoggedRegion, ITrackedWrites
 {
     [PageProvider]
@@ -188,7 +199,7 @@ internal sealed partial class AsyncMissingRegion : LoggedRegion, ITrackedWrites
 /// Minor faults: the round writes each page's content into the page cache through the alias, all but
 /// <see cref="Pattern.ProviderWord"/>, which the provider writes in place after checking the rest.
 /// </summary>
-[FaultRegion(Mode = FaultMode.Minor)]
+[FaultRegion(Mode = FaultMode.Minor, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class MinorRegion : LoggedRegion, IAliased
 {
     [PageProvider]
@@ -199,7 +210,7 @@ internal sealed partial class MinorRegion : LoggedRegion, IAliased
     }
 }
 
-[FaultRegion(Mode = FaultMode.Missing, Memory = RegionMemory.HugePages)]
+[FaultRegion(Mode = FaultMode.Missing, Memory = RegionMemory.HugePages, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class HugeRegion : LoggedRegion, IWritableSpans
 {
     [PageProvider]
@@ -215,7 +226,7 @@ internal sealed partial class HugeRegion : LoggedRegion, IWritableSpans
 /// checks and completes it in place; a page nobody staged raises a missing fault and the provider fills the zeroed
 /// staging page whole.
 /// </summary>
-[FaultRegion(Mode = FaultMode.Missing | FaultMode.Minor, Memory = RegionMemory.HugePages)]
+[FaultRegion(Mode = FaultMode.Missing | FaultMode.Minor, Memory = RegionMemory.HugePages, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class HugeMinorRegion : LoggedRegion, IAliased
 {
     [PageProvider]

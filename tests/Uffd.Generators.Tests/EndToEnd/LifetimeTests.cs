@@ -2,7 +2,11 @@ using Uffd.Generators.Tests.Infrastructure;
 
 namespace Uffd.Generators.Tests.EndToEnd;
 
-/// <summary>The generated lifetime contract: Open once, members need an open region, Dispose is idempotent.</summary>
+/// <summary>
+/// The generated lifetime contract: Open once, members need an open region, Dispose is idempotent.
+/// The regions accept a user-mode-only uffd (<c>UserModeOnly = Allow</c>): what is checked here holds with either
+/// kind, so root checks it on a uffd serving kernel-mode faults and the run as nobody on a user-mode-only one.
+/// </summary>
 public sealed class LifetimeTests
 {
     [Fact]
@@ -15,7 +19,7 @@ public sealed class LifetimeTests
 
             namespace E2E
             {
-                [FaultRegion]
+                [FaultRegion(UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Sized
                 {
                     [PageProvider] private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);

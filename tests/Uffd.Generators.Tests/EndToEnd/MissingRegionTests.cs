@@ -2,7 +2,11 @@ using Uffd.Generators.Tests.Infrastructure;
 
 namespace Uffd.Generators.Tests.EndToEnd;
 
-/// <summary>Generated Missing-mode regions, compiled in memory and run against the real kernel.</summary>
+/// <summary>
+/// Generated Missing-mode regions, compiled in memory and run against the real kernel.
+/// The regions accept a user-mode-only uffd (<c>UserModeOnly = Allow</c>): what is checked here holds with either
+/// kind, so root checks it on a uffd serving kernel-mode faults and the run as nobody on a user-mode-only one.
+/// </summary>
 public sealed class MissingRegionTests
 {
     [Fact]
@@ -16,7 +20,7 @@ public sealed class MissingRegionTests
 
             namespace E2E
             {
-                [FaultRegion(Mode = FaultMode.Missing, Pages = 64)]
+                [FaultRegion(Mode = FaultMode.Missing, Pages = 64, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Letters
                 {
                     public readonly int[] Calls;
@@ -72,7 +76,7 @@ public sealed class MissingRegionTests
 
             namespace E2E
             {
-                [FaultRegion(Pages = 256, HandlerThreads = 2)]
+                [FaultRegion(Pages = 256, HandlerThreads = 2, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Numbers
                 {
                     public readonly int[] Calls = new int[256];
@@ -127,7 +131,7 @@ public sealed class MissingRegionTests
 
             namespace E2E
             {
-                [FaultRegion(Pages = 64, ReadAhead = 7, HandlerThreads = 1)]
+                [FaultRegion(Pages = 64, ReadAhead = 7, HandlerThreads = 1, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Streamed
                 {
                     public readonly ConcurrentQueue<string> Calls = new();
@@ -175,7 +179,7 @@ public sealed class MissingRegionTests
 
             namespace E2E
             {
-                [FaultRegion(Pages = 4, OnProviderError = ProviderErrorPolicy.ZeroFill, HandlerThreads = 1)]
+                [FaultRegion(Pages = 4, OnProviderError = ProviderErrorPolicy.ZeroFill, HandlerThreads = 1, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Fragile
                 {
                     [PageProvider]
@@ -220,14 +224,14 @@ public sealed class MissingRegionTests
 
             namespace E2E
             {
-                [FaultRegion(Pages = 8, HandlerThreads = 1)]
+                [FaultRegion(Pages = 8, HandlerThreads = 1, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Upper
                 {
                     public int Calls;
                     [PageProvider] private void Fill(long pageIndex, Span<byte> page) { Interlocked.Increment(ref Calls); page.Fill((byte)('A' + pageIndex)); }
                 }
 
-                [FaultRegion(HandlerThreads = 1)]
+                [FaultRegion(HandlerThreads = 1, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Lower
                 {
                     public int Calls;

@@ -9,6 +9,7 @@ namespace Uffd.Generators.Tests.EndToEnd;
 public sealed class PoisonPolicyTests
 {
     [Fact]
+    [Trait("Requires", "root")] // Poison is observed through a kernel-mode fault, which needs CAP_SYS_PTRACE here.
     public void A_throwing_provider_under_Poison_poisons_the_page_kernel_access_gets_EFAULT_and_other_pages_read_correctly()
     {
         const string source = """

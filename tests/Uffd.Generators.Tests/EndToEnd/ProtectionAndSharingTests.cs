@@ -2,7 +2,11 @@ using Uffd.Generators.Tests.Infrastructure;
 
 namespace Uffd.Generators.Tests.EndToEnd;
 
-/// <summary>Generated WriteProtect and Minor regions, and Dispose racing faulting threads, against the real kernel.</summary>
+/// <summary>
+/// Generated WriteProtect and Minor regions, and Dispose racing faulting threads, against the real kernel.
+/// The regions accept a user-mode-only uffd (<c>UserModeOnly = Allow</c>): what is checked here holds with either
+/// kind, so root checks it on a uffd serving kernel-mode faults and the run as nobody on a user-mode-only one.
+/// </summary>
 public sealed class ProtectionAndSharingTests
 {
     [Fact]
@@ -16,7 +20,7 @@ public sealed class ProtectionAndSharingTests
 
             namespace E2E
             {
-                [FaultRegion(Mode = FaultMode.WriteProtect, Pages = 16, HandlerThreads = 1)]
+                [FaultRegion(Mode = FaultMode.WriteProtect, Pages = 16, HandlerThreads = 1, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Tracked
                 {
                     public readonly ConcurrentQueue<long> Dirty = new();
@@ -67,7 +71,7 @@ public sealed class ProtectionAndSharingTests
 
             namespace E2E
             {
-                [FaultRegion(Mode = FaultMode.Minor, Pages = 8, HandlerThreads = 1)]
+                [FaultRegion(Mode = FaultMode.Minor, Pages = 8, HandlerThreads = 1, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Cache
                 {
                     public readonly int[] Calls = new int[8];
@@ -125,7 +129,7 @@ public sealed class ProtectionAndSharingTests
 
             namespace E2E
             {
-                [FaultRegion(Pages = 4096, HandlerThreads = 1)]
+                [FaultRegion(Pages = 4096, HandlerThreads = 1, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Busy
                 {
                     public int Calls;

@@ -7,6 +7,8 @@ namespace Uffd.Generators.Tests.EndToEnd;
 /// LeaseSpan with synchronous write protection, and CollectWrittenPages with asynchronous tracking. These check what
 /// the accessors return; that no access path can hang under garbage collections is proven by the torture suite,
 /// which needs an optimized consumer in a child process.
+/// The regions accept a user-mode-only uffd (<c>UserModeOnly = Allow</c>): what is checked here holds with either
+/// kind, so root checks it on a uffd serving kernel-mode faults and the run as nobody on a user-mode-only one.
 /// </summary>
 public sealed class SpanAccessTests
 {
@@ -20,7 +22,7 @@ public sealed class SpanAccessTests
 
             namespace E2E
             {
-                [FaultRegion(Mode = FaultMode.Missing, Pages = 512)]
+                [FaultRegion(Mode = FaultMode.Missing, Pages = 512, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Numbered
                 {
                     public readonly int[] Calls = new int[512];
@@ -75,7 +77,7 @@ public sealed class SpanAccessTests
 
             namespace E2E
             {
-                [FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, Pages = 8, HandlerThreads = 1)]
+                [FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, Pages = 8, HandlerThreads = 1, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Ledger
                 {
                     public readonly ConcurrentQueue<long> Dirty = new();
@@ -123,7 +125,7 @@ public sealed class SpanAccessTests
 
             namespace E2E
             {
-                [FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, Pages = 64)]
+                [FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, Pages = 64, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Snapshot
                 {
                     [PageProvider(WritesWholePage = true)]

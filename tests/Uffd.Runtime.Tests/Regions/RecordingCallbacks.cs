@@ -91,8 +91,13 @@ internal static class TestRegion
     public static FaultRegionEngine<RecordingCallbacks> Open(RegionRecorder recorder, FaultRegionSettings settings) =>
         FaultRegionEngine<RecordingCallbacks>.Open(new RecordingCallbacks(recorder), settings);
 
+    /// <summary>
+    /// Settings that accept a user-mode-only uffd: what these tests check holds for both kinds, so root (CAP_SYS_PTRACE)
+    /// runs them on a uffd that serves kernel-mode faults, and the run as nobody on a user-mode-only one. A test that
+    /// depends on kernel-mode faults says so: <c>with { UserModeOnly = UserModeOnlyPolicy.Forbid }</c> and the root trait.
+    /// </summary>
     public static FaultRegionSettings Settings(string name, long pages, FaultMode mode = FaultMode.Missing) =>
-        new(name, mode, pages);
+        new(name, mode, pages, UserModeOnly: UserModeOnlyPolicy.Allow);
 
     /// <summary>
     /// The statistics once every handler thread sleeps in poll again. A resolution is counted before the ioctl that

@@ -16,6 +16,7 @@ public sealed unsafe class ZeroAndPoisonTests
     private const int Pages = 4;
 
     [Fact]
+    [Trait("Requires", "root")] // Poison is observed through a kernel-mode fault, which needs CAP_SYS_PTRACE here.
     public void Zero_maps_zeros_and_poison_makes_a_kernel_read_fail_with_efault()
     {
         var recorder = new RegionRecorder(Pages)
@@ -27,7 +28,7 @@ public sealed unsafe class ZeroAndPoisonTests
                 return c.PageIndex switch { 1 => PageFill.Zero, 2 => PageFill.Poison, _ => Filled(c, page) };
             },
         };
-        using var region = TestRegion.Open(recorder, TestRegion.Settings("ZeroPoison", Pages));
+        using var region = TestRegion.Open(recorder, KernelFaults("ZeroPoison"));
 
         Faulter.Run(() =>
         {
@@ -73,6 +74,7 @@ public sealed unsafe class ZeroAndPoisonTests
     }
 
     [Fact]
+    [Trait("Requires", "root")] // Poison is observed through a kernel-mode fault, which needs CAP_SYS_PTRACE here.
     public void A_throwing_provider_under_Poison_poisons_the_page_and_records_the_error()
     {
         var recorder = new RegionRecorder(Pages)
@@ -80,7 +82,7 @@ public sealed unsafe class ZeroAndPoisonTests
             Filler = (in PageFaultContext c, Span<byte> page) =>
                 c.PageIndex == 1 ? throw new TimeoutException("backend down") : Filled(c, page),
         };
-        using var region = TestRegion.Open(recorder, TestRegion.Settings("PoisonPolicy", Pages) with { OnProviderError = ProviderErrorPolicy.Poison });
+        using var region = TestRegion.Open(recorder, KernelFaults("PoisonPolicy") with { OnProviderError = ProviderErrorPolicy.Poison });
 
         Assert.Equal(TestLibc.EFAULT, KernelReadErrno(region, 1));
         Assert.Equal(0, KernelReadErrno(region, 0));
@@ -89,6 +91,13 @@ public sealed unsafe class ZeroAndPoisonTests
         Assert.Equal(1, region.Statistics.ProviderErrors);
         Assert.Equal(new[] { 1, 1, 0, 0 }, recorder.FillCalls);
     }
+
+    /// <summary>
+    /// A region whose uffd serves kernel-mode faults: on a user-mode-only one the kernel's read of a page never filled
+    /// fails with EFAULT whether or not the provider would poison it, so the page would never reach the provider.
+    /// </summary>
+    private static FaultRegionSettings KernelFaults(string name) =>
+        TestRegion.Settings(name, Pages) with { UserModeOnly = UserModeOnlyPolicy.Forbid };
 
     private static PageFill Filled(in PageFaultContext c, Span<byte> page)
     {

@@ -252,7 +252,7 @@ internal static class FdLimitContent
 }
 
 /// <summary>Asynchronous write tracking on anonymous memory: the uffd, its eventfd and fdinfo, and a required pagemap.</summary>
-[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, Pages = FdLimitContent.Pages, HandlerThreads = 2)]
+[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, Pages = FdLimitContent.Pages, HandlerThreads = 2, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class FdLimitTrackedRegion : IFdLimitRegion
 {
     [PageProvider]
@@ -260,7 +260,7 @@ internal sealed partial class FdLimitTrackedRegion : IFdLimitRegion
 }
 
 /// <summary>Shared memory: a memfd (and an alias mapping) besides the descriptors every region has.</summary>
-[FaultRegion(Mode = FaultMode.Missing, Memory = RegionMemory.Shared, Pages = FdLimitContent.Pages, HandlerThreads = 2)]
+[FaultRegion(Mode = FaultMode.Missing, Memory = RegionMemory.Shared, Pages = FdLimitContent.Pages, HandlerThreads = 2, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class FdLimitSharedRegion : IFdLimitRegion
 {
     [PageProvider]

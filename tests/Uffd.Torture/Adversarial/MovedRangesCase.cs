@@ -182,7 +182,7 @@ internal static partial class MovedRangesCase
     private static partial nint mremap(nint address, nuint oldLength, nuint newLength, int flags, nint newAddress);
 }
 
-[FaultRegion(Mode = FaultMode.Missing)]
+[FaultRegion(Mode = FaultMode.Missing, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class MovingRegion
 {
     private int fills;
@@ -199,7 +199,7 @@ internal sealed partial class MovingRegion
     }
 }
 
-[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect)]
+[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class MovingTrackedRegion
 {
     public System.Collections.Concurrent.ConcurrentQueue<int> Written { get; } = new();

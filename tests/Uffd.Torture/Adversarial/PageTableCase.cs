@@ -80,7 +80,7 @@ internal static class PageTableCase
 }
 
 /// <summary>Sized at Open: the case asks for more pages than its page table can be allocated for.</summary>
-[FaultRegion(Mode = FaultMode.Missing, HandlerThreads = 1)]
+[FaultRegion(Mode = FaultMode.Missing, HandlerThreads = 1, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class PageTableRegion
 {
     [PageProvider]

@@ -342,7 +342,7 @@ internal interface IWriteReports
 }
 
 /// <summary>Synchronous tracking over missing pages, without ProtectOnFill: fills race Protect too.</summary>
-[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect)]
+[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class TrackedRegion : ITortureRegion
 {
     public IWriteReports? Checkpointer { get; set; }
@@ -356,7 +356,7 @@ internal sealed partial class TrackedRegion : ITortureRegion
     private void OnWrite(long pageIndex) => Checkpointer!.Reported(pageIndex);
 }
 
-[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
+[FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class TrackedAsyncRegion : ITortureRegion, ITrackedWrites
 {
     public RegionLog Log => throw new NotSupportedException();
