@@ -23,6 +23,7 @@ internal static class Program
                 ["create", string policy] => CreateMode.Run(ParsePolicy(policy)),
                 ["kernel-access", string policy] => KernelAccessMode.Run(ParsePolicy(policy)),
                 ["region", string policy] => RegionPolicyMode.Run(ParsePolicy(policy)),
+                ["syscall-spans", "allow" or "require"] => SyscallSpansMode.Run(args[1]),
                 ["seccomp", string errno, string scope, string policy] => SeccompMode.Run(errno, scope, ParsePolicy(policy)),
                 ["revoke"] => RevokeMode.Run(unregisterFirst: false),
                 ["revoke-managed"] => RevokeMode.Run(unregisterFirst: false, managedAccess: true),
@@ -30,7 +31,7 @@ internal static class Program
                 ["gc-pressure", string seconds] => GcPressureMode.Run(ParseSeconds(seconds)),
                 ["region-failfast"] => RegionFailFastMode.Run(),
                 ["generated-failfast"] => GeneratedFailFastMode.Run(),
-                _ => Fail(Usage, "usage: create|kernel-access <allow|require|forbid> | region <policy> | seccomp <eperm|enosys> <syscall|syscall+device> <policy> | revoke | revoke-managed | release | gc-pressure <seconds> | region-failfast | generated-failfast"),
+                _ => Fail(Usage, "usage: create|kernel-access <allow|require|forbid> | region <policy> | syscall-spans <allow|require> | seccomp <eperm|enosys> <syscall|syscall+device> <policy> | revoke | revoke-managed | release | gc-pressure <seconds> | region-failfast | generated-failfast"),
             };
         }
         catch (UffdUnavailableException e)
