@@ -8,7 +8,9 @@ namespace Checkpoint;
 /// that page's latest version out of the snapshot chain. ReadAhead stays 0 so that "pages restored" is exactly
 /// "pages touched".
 /// </summary>
-[FaultRegion(Mode = FaultMode.Missing)]
+// UserModeOnly = Allow: every access goes through the accessors, which make pages present first, so a user-mode-only
+// uffd (all an unprivileged user gets by default) serves this sample as well; IsUserModeOnly tells which one it got.
+[FaultRegion(Mode = FaultMode.Missing, UserModeOnly = UserModeOnlyPolicy.Allow)]
 public sealed partial class RestoredTable
 {
     private readonly SnapshotChain chain;

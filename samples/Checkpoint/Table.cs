@@ -12,7 +12,9 @@ namespace Checkpoint;
 /// WriteProtect only, not Missing | WriteProtect: the table is built here in memory, so there is nothing to fault in
 /// from anywhere (a provider would only hand out zeros).
 /// </summary>
-[FaultRegion(Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
+// UserModeOnly = Allow: every access goes through the accessors, which make pages present first, so a user-mode-only
+// uffd (all an unprivileged user gets by default) serves this sample as well; IsUserModeOnly tells which one it got.
+[FaultRegion(Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, UserModeOnly = UserModeOnlyPolicy.Allow)]
 public sealed partial class Table
 {
     /// <summary>The pages written since the last call (or since Open), in ascending order.</summary>

@@ -108,6 +108,9 @@ internal static class Program
 
         using var region = new CompressedRegion(store, pages);
         region.Open(pages);
+        Console.WriteLine(region.IsUserModeOnly
+            ? "  userfaultfd        user-mode faults only (no CAP_SYS_PTRACE, vm.unprivileged_userfaultfd=0): the accessors make pages present first"
+            : "  userfaultfd        kernel and user faults");
 
         // Phase 1: the first span over each page fills it: the provider decompresses its file on a handler thread.
         Console.WriteLine();

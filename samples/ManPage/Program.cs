@@ -48,7 +48,9 @@ for (long offset = 0xf; offset < region.Length; offset += 1024)
 Console.WriteLine($"\n{region.Statistics.PagesFilled} faults served, one per page.");
 return 0;
 
-[FaultRegion]
+// UserModeOnly = Allow: every access goes through the accessors, which make pages present first, so a user-mode-only
+// uffd (all an unprivileged user gets by default) serves this sample as well; IsUserModeOnly tells which one it got.
+[FaultRegion(UserModeOnly = UserModeOnlyPolicy.Allow)]
 public partial class FaultingPages
 {
     private int _faults;

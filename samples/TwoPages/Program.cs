@@ -19,7 +19,9 @@ if (!reader.Join(TimeSpan.FromSeconds(10)))
 Console.WriteLine($"{pages.Statistics.PagesFilled} pages filled, one fault each.");
 return 0;
 
-[FaultRegion(Pages = 2)]
+// UserModeOnly = Allow: every access goes through the accessors, which make pages present first, so a user-mode-only
+// uffd (all an unprivileged user gets by default) serves this sample as well; IsUserModeOnly tells which one it got.
+[FaultRegion(Pages = 2, UserModeOnly = UserModeOnlyPolicy.Allow)]
 public partial class HelloPages
 {
     // Runs on a handler thread, once per page; the page it gets is zeroed, so the text ends in a NUL by itself.

@@ -74,7 +74,9 @@ internal static class Program
         return kernelFaults
             ? $"userfaultfd works here (kernel and user faults; {features})."
             : $"userfaultfd works here for user faults only ({features}); to serve faults raised inside system calls, " +
-              "grant CAP_SYS_PTRACE, set vm.unprivileged_userfaultfd=1, or give this user access to /dev/userfaultfd.";
+              "grant CAP_SYS_PTRACE, set vm.unprivileged_userfaultfd=1, or give this user access to /dev/userfaultfd " +
+              "(the Forbid line above says which cause applies). Until then a [FaultRegion] opens only with " +
+              "UserModeOnly = UserModeOnlyPolicy.Allow.";
     }
 
     private static void Section(string title)

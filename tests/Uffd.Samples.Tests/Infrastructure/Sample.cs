@@ -49,4 +49,18 @@ internal static class Sample
 
         return new SampleResult(process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    /// <summary>Whether this process can have a uffd that serves kernel-mode faults: read from the machine, not assumed.</summary>
+    public static bool KernelFaultsHere()
+    {
+        try
+        {
+            using Userfaultfd uffd = Userfaultfd.Create(new UffdOptions { UserModeOnly = UserModeOnlyPolicy.Forbid, RevokeAccessOnClose = false });
+            return true;
+        }
+        catch (UffdUnavailableException)
+        {
+            return false;
+        }
+    }
 }
