@@ -105,6 +105,7 @@ internal static class FaultRegionEmitter
             string pages = settings.Pages.ToString(CultureInfo.InvariantCulture);
             writer.WriteLine($"/// <summary>Maps the region's {pages} pages (<c>[FaultRegion(Pages = {pages})]</c>) and starts serving their faults.</summary>");
             writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">The region is already open.</exception>");
+            writer.WriteLine(Unavailable(settings));
             writer.WriteLine(s_generatedCode);
             writer.WriteLine($"public void Open() => Open({pages});");
         }
@@ -124,6 +125,7 @@ internal static class FaultRegionEmitter
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"pages\"/> is not positive.</exception>");
         writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">The region is already open.</exception>");
         writer.WriteLine("/// <exception cref=\"global::System.ObjectDisposedException\">The region was disposed.</exception>");
+        writer.WriteLine(Unavailable(settings));
         writer.WriteLine(s_generatedCode);
         writer.WriteLine("public void Open(long pages)");
         using (writer.WriteBlock())
@@ -207,6 +209,14 @@ internal static class FaultRegionEmitter
             }
         }
     }
+
+    /// <summary>The exception Open throws when the process may not have a uffd the region's UserModeOnly accepts.</summary>
+    private static string Unavailable(RegionSettingsSpec settings) =>
+        "/// <exception cref=\"global::Uffd.UffdUnavailableException\">No userfaultfd this region accepts could be created " +
+        (settings.UserModeOnly == RegionUserModeOnly.Forbid
+            ? "(<c>UserModeOnly</c> is Forbid: it needs one that also serves faults raised inside system calls)"
+            : $"(<c>UserModeOnly</c> is {settings.UserModeOnly})") +
+        "; the message names the cause on this machine and the fix.</exception>";
 
     private static void WriteProperties(IndentedTextWriter writer, EmitContext context)
     {

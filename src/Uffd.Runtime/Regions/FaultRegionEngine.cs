@@ -104,6 +104,10 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     /// by the page size (a huge page for HugePages), longer than the user address space (<see cref="UffdLimits.MaxMappingLength"/>).
     /// </exception>
     /// <exception cref="InsufficientMemoryException">The page table or the handlers' staging buffers could not be allocated; the message says how many bytes they needed.</exception>
+    /// <exception cref="UffdUnavailableException">
+    /// No uffd the settings' UserModeOnly accepts could be created (by default one that serves kernel-mode faults, which
+    /// an unprivileged user lacks); the message names the region, the cause on this machine and the fix.
+    /// </exception>
     /// <exception cref="UffdException">
     /// The memory could not be mapped or registered, a needed feature is missing, or the process is out of file
     /// descriptors (the message names RLIMIT_NOFILE).

@@ -15,6 +15,7 @@ namespace Demo
 
         /// <summary>Maps the region's 4 pages (<c>[FaultRegion(Pages = 4)]</c>) and starts serving their faults.</summary>
         /// <exception cref="global::System.InvalidOperationException">The region is already open.</exception>
+        /// <exception cref="global::Uffd.UffdUnavailableException">No userfaultfd this region accepts could be created (<c>UserModeOnly</c> is Forbid: it needs one that also serves faults raised inside system calls); the message names the cause on this machine and the fix.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Open() => Open(4);
 
@@ -22,6 +23,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="pages"/> is not positive.</exception>
         /// <exception cref="global::System.InvalidOperationException">The region is already open.</exception>
         /// <exception cref="global::System.ObjectDisposedException">The region was disposed.</exception>
+        /// <exception cref="global::Uffd.UffdUnavailableException">No userfaultfd this region accepts could be created (<c>UserModeOnly</c> is Forbid: it needs one that also serves faults raised inside system calls); the message names the cause on this machine and the fix.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Open(long pages)
         {
