@@ -27,6 +27,17 @@ public sealed class SeccompTests : IClassFixture<UnprivilegedUserfaultfdOff>
     }
 
     [Fact]
+    public void Forbid_never_tries_user_mode_only_so_the_opener_asks_once_to_tell_the_filter_from_the_sysctl()
+    {
+        ChildResult child = Probe.Run(Privilege.Nobody, "seccomp", "eperm", "syscall", "forbid");
+
+        Assert.True(child.ExitCode == Probe.UnavailableExitCode && child.Lines.Length == 4, child.ToString());
+        Assert.Contains("The privilege check refused it", child.Lines[1]);
+        Assert.Contains("A seccomp filter refuses userfaultfd(2) as well (Seccomp: 2, and it refused UFFD_USER_MODE_ONLY too", child.Lines[1]);
+        Assert.Contains("/dev/userfaultfd is not accessible to this user", child.Lines[2]);
+    }
+
+    [Fact]
     public void Nobody_under_an_ENOSYS_filter_is_told_the_kernel_has_userfaultfd_so_a_filter_hides_it()
     {
         ChildResult child = Probe.Run(Privilege.Nobody, "seccomp", "enosys", "syscall", "require");
