@@ -48,12 +48,13 @@ internal static partial class MarkdownSnippets
         return (snippets, problems);
     }
 
+    /// <summary>Adds the C# blocks of one document to <paramref name="snippets"/> and what is wrong with its markers to <paramref name="problems"/>.</summary>
     public static void Read(string document, string text, List<Snippet> snippets, List<string> problems)
     {
         string[] lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         string? pageId = DiagnosticsPage().Match(document) is { Success: true } page ? page.Groups[1].Value : null;
-        var named = new Dictionary<string, Snippet>(StringComparer.Ordinal);
-        var pending = new List<(Snippet Snippet, Marker Marker)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var markers = new List<Marker>();
         string heading = "";
         string section = "";
         int indexUnderHeading = 0;
@@ -115,13 +116,13 @@ internal static partial class MarkdownSnippets
                         m.From,
                         pageId is not null && section == "Wrong" ? pageId : null,
                         OutputBlock: null);
-                    if (m.Name is not null && !named.TryAdd(m.Name, snippet))
+                    if (m.Name is not null && !names.Add(m.Name))
                     {
                         problems.Add($"{document}:{m.Line}: two blocks are named {m.Name}");
                     }
 
                     snippets.Add(snippet);
-                    pending.Add((snippet, m));
+                    markers.Add(m);
                     if (snippet.Kind == SnippetKind.Program)
                     {
                         lastProgram = snippet;
@@ -141,13 +142,6 @@ internal static partial class MarkdownSnippets
                     {
                         Snippet withOutput = lastProgram with { OutputBlock = body };
                         snippets[snippets.IndexOf(lastProgram)] = withOutput;
-                        int p = pending.FindIndex(x => ReferenceEquals(x.Snippet, lastProgram));
-                        pending[p] = (withOutput, pending[p].Marker);
-                        if (lastProgram.FileName is not null)
-                        {
-                            named[lastProgram.FileName] = withOutput;
-                        }
-
                         lastProgram = withOutput;
                     }
                 }
@@ -183,15 +177,15 @@ internal static partial class MarkdownSnippets
             problems.Add($"{document}:{marker.Line}: a marker must be followed by a fenced block");
         }
 
-        foreach ((Snippet snippet, Marker m) in pending)
+        foreach (Marker m in markers)
         {
             foreach (string other in m.With.Append(m.From).OfType<string>())
             {
-                if (!named.ContainsKey(other))
+                if (!names.Contains(other))
                 {
                     problems.Add($"{document}:{m.Line}: no block of this document is named {other}");
                 }
-                else if (other == snippet.FileName)
+                else if (other == m.Name)
                 {
                     problems.Add($"{document}:{m.Line}: a block cannot be compiled with itself");
                 }

@@ -48,7 +48,7 @@ internal static partial class SnippetProgram
     /// <summary>Emits the program next to a copy of Uffd.Runtime with a runtimeconfig, and runs it with a bound.</summary>
     public static ChildResult Run(Snippet snippet, CompiledSnippet compiled)
     {
-        string relative = Path.Combine("snippets", Unsafe().Replace(snippet.Name, "_"), "Snippet");
+        string relative = Path.Combine("snippets", NotPathSafe().Replace(snippet.Name, "_"), "Snippet");
         string dll = Path.Combine(AppContext.BaseDirectory, relative + ".dll");
         string directory = Path.GetDirectoryName(dll)!;
         if (Directory.Exists(directory))
@@ -88,5 +88,5 @@ internal static partial class SnippetProgram
     }
 
     [GeneratedRegex("[^A-Za-z0-9.-]+")]
-    private static partial Regex Unsafe();
+    private static partial Regex NotPathSafe();
 }
