@@ -46,13 +46,22 @@ public sealed partial class Userfaultfd
     }
 
     /// <summary>
+    /// Blocks until messages are available or <paramref name="shutdown"/> is signalled. The shutdown signal wins when
+    /// both are ready, so a stopping reader does not start on new work.
+    /// </summary>
+    /// <param name="shutdown">The signal that stops the reader, or null to wait for messages only.</param>
+    /// <remarks>Allocates nothing: the handler loop's wait.</remarks>
+    public UffdWaitResult WaitForMessages(UffdShutdownSignal? shutdown) =>
+        Wait(shutdown, Timeout.Infinite, CancellationToken.None);
+
+    /// <summary>
     /// Blocks until messages are available, <paramref name="shutdown"/> is signalled, or the timeout elapses.
     /// The shutdown signal wins when both are ready, so a stopping reader does not start on new work.
     /// </summary>
     /// <param name="shutdown">The signal that stops the reader, or null to wait for messages and the timeout only.</param>
     /// <param name="timeoutMilliseconds">How long to wait; <see cref="Timeout.Infinite"/> (any negative value) waits without a bound, 0 only checks.</param>
-    /// <remarks>Allocates nothing: the handler loop's wait.</remarks>
-    public UffdWaitResult WaitForMessages(UffdShutdownSignal? shutdown, int timeoutMilliseconds = Timeout.Infinite) =>
+    /// <remarks>Allocates nothing.</remarks>
+    public UffdWaitResult WaitForMessages(UffdShutdownSignal? shutdown, int timeoutMilliseconds) =>
         Wait(shutdown, timeoutMilliseconds, CancellationToken.None);
 
     /// <summary>
@@ -76,7 +85,7 @@ public sealed partial class Userfaultfd
     /// <returns><see cref="UffdWaitResult.MessagesAvailable"/>: the only result of a wait without a shutdown signal or a timeout.</returns>
     /// <remarks>
     /// Cancellation wins when messages are also ready, so a cancelled reader does not start on new work. A handler loop
-    /// that must stop without an exception uses <see cref="WaitForMessages(UffdShutdownSignal, int)"/>, whose
+    /// that must stop without an exception uses <see cref="WaitForMessages(UffdShutdownSignal)"/>, whose
     /// <see cref="UffdWaitResult.ShutdownRequested"/> is a result. The first cancellable wait on a thread creates that
     /// thread's eventfd (one descriptor, kept for the thread's life); later waits create nothing, and with a token whose
     /// source has had a registration before, allocate nothing.
