@@ -6,7 +6,8 @@ namespace Uffd.Regions;
 
 public sealed partial class FaultRegionEngine<TCallbacks>
 {
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long Dispose waits for the region to be quiet; settable for the test of what a timeout keeps.</summary>
+    internal static TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Serves the faults already waiting, stops the handlers, revokes access, unregisters and unmaps.</summary>
@@ -55,8 +56,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
         else
         {
-            // Keep the revoked mapping; only the memfd descriptor goes (the mapping holds the file).
-            memory.File?.Dispose();
+            // Keep the revoked mapping, for good: the memory's finalizer must not unmap it either. Only the memfd
+            // descriptor goes (the mapping holds the file).
+            memory.DisposeKeepingMappings();
         }
 
         Volatile.Write(ref state, StateDisposed);
@@ -140,17 +142,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         // mremap moved (or munmap dropped) parts of the region: unmap where the pages are now, never the old
-        // addresses, which may belong to someone else by now.
+        // addresses, which may belong to someone else by now; the memory gives up its view without unmapping it
+        // (neither now nor in its finalizer), unmaps the alias and closes the memfd.
         foreach (RegionSegment s in layout.Segments)
         {
             Libc.munmap(s.Start, (nuint)(s.End - s.Start));
         }
 
-        if (memory.AliasAddress != 0)
-        {
-            Libc.munmap(memory.AliasAddress, (nuint)memory.Length);
-        }
-
-        memory.File?.Dispose();
+        memory.DisposeMovedView();
     }
 }
