@@ -17,8 +17,8 @@ public sealed class MappingOwnershipTests
     [Fact]
     public void Memory_nobody_disposed_is_unmapped_by_its_finalizer()
     {
-        (nint view, nint alias) = MapSharedAndDrop();
-        Assert.True(IsMemfd(view) && IsMemfd(alias), "the views were not mapped from the memfd to begin with");
+        (nint view, nint alias, bool mapped) = MapSharedAndDrop();
+        Assert.True(mapped, "the views were not mapped from the memfd to begin with");
 
         Assert.True(CollectUntil(() => !IsMemfd(view) && !IsMemfd(alias)),
             $"the finalizer left the views mapped: {VmaInfo.Find(view)?.Describe()}; {VmaInfo.Find(alias)?.Describe()}");
@@ -78,10 +78,15 @@ public sealed class MappingOwnershipTests
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (nint View, nint Alias) MapSharedAndDrop()
+    private static (nint View, nint Alias, bool Mapped) MapSharedAndDrop()
     {
         var memory = UffdMemory.MapShared(2 * PageSize);
-        return (memory.Address, memory.AliasAddress);
+        (nint view, nint alias) = (memory.Address, memory.AliasAddress);
+
+        // Checked while the memory is still reachable: once this returns, any GC (another test's) may finalize it.
+        bool mapped = IsMemfd(view) && IsMemfd(alias);
+        GC.KeepAlive(memory);
+        return (view, alias, mapped);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
