@@ -35,7 +35,20 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             return;
         }
 
-        h.MessagesRead++;
+        // One increment per message, as ever, on the counter of its kind (what the meter reports by kind).
+        if (fault.IsWriteProtect)
+        {
+            h.WriteProtectMessages++;
+        }
+        else if (fault.IsMinor)
+        {
+            h.MinorMessages++;
+        }
+        else
+        {
+            h.MissingMessages++;
+        }
+
         if (!layout.TryFind(fault.Address, out long index, out nint page, out nint segmentEnd))
         {
             ServeUnattributed(h, fault);

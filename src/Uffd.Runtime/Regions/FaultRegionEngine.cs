@@ -185,10 +185,13 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     {
         get
         {
-            long messages = 0, filled = 0, zero = 0, poisoned = 0, write = 0, minor = 0, present = 0, retries = 0, errors = 0;
+            long missingMessages = 0, minorMessages = 0, writeProtectMessages = 0;
+            long filled = 0, zero = 0, poisoned = 0, write = 0, minor = 0, present = 0, retries = 0, errors = 0;
             foreach (RegionHandlerThread h in handlers)
             {
-                messages += Volatile.Read(ref h.MessagesRead);
+                missingMessages += Volatile.Read(ref h.MissingMessages);
+                minorMessages += Volatile.Read(ref h.MinorMessages);
+                writeProtectMessages += Volatile.Read(ref h.WriteProtectMessages);
                 filled += Volatile.Read(ref h.PagesFilled);
                 zero += Volatile.Read(ref h.ZeroPages);
                 poisoned += Volatile.Read(ref h.PoisonedPages);
@@ -201,7 +204,13 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
 
             write += Volatile.Read(ref leaseWriteUnprotects);
             errors += Volatile.Read(ref leaseWriteHandlerErrors);
-            return new FaultRegionStatistics(messages, filled, zero, poisoned, write, minor, present, retries, errors);
+            long messages = missingMessages + minorMessages + writeProtectMessages;
+            return new FaultRegionStatistics(messages, filled, zero, poisoned, write, minor, present, retries, errors)
+            {
+                MissingMessages = missingMessages,
+                MinorMessages = minorMessages,
+                WriteProtectMessages = writeProtectMessages,
+            };
         }
     }
 

@@ -63,7 +63,10 @@ internal sealed unsafe class RegionHandlerThread : IDisposable
     /// </summary>
     public long AllocatedBytes;
 
-    public long MessagesRead;
+    // Page-fault messages read, by kind of fault (duplicates included); their sum is Statistics.Messages.
+    public long MissingMessages;
+    public long MinorMessages;
+    public long WriteProtectMessages;
     public long PagesFilled;
     public long ZeroPages;
     public long PoisonedPages;
