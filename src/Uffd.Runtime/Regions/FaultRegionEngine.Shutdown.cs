@@ -23,7 +23,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// </list>
     /// Calling it again does nothing; other members then throw <see cref="ObjectDisposedException"/> (Settings,
     /// Statistics, LastProviderError, Length, PageSize and PageCount stay readable). It never throws, and needs no
-    /// new descriptor, so it also works for a process at its descriptor limit.
+    /// new descriptor, so it also works for a process at its descriptor limit. The region stops reporting to the
+    /// <see cref="FaultRegionMetrics.MeterName"/> meter, which no longer references it.
     /// </remarks>
     public void Dispose()
     {
@@ -59,6 +60,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             memory.File?.Dispose();
         }
 
+        // Last: the handlers are joined, so the counts the meter keeps for the region's name (if others of that name
+        // are still open) are final.
+        RegionMetricsRegistry.Remove(this);
         Volatile.Write(ref state, StateDisposed);
     }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
 using System.Threading;
 using Uffd.Interop;
 
@@ -16,7 +18,7 @@ namespace Uffd.Regions;
 /// tracking; <c>.Handlers.cs</c> the handler threads and event handling; <c>.Resolution.cs</c> how each fault is
 /// resolved; <c>.Shutdown.cs</c> Dispose.
 /// </remarks>
-public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
+public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegionMetricsSource
     where TCallbacks : struct, IFaultRegionCallbacks
 {
     private const int StateOpen = 0;
@@ -58,6 +60,11 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     // Write protection whose write faults wait for a handler (as opposed to the kernel's asynchronous tracking).
     private readonly bool synchronousWriteProtect;
     private readonly bool asynchronousWriteProtect;
+
+    // The service-time histogram (read once here, which also creates the meter before a handler is jitted) and the
+    // tag of this region's measurements, built once: recording allocates nothing (RegionMetrics).
+    private readonly Histogram<double> faultDuration = RegionMetrics.FaultDuration;
+    private readonly KeyValuePair<string, object?> regionTag;
     private Exception? lastProviderError;
     private int state;
 
@@ -89,6 +96,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
         canFaultMissing = (settings.Mode & (FaultMode.Missing | FaultMode.Minor)) != 0;
         canPoison = settings.ProviderMayPoison || settings.OnProviderError == ProviderErrorPolicy.Poison;
         layout = new RegionLayout(memory.Address, memory.Length, pageSize);
+        regionTag = RegionMetrics.RegionTag(settings.Name);
     }
 
     /// <summary>Maps, registers and starts serving a region.</summary>
@@ -126,6 +134,9 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
         try
         {
             engine.Start(RegionSetup.RegisterModeOf(settings.Mode));
+
+            // Read by the meter from now until Dispose removes it.
+            RegionMetricsRegistry.Add(engine);
             return engine;
         }
         catch
@@ -180,7 +191,9 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     /// <summary>The last exception a provider or write handler threw (ZeroFill and Poison policies), or null.</summary>
     public Exception? LastProviderError => Volatile.Read(ref lastProviderError);
 
-    /// <summary>Counters since the region was opened.</summary>
+    string IRegionMetricsSource.Name => settings.Name;
+
+    /// <summary>Counters since the region was opened (also published by the <see cref="FaultRegionMetrics.MeterName"/> meter).</summary>
     public FaultRegionStatistics Statistics
     {
         get
