@@ -12,21 +12,27 @@ internal interface IRegionMetricsSource
 }
 
 /// <summary>
-/// The open regions the meter's observable instruments read, grouped into one series per region name. A region is
-/// added once it serves faults and removed by its Dispose, so the meter never keeps a disposed region alive or reads
-/// it again (an open region needs no weak reference: its handler threads keep it alive anyway).
+/// The regions the meter's observable counters read, as one series per region name: the sum of the open regions of
+/// that name and of the final counts of those already disposed. A region is added once it serves faults and removed
+/// by its Dispose, which leaves only its counts behind, so the meter never keeps a disposed region alive nor reads it
+/// again (an open one needs no weak reference: its handler threads keep it alive anyway).
 /// </summary>
 /// <remarks>
-/// One series per name, not per region: a callback must not report two measurements with the same tags, and
-/// regions opened again and again under one name (a region per request, per test round) would otherwise make a new
-/// series each time. A region disposed while others of its name are still open leaves its final counts in the series,
-/// so the totals never go down while the series exists; the series ends with the last region of its name, and one
-/// opened later starts again from zero (what exporters read as a counter reset).
+/// Per name, not per region, and kept after the last region of a name is disposed, because the counters are read only
+/// when a listener collects (every second or so): a region opened and disposed between two collections (one per
+/// request, per test round) would otherwise never be counted, and a series per region would start again from zero
+/// with each new one. So a series is monotonic, like a counter incremented on every fault. Names whose regions are
+/// all disposed are kept up to <see cref="MaxClosedSeries"/>; past that the one closed longest ago is forgotten, so
+/// names made up at run time cannot grow the registry without bound.
 /// </remarks>
 internal static class RegionMetricsRegistry
 {
+    /// <summary>Series with no open region kept for their totals.</summary>
+    internal const int MaxClosedSeries = 256;
+
     private static readonly object Gate = new();
     private static readonly Dictionary<string, Series> ByName = new(StringComparer.Ordinal);
+    private static long closings;
 
     public static void Add(IRegionMetricsSource region)
     {
@@ -42,7 +48,7 @@ internal static class RegionMetricsRegistry
         }
     }
 
-    /// <summary>Stops reading the region; its counts stay in its series while other regions of its name are open.</summary>
+    /// <summary>Stops reading the region and keeps its final counts in the series of its name.</summary>
     public static void Remove(IRegionMetricsSource region)
     {
         lock (Gate)
@@ -52,13 +58,11 @@ internal static class RegionMetricsRegistry
                 return;
             }
 
+            series.Closed = Add(series.Closed, region.Statistics);
             if (series.Open.Count == 0)
             {
-                ByName.Remove(region.Name);
-            }
-            else
-            {
-                series.Closed = Add(series.Closed, region.Statistics);
+                series.ClosedAt = ++closings;
+                ForgetOldestClosed();
             }
         }
     }
@@ -84,6 +88,33 @@ internal static class RegionMetricsRegistry
         }
     }
 
+    private static void ForgetOldestClosed()
+    {
+        while (true)
+        {
+            int closed = 0;
+            Series? oldest = null;
+            foreach (Series series in ByName.Values)
+            {
+                if (series.Open.Count == 0)
+                {
+                    closed++;
+                    if (oldest is null || series.ClosedAt < oldest.ClosedAt)
+                    {
+                        oldest = series;
+                    }
+                }
+            }
+
+            if (closed <= MaxClosedSeries)
+            {
+                return;
+            }
+
+            ByName.Remove(oldest!.Name);
+        }
+    }
+
     private static FaultRegionStatistics Add(FaultRegionStatistics a, FaultRegionStatistics b) =>
         new(a.Messages + b.Messages, a.PagesFilled + b.PagesFilled, a.ZeroPages + b.ZeroPages, a.PoisonedPages + b.PoisonedPages,
             a.WriteFaults + b.WriteFaults, a.MinorFaults + b.MinorFaults, a.AlreadyPresent + b.AlreadyPresent,
@@ -96,10 +127,15 @@ internal static class RegionMetricsRegistry
 
     private sealed class Series(string name)
     {
+        public readonly string Name = name;
+
         public readonly KeyValuePair<string, object?> Tag = new(FaultRegionMetrics.RegionNameTag, name);
 
         public readonly List<IRegionMetricsSource> Open = [];
 
         public FaultRegionStatistics Closed;
+
+        /// <summary>When the last open region of the name was disposed (an ordinal), if none is open.</summary>
+        public long ClosedAt;
     }
 }

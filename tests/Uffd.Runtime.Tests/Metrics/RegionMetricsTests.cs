@@ -11,8 +11,9 @@ namespace Uffd.Runtime.Tests.Metrics;
 /// <summary>
 /// The "Uffd.Regions" meter, read by a <see cref="MeterListener"/> as dotnet-counters or OpenTelemetry would: its
 /// instruments, counters that equal <see cref="FaultRegionStatistics"/> after a known number of faults of each
-/// kind, one service time per fault only while the histogram is enabled, and regions that stop reporting once
-/// disposed. Each test names its regions after itself and reads only their series.
+/// kind, one service time per fault only while the histogram is enabled, one series per region name that keeps the
+/// counts of its disposed regions without keeping them alive. Each test names its regions after itself and reads
+/// only their series.
 /// </summary>
 public sealed class RegionMetricsTests
 {
@@ -156,35 +157,41 @@ public sealed class RegionMetricsTests
     }
 
     [Fact]
-    public void A_disposed_region_stops_reporting_and_leaves_its_counts_to_an_open_one_of_the_same_name()
+    public void Regions_of_one_name_report_one_series_that_keeps_the_counts_of_those_disposed()
     {
         const string Name = "Metrics.SameName";
         using var collector = new MetricsCollector();
         var first = TestRegion.Open(new RegionRecorder(8), TestRegion.Settings(Name, 8));
-        using var second = TestRegion.Open(new RegionRecorder(8), TestRegion.Settings(Name, 8));
-        try
+        using (var second = TestRegion.Open(new RegionRecorder(8), TestRegion.Settings(Name, 8)))
         {
-            Faulter.Run(() => Enumerable.Range(0, 3).Sum(i => first.ReadPage(i).Length)).Join();
-            Faulter.Run(() => Enumerable.Range(0, 5).Sum(i => second.ReadPage(i).Length)).Join();
+            try
+            {
+                Faulter.Run(() => Enumerable.Range(0, 3).Sum(i => first.ReadPage(i).Length)).Join();
+                Faulter.Run(() => Enumerable.Range(0, 5).Sum(i => second.ReadPage(i).Length)).Join();
+                collector.Collect();
+                Assert.Equal(8, collector.Observed(FaultRegionMetrics.Pages, Name, "filled"));
+            }
+            finally
+            {
+                first.Dispose();
+            }
+
+            // The first region's pages stay in the series: the total never goes down.
             collector.Collect();
             Assert.Equal(8, collector.Observed(FaultRegionMetrics.Pages, Name, "filled"));
-        }
-        finally
-        {
-            first.Dispose();
+            Faulter.Run(() => Enumerable.Range(5, 2).Sum(i => second.ReadPage(i).Length)).Join();
+            collector.Collect();
+            Assert.Equal(10, collector.Observed(FaultRegionMetrics.Pages, Name, "filled"));
+            Assert.Equal(10, collector.Observed(FaultRegionMetrics.Faults, Name, "missing"));
         }
 
-        // One series per name: the first region's pages stay in it, so the total never goes down while it exists.
-        collector.Collect();
-        Assert.Equal(8, collector.Observed(FaultRegionMetrics.Pages, Name, "filled"));
-        Faulter.Run(() => Enumerable.Range(5, 2).Sum(i => second.ReadPage(i).Length)).Join();
+        // All disposed: a region that lived between two collections is still counted; a new one adds to the total.
         collector.Collect();
         Assert.Equal(10, collector.Observed(FaultRegionMetrics.Pages, Name, "filled"));
-        Assert.Equal(10, collector.Observed(FaultRegionMetrics.Faults, Name, "missing"));
-
-        second.Dispose();
+        using var third = TestRegion.Open(new RegionRecorder(8), TestRegion.Settings(Name, 8));
+        Faulter.Run(() => third.ReadPage(0).Length).Join();
         collector.Collect();
-        Assert.False(collector.Reports(Name));
+        Assert.Equal(11, collector.Observed(FaultRegionMetrics.Pages, Name, "filled"));
     }
 
     [Fact]
@@ -199,7 +206,41 @@ public sealed class RegionMetricsTests
             return !disposed.IsAlive;
         }), "the disposed region is still reachable");
         collector.Collect();
-        Assert.False(collector.Reports("Metrics.Collected"));
+        Assert.Equal(1, collector.Observed(FaultRegionMetrics.Pages, "Metrics.Collected", "filled"));
+    }
+
+    [Fact]
+    public void Names_whose_regions_are_all_disposed_are_kept_up_to_a_bound_the_oldest_forgotten_first()
+    {
+        using var collector = new MetricsCollector();
+        var regions = Enumerable.Range(0, RegionMetricsRegistry.MaxClosedSeries + 1).Select(i => new FakeRegion($"Metrics.Closed.{i}", i)).ToList();
+        foreach (FakeRegion region in regions)
+        {
+            RegionMetricsRegistry.Add(region);
+            RegionMetricsRegistry.Remove(region);
+        }
+
+        collector.Collect();
+        Assert.False(collector.Reports("Metrics.Closed.0"));
+        Assert.Equal(1, collector.Observed(FaultRegionMetrics.Pages, "Metrics.Closed.1", "filled"));
+        Assert.Equal(RegionMetricsRegistry.MaxClosedSeries, collector.Observed(FaultRegionMetrics.Pages, $"Metrics.Closed.{RegionMetricsRegistry.MaxClosedSeries}", "filled"));
+
+        // A name opened again is no longer closed (255 are): it survives the next evictions and adds to its total.
+        var reopened = new FakeRegion("Metrics.Closed.1", 100);
+        RegionMetricsRegistry.Add(reopened);
+        foreach (string name in new[] { "Metrics.Closed.Next", "Metrics.Closed.Last" })
+        {
+            var next = new FakeRegion(name, 7);
+            RegionMetricsRegistry.Add(next);
+            RegionMetricsRegistry.Remove(next);
+        }
+
+        collector.Collect();
+        Assert.Equal(101, collector.Observed(FaultRegionMetrics.Pages, "Metrics.Closed.1", "filled"));
+        Assert.False(collector.Reports("Metrics.Closed.2"));
+        Assert.Equal(3, collector.Observed(FaultRegionMetrics.Pages, "Metrics.Closed.3", "filled"));
+        Assert.Equal(7, collector.Observed(FaultRegionMetrics.Pages, "Metrics.Closed.Last", "filled"));
+        RegionMetricsRegistry.Remove(reopened);
     }
 
     /// <summary>
@@ -249,5 +290,13 @@ public sealed class RegionMetricsTests
     {
         RegionRecorder.Pattern(c.PageIndex, page);
         return PageFill.Filled;
+    }
+
+    /// <summary>A region as the registry sees it, with a fixed number of filled pages.</summary>
+    private sealed class FakeRegion(string name, long pagesFilled) : IRegionMetricsSource
+    {
+        public string Name => name;
+
+        public FaultRegionStatistics Statistics => new(pagesFilled, pagesFilled, 0, 0, 0, 0, 0, 0, 0) { MissingMessages = pagesFilled };
     }
 }
