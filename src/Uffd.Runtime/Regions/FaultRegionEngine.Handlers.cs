@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Uffd.Interop;
@@ -165,7 +164,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// with nobody listening the fault path does not even read the clock.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long ReadClockIfTimed(int count) => count > 0 && faultDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+    private long ReadClockIfTimed(int count) => count > 0 && metered ? RegionMetrics.ClockIfTimed() : 0;
 
     /// <summary>Serves a fault and, when it was read with a timestamp, records its service time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

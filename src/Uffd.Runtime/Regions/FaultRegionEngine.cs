@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics.Metrics;
 using System.Threading;
 using Uffd.Interop;
 
@@ -61,9 +60,9 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     private readonly bool synchronousWriteProtect;
     private readonly bool asynchronousWriteProtect;
 
-    // The service-time histogram (read once here, which also creates the meter before a handler is jitted) and the
-    // tag of this region's measurements, built once: recording allocates nothing (RegionMetrics).
-    private readonly Histogram<double> faultDuration = RegionMetrics.FaultDuration;
+    // Whether the meter existed at Open (this Open creates it if it can): only then do the handlers time faults, and
+    // the tag of this region's measurements, built once, so recording allocates nothing (RegionMetrics).
+    private readonly bool metered;
     private readonly KeyValuePair<string, object?> regionTag;
     private Exception? lastProviderError;
     private int state;
@@ -96,6 +95,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         canFaultMissing = (settings.Mode & (FaultMode.Missing | FaultMode.Minor)) != 0;
         canPoison = settings.ProviderMayPoison || settings.OnProviderError == ProviderErrorPolicy.Poison;
         layout = new RegionLayout(memory.Address, memory.Length, pageSize);
+        metered = RegionMetrics.TryCreate();
         regionTag = RegionMetrics.RegionTag(settings.Name);
     }
 
