@@ -60,8 +60,8 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     private readonly bool synchronousWriteProtect;
     private readonly bool asynchronousWriteProtect;
 
-    // Whether the meter existed at Open (this Open creates it if it can): only then do the handlers time faults, and
-    // the tag of this region's measurements, built once, so recording allocates nothing (RegionMetrics).
+    // Whether the meter exists (this Open created it if it could): only then do the handlers time faults. The tag of
+    // this region's measurements is built once, so recording allocates nothing (RegionMetrics).
     private readonly bool metered;
     private readonly KeyValuePair<string, object?> regionTag;
     private Exception? lastProviderError;
