@@ -24,7 +24,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// </list>
     /// Calling it again does nothing; other members then throw <see cref="ObjectDisposedException"/> (Settings,
     /// Statistics, LastProviderError, Length, PageSize and PageCount stay readable). It never throws, and needs no
-    /// new descriptor, so it also works for a process at its descriptor limit.
+    /// new descriptor, so it also works for a process at its descriptor limit. The
+    /// <see cref="FaultRegionMetrics.MeterName"/> meter stops reading the region and drops it; its final counts stay
+    /// in the totals the meter reports for its name.
     /// </remarks>
     public void Dispose()
     {
@@ -61,6 +63,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             memory.DisposeKeepingMappings();
         }
 
+        // Last: the handlers are joined, so the counts the meter keeps for the region's name are final.
+        RegionMetricsRegistry.Remove(this);
         Volatile.Write(ref state, StateDisposed);
     }
 
