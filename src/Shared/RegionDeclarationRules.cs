@@ -31,6 +31,7 @@ internal static class RegionDeclarationRules
         "Uffd.Regions.IFaultRegionCallbacks",
         "Uffd.Regions.FaultRegionSettings",
         "Uffd.Regions.FaultRegionStatistics",
+        "Uffd.Regions.RegionStream",
         "Uffd.PageFaultContext",
         "Uffd.PageFill",
     };
@@ -38,7 +39,7 @@ internal static class RegionDeclarationRules
     private static readonly string[] s_alwaysGeneratedNames =
     {
         "Open", "Dispose", "IsOpen", "BaseAddress", "Length", "PageSize", "PageCount", "AsReadOnlySpan", "Read", "Write",
-        "Prefault", "LastProviderError", "Statistics", "IsUserModeOnly",
+        "Prefault", "AsStream", "LastProviderError", "Statistics", "IsUserModeOnly",
         CallbacksTypeName, EngineFieldName, StateFieldName, EngineOrThrowName,
     };
 

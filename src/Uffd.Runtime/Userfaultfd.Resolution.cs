@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Uffd.Interop;
@@ -13,6 +14,8 @@ public sealed partial class Userfaultfd
     /// would fault on itself). Stops at the first page already present.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive, or longer than <see cref="UffdLimits.MaxMappingLength"/> (128 TiB).</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The two Copy overloads differ in the source (an address and a length, or a span), so no call is ambiguous.")]
     public unsafe UffdResult Copy(nint destination, nint source, long length, CopyMode mode = CopyMode.None)
     {
         CheckRange(destination, length, nameof(destination));
@@ -30,6 +33,8 @@ public sealed partial class Userfaultfd
     }
 
     /// <summary>UFFDIO_COPY from a buffer; its length is the copy's length (whole pages).</summary>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The two Copy overloads differ in the source (an address and a length, or a span), so no call is ambiguous.")]
     public unsafe UffdResult Copy(nint destination, ReadOnlySpan<byte> source, CopyMode mode = CopyMode.None)
     {
         fixed (byte* src = source)

@@ -55,6 +55,9 @@ internal static unsafe class RevokeMode
         }
 
         Program.Print($"read={value}");
+
+        // The page stays mapped until here: an unreachable UffdMemory is unmapped by its finalizer.
+        GC.KeepAlive(memory);
         return 0;
     }
 

@@ -11,7 +11,7 @@ namespace Uffd.Analyzers.Deadlocks;
 /// <summary>
 /// UFFD0030: a <c>[PageProvider]</c> or <c>[WriteHandler]</c>, or a method of its class it calls (transitively), touches
 /// the region's own memory through the generated <c>AsSpan</c>, <c>AsReadOnlySpan</c>, <c>LeaseSpan</c>,
-/// <c>BaseAddress</c>, <c>Read</c>, <c>Write</c> or <c>Prefault</c>. The handler thread would fault on its own region and
+/// <c>BaseAddress</c>, <c>Read</c>, <c>Write</c>, <c>Prefault</c> or <c>AsStream</c>. The handler thread would fault on its own region and
 /// wait for itself (the span accessors make their range present before returning, which is that same fault).
 /// <c>AliasSpan</c> (Minor regions) is safe: the alias view is never registered.
 /// </summary>
@@ -19,7 +19,7 @@ namespace Uffd.Analyzers.Deadlocks;
 public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 {
     private static readonly ImmutableHashSet<string> s_memberNames =
-        ImmutableHashSet.Create("AsSpan", "AsReadOnlySpan", "LeaseSpan", "BaseAddress", "Read", "Write", "Prefault");
+        ImmutableHashSet.Create("AsSpan", "AsReadOnlySpan", "LeaseSpan", "BaseAddress", "Read", "Write", "Prefault", "AsStream");
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =

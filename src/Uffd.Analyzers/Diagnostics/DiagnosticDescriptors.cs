@@ -8,8 +8,12 @@ namespace Uffd.Analyzers;
 /// </summary>
 internal static class DiagnosticDescriptors
 {
-    /// <summary>Help pages live in the repository next to the code; the link is relative to its root.</summary>
-    private const string HelpBase = "docs/diagnostics/";
+    /// <summary>
+    /// Help pages live in the repository next to the code, and the links point at them on its default branch (main):
+    /// absolute, so that an IDE can open them for a package user who never cloned the repository.
+    /// <see cref="RepositoryInfo.Url"/> is generated from the RepositoryUrl property (Directory.Build.props).
+    /// </summary>
+    private const string HelpBase = RepositoryInfo.Url + "/blob/main/docs/diagnostics/";
 
     /// <summary>Format: "The [FaultRegion] class '{0}' must be partial: the generator adds its other half".</summary>
     public static readonly DiagnosticDescriptor RegionNotPartial = Error(

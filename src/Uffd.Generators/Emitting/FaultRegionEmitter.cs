@@ -18,7 +18,7 @@ namespace Uffd.Generators.Emitting;
 ///         {
 ///             engine and state fields; Open(), Open(long pages); IsOpen, BaseAddress, Length, PageSize, PageCount;
 ///             AsSpan (not with synchronous WriteProtect), AsReadOnlySpan, LeaseSpan (synchronous WriteProtect),
-///             Read, Write, Prefault; Protect/Unprotect (synchronous), Protect/CollectWrittenPages (asynchronous);
+///             Read, Write, Prefault, AsStream; Protect/Unprotect (synchronous), Protect/CollectWrittenPages (asynchronous);
 ///             AliasSpan (Minor);
 ///             IsUserModeOnly, LastProviderError, Statistics; Dispose; the engine-or-throw helper;
 ///             private readonly struct UffdRegionCallbacks : IFaultRegionCallbacks { FillPage, OnWriteFault }
@@ -292,6 +292,10 @@ internal static class FaultRegionEmitter
             "Makes the pages of a byte range present from native code; with <paramref name=\"write\"/>, also treats them as written " +
             "(write-protected pages are reported and unprotected). The content is never changed.",
             $"public void Prefault(long offset, long length, bool write = false) => {engine}.Prefault(offset, length, write);");
+        WriteMember(writer,
+            "A new seekable stream over the whole region, at position 0, whose reads and writes are <c>Read</c> and <c>Write</c>: " +
+            "copies from native code, so faults taken there never stall the garbage collector. Disposing it leaves the region open.",
+            $"public global::Uffd.Regions.RegionStream AsStream() => {engine}.AsStream();");
 
         if (settings.HasSynchronousWriteProtect)
         {

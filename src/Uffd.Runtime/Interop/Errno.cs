@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Uffd.Interop;
 
 /// <summary>The errno values the runtime decodes (asm-generic numbering, shared by x86_64 and arm64).</summary>
@@ -50,14 +52,15 @@ internal static class Errno
     };
 
     /// <summary>
-    /// The name and what it means: strerror's text, or for exhausted descriptors the limit that was reached and
+    /// The name and what it means: the platform's text (<see cref="Marshal.GetPInvokeErrorMessage"/>, strerror's
+    /// text on Linux, thread-safe unlike strerror itself), or for exhausted descriptors the limit that was reached and
     /// what to do, since every call that opens a descriptor can meet it and "Too many open files" alone names neither.
     /// </summary>
-    public static unsafe string Describe(int errno) => errno switch
+    public static string Describe(int errno) => errno switch
     {
         EMFILE => "EMFILE, too many open files (RLIMIT_NOFILE, ulimit -n): close descriptors or raise the limit",
         ENFILE => "ENFILE, too many open files in the system (fs.file-max): close descriptors or raise the limit",
-        _ => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Libc.strerror(errno)) is { } text ? $"{Name(errno)} ({text})" : Name(errno),
+        _ => Marshal.GetPInvokeErrorMessage(errno) is { Length: > 0 } text ? $"{Name(errno)} ({text})" : Name(errno),
     };
 
     /// <summary>True for the errors that say the process or the system is out of file descriptors.</summary>

@@ -73,9 +73,6 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib)]
     public static partial int gettid();
 
-    [LibraryImport(Lib)]
-    public static partial nint strerror(int errnum);
-
     public const int O_RDONLY = 0x0;
     public const int O_RDWR = 0x2;
     public const int O_NONBLOCK = 0x800;

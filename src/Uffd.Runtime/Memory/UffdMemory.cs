@@ -17,16 +17,30 @@ namespace Uffd;
 /// unmapped instead: a touch is SIGSEGV and a system call given them fails with EFAULT. A handler that serves
 /// forked children calls <see cref="InheritOnFork"/>, negotiates <see cref="UffdFeatures.EventFork"/> and serves the
 /// uffd each Fork message carries (<see cref="Userfaultfd.AdoptForkedChild"/>).
+/// <para>
+/// The mappings and the memfd are owned by <see cref="SafeHandle"/>s, so memory nobody disposed is unmapped (and its
+/// memfd closed) by the finalizer instead of leaking. Dispose it all the same, after the uffd it is registered with:
+/// the finalizer runs whenever the GC finds the object unreachable, and a raw <see cref="Address"/> kept elsewhere
+/// (a span, a pointer in native code) does not keep it reachable. An munmap of a range registered with a uffd that
+/// negotiated <see cref="UffdFeatures.EventUnmap"/> also waits until a reader reads the UNMAP event, which a
+/// finalizer thread must not be left doing.
+/// </para>
 /// </remarks>
 public sealed unsafe class UffdMemory : IDisposable
 {
+    // The owners of the mappings; the addresses are kept beside them for the paths that read them on every fault
+    // (AliasAddress) and are cleared by Dispose.
+    private readonly MappingHandle view;
+    private readonly MappingHandle? aliasView;
     private nint address;
     private nint alias;
 
-    private UffdMemory(nint address, nint alias, long length, int pageSize, MemoryKind kind, FileDescriptorHandle? file)
+    private UffdMemory(MappingHandle view, MappingHandle? aliasView, long length, int pageSize, MemoryKind kind, FileDescriptorHandle? file)
     {
-        this.address = address;
-        this.alias = alias;
+        this.view = view;
+        this.aliasView = aliasView;
+        address = view.DangerousGetHandle();
+        alias = aliasView?.DangerousGetHandle() ?? 0;
         Length = length;
         PageSize = pageSize;
         Kind = kind;
@@ -75,15 +89,27 @@ public sealed unsafe class UffdMemory : IDisposable
         CheckLength(length);
         int pageSize = Environment.SystemPageSize;
         long size = RoundUp(length, pageSize);
+        var view = new MappingHandle(size);
         nint a = Libc.mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE,
             Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
         if (a == Libc.MAP_FAILED)
         {
-            throw MapFailed("mmap(MAP_PRIVATE | MAP_ANONYMOUS)", size);
+            UffdException failed = MapFailed("mmap(MAP_PRIVATE | MAP_ANONYMOUS)", size);
+            view.Dispose();
+            throw failed;
         }
 
-        KeepFromForks(a, size, "the anonymous mapping");
-        return new UffdMemory(a, 0, size, pageSize, MemoryKind.PrivateAnonymous, null);
+        view.Own(a);
+        try
+        {
+            KeepFromForks(view, size, "the anonymous mapping");
+            return new UffdMemory(view, null, size, pageSize, MemoryKind.PrivateAnonymous, null);
+        }
+        catch
+        {
+            view.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -120,6 +146,9 @@ public sealed unsafe class UffdMemory : IDisposable
         {
             Advise(alias, Libc.MADV_DOFORK, "MADV_DOFORK");
         }
+
+        // The finalizer must not unmap the views while madvise works on their addresses.
+        GC.KeepAlive(this);
     }
 
     /// <summary>A span over <paramref name="length"/> bytes of the registered view at <paramref name="offset"/>.</summary>
@@ -159,23 +188,43 @@ public sealed unsafe class UffdMemory : IDisposable
             int errno = Marshal.GetLastPInvokeError();
             throw new UffdException($"madvise({(advice == Libc.MADV_REMOVE ? "MADV_REMOVE" : "MADV_DONTNEED")}) failed: {Errno.Describe(errno)}.", errno);
         }
+
+        GC.KeepAlive(this);
     }
 
-    /// <summary>Unmaps both views and closes the memfd.</summary>
+    /// <summary>Unmaps both views and closes the memfd. Idempotent; never throws.</summary>
     public void Dispose()
     {
-        nint a = Interlocked.Exchange(ref address, 0);
-        if (a != 0)
-        {
-            Libc.munmap(a, (nuint)Length);
-        }
+        Interlocked.Exchange(ref address, 0);
+        Interlocked.Exchange(ref alias, 0);
+        view.Dispose();
+        aliasView?.Dispose();
+        File?.Dispose();
+    }
 
-        nint b = Interlocked.Exchange(ref alias, 0);
-        if (b != 0)
-        {
-            Libc.munmap(b, (nuint)Length);
-        }
+    /// <summary>
+    /// Dispose for a registered view that is no longer where it was mapped: an mremap moved it or an munmap dropped
+    /// part of it, and whoever followed that unmaps the pieces where they are now. The old address range may belong
+    /// to someone else by now, so neither this nor the finalizer unmaps it; the alias is unmapped and the memfd closed.
+    /// </summary>
+    internal void DisposeMovedView()
+    {
+        Interlocked.Exchange(ref address, 0);
+        view.SetHandleAsInvalid();
+        Dispose();
+    }
 
+    /// <summary>
+    /// Dispose that leaves both views mapped for good (only the memfd is closed; the mappings hold the file): for a
+    /// revoked mapping a thread may still fault in, which must crash on it rather than touch whatever could reuse
+    /// the addresses. Neither Dispose nor the finalizer unmaps them afterwards.
+    /// </summary>
+    internal void DisposeKeepingMappings()
+    {
+        Interlocked.Exchange(ref address, 0);
+        Interlocked.Exchange(ref alias, 0);
+        view.SetHandleAsInvalid();
+        aliasView?.SetHandleAsInvalid();
         File?.Dispose();
     }
 
@@ -192,6 +241,7 @@ public sealed unsafe class UffdMemory : IDisposable
         }
 
         var file = new FileDescriptorHandle(fd, ownsHandle: true);
+        MappingHandle? view = null, aliasView = null;
         try
         {
             int pageSize = hugetlb ? BlockSize(file) : Environment.SystemPageSize;
@@ -203,57 +253,53 @@ public sealed unsafe class UffdMemory : IDisposable
             }
 
             int share = shared ? Libc.MAP_SHARED : Libc.MAP_PRIVATE;
-            nint a = Libc.mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE, share, file, 0);
-            if (a == Libc.MAP_FAILED)
-            {
-                throw MapFailed(hugetlb ? "mmap of a hugetlbfs memfd" : "mmap of a memfd", size, hugetlb, pageSize);
-            }
-
-            KeepFromForks(a, size, "the memfd mapping");
-            nint b = 0;
+            view = MapFile(file, size, share, hugetlb ? "mmap of a hugetlbfs memfd" : "mmap of a memfd", hugetlb, pageSize);
+            KeepFromForks(view, size, "the memfd mapping");
             if (alias)
             {
-                b = Libc.mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, file, 0);
-                if (b == Libc.MAP_FAILED)
-                {
-                    Exception e = MapFailed("mmap of the memfd alias", size, hugetlb, pageSize);
-                    Libc.munmap(a, (nuint)size);
-                    throw e;
-                }
-
-                try
-                {
-                    KeepFromForks(b, size, "the memfd alias");
-                }
-                catch
-                {
-                    Libc.munmap(a, (nuint)size);
-                    throw;
-                }
+                aliasView = MapFile(file, size, Libc.MAP_SHARED, "mmap of the memfd alias", hugetlb, pageSize);
+                KeepFromForks(aliasView, size, "the memfd alias");
             }
 
             MemoryKind kind = hugetlb
                 ? (shared ? MemoryKind.SharedHugetlb : MemoryKind.PrivateHugetlb)
                 : MemoryKind.SharedMemfd;
-            return new UffdMemory(a, b, size, pageSize, kind, file);
+            return new UffdMemory(view, aliasView, size, pageSize, kind, file);
         }
         catch
         {
+            aliasView?.Dispose();
+            view?.Dispose();
             file.Dispose();
             throw;
         }
     }
 
-    /// <summary>
-    /// MADV_DONTFORK on a fresh mapping, or unmaps it and throws. A forked child would get a copy registered with no
-    /// uffd, whose missing pages read as zeros: without the mapping it gets SIGSEGV or EFAULT instead.
-    /// </summary>
-    private static void KeepFromForks(nint start, long size, string what)
+    /// <summary>Maps the memfd, readable and writable; the returned handle owns the mapping.</summary>
+    private static MappingHandle MapFile(FileDescriptorHandle file, long size, int flags, string what, bool hugetlb, int pageSize)
     {
-        if (Libc.madvise(start, (nuint)size, Libc.MADV_DONTFORK) != 0)
+        var mapping = new MappingHandle(size);
+        nint a = Libc.mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE, flags, file, 0);
+        if (a == Libc.MAP_FAILED)
+        {
+            UffdException failed = MapFailed(what, size, hugetlb, pageSize);
+            mapping.Dispose();
+            throw failed;
+        }
+
+        mapping.Own(a);
+        return mapping;
+    }
+
+    /// <summary>
+    /// MADV_DONTFORK on a fresh mapping, or throws (the caller disposes the mapping). A forked child would get a copy
+    /// registered with no uffd, whose missing pages read as zeros: without the mapping it gets SIGSEGV or EFAULT instead.
+    /// </summary>
+    private static void KeepFromForks(MappingHandle mapping, long size, string what)
+    {
+        if (Libc.madvise(mapping.DangerousGetHandle(), (nuint)size, Libc.MADV_DONTFORK) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            Libc.munmap(start, (nuint)size);
             throw new UffdException($"madvise(MADV_DONTFORK) of {what} ({size} bytes) failed: {Errno.Describe(errno)}.", errno);
         }
     }

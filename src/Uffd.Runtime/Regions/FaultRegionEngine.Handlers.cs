@@ -93,11 +93,12 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             while (uffd.WaitForMessages(stop) == UffdWaitResult.MessagesAvailable)
             {
                 int count = ReadBatch(h, h.Messages);
+                long readAt = ReadClockIfTimed(count);
                 for (int i = 0; i < count; i++)
                 {
                     if (h.Messages[i].Kind == UffdEventKind.PageFault)
                     {
-                        ServeFault(h, h.Messages[i].PageFault);
+                        ServeAndTime(h, h.Messages[i].PageFault, readAt);
                     }
                 }
 
@@ -145,7 +146,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             {
                 if (buffer[i].Kind != UffdEventKind.PageFault)
                 {
-                    Dispatch(h, in buffer[i]);
+                    Dispatch(in buffer[i]);
                 }
             }
 
@@ -158,14 +159,29 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
     }
 
+    /// <summary>
+    /// A Stopwatch timestamp for the faults just read when a listener has enabled the service-time histogram, else 0:
+    /// with nobody listening the fault path does not even read the clock.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long ReadClockIfTimed(int count) => count > 0 && metered ? RegionMetrics.ClockIfTimed() : 0;
+
+    /// <summary>Serves a fault and, when it was read with a timestamp, records its service time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ServeAndTime(RegionHandlerThread h, PageFaultEvent fault, long readAt)
+    {
+        if (ServeFault(h, fault) && readAt != 0)
+        {
+            RegionMetrics.RecordFault(readAt, in fault, regionTag);
+        }
+    }
+
+    /// <summary>Applies an event (REMOVE, UNMAP, REMAP) read under the read gate; page faults are served by the loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Dispatch(RegionHandlerThread h, in UffdMessage message)
+    private void Dispatch(in UffdMessage message)
     {
         switch (message.Kind)
         {
-            case UffdEventKind.PageFault:
-                ServeFault(h, message.PageFault);
-                break;
             case UffdEventKind.Remove:
                 OnRemove(message.Range);
                 break;
@@ -197,11 +213,10 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// <summary>Serves the faults read while a resolution waited for events, in the order they came.</summary>
     private void DrainDeferred(RegionHandlerThread h)
     {
-        // Serving one can defer more (appended at the end): the loop reaches them too.
+        // Serving one can defer more (appended at the end): the loop reaches them too. Only faults were kept.
         for (int i = 0; i < h.DeferredCount; i++)
         {
-            UffdMessage message = h.Deferred[i];
-            Dispatch(h, in message);
+            ServeAndTime(h, h.Deferred[i].PageFault, h.DeferredReadAt[i]);
         }
 
         h.DeferredCount = 0;
@@ -218,11 +233,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         {
             int start = h.DeferredCount;
             int read = ReadBatch(h, h.Deferred.AsSpan(start, Math.Min(free, RegionHandlerThread.Batch)));
+            long readAt = ReadClockIfTimed(read);
             int kept = start;
             for (int i = start; i < start + read; i++)
             {
                 if (h.Deferred[i].Kind == UffdEventKind.PageFault)
                 {
+                    h.DeferredReadAt[kept] = readAt;
                     h.Deferred[kept++] = h.Deferred[i];
                 }
             }

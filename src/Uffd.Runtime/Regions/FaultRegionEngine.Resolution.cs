@@ -19,8 +19,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         RemoveWriteProtection,
     }
 
+    /// <summary>Serves one page-fault message; false for the warm-up fault, which is neither counted nor timed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void ServeFault(RegionHandlerThread h, PageFaultEvent fault)
+    private unsafe bool ServeFault(RegionHandlerThread h, PageFaultEvent fault)
     {
         nint warmup = Volatile.Read(ref warmupPage);
         if (warmup != 0 && fault.Address >= warmup && fault.Address < warmup + Environment.SystemPageSize)
@@ -32,14 +33,27 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 uffd.Wake(warmup, Environment.SystemPageSize);
             }
 
-            return;
+            return false;
         }
 
-        h.MessagesRead++;
+        // One increment per message, as ever, on the counter of its kind (what the meter reports by kind).
+        if (fault.IsWriteProtect)
+        {
+            h.WriteProtectMessages++;
+        }
+        else if (fault.IsMinor)
+        {
+            h.MinorMessages++;
+        }
+        else
+        {
+            h.MissingMessages++;
+        }
+
         if (!layout.TryFind(fault.Address, out long index, out nint page, out nint segmentEnd))
         {
             ServeUnattributed(h, fault);
-            return;
+            return true;
         }
 
         if (fault.IsWriteProtect)
@@ -54,6 +68,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         {
             ServeMissing(h, index, page, segmentEnd, fault);
         }
+
+        return true;
     }
 
     /// <summary>

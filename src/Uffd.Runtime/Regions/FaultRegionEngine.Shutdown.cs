@@ -6,7 +6,8 @@ namespace Uffd.Regions;
 
 public sealed partial class FaultRegionEngine<TCallbacks>
 {
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long Dispose waits for the region to be quiet; settable for the test of what a timeout keeps.</summary>
+    internal static TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Serves the faults already waiting, stops the handlers, revokes access, unregisters and unmaps.</summary>
@@ -23,7 +24,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// </list>
     /// Calling it again does nothing; other members then throw <see cref="ObjectDisposedException"/> (Settings,
     /// Statistics, LastProviderError, Length, PageSize and PageCount stay readable). It never throws, and needs no
-    /// new descriptor, so it also works for a process at its descriptor limit.
+    /// new descriptor, so it also works for a process at its descriptor limit. The
+    /// <see cref="FaultRegionMetrics.MeterName"/> meter stops reading the region and drops it; its final counts stay
+    /// in the totals the meter reports for its name.
     /// </remarks>
     public void Dispose()
     {
@@ -55,10 +58,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
         else
         {
-            // Keep the revoked mapping; only the memfd descriptor goes (the mapping holds the file).
-            memory.File?.Dispose();
+            // Keep the revoked mapping, for good: the memory's finalizer must not unmap it either. Only the memfd
+            // descriptor goes (the mapping holds the file).
+            memory.DisposeKeepingMappings();
         }
 
+        // Last: the handlers are joined, so the counts the meter keeps for the region's name are final.
+        RegionMetricsRegistry.Remove(this);
         Volatile.Write(ref state, StateDisposed);
     }
 
@@ -140,17 +146,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         // mremap moved (or munmap dropped) parts of the region: unmap where the pages are now, never the old
-        // addresses, which may belong to someone else by now.
+        // addresses, which may belong to someone else by now; the memory gives up its view without unmapping it
+        // (neither now nor in its finalizer), unmaps the alias and closes the memfd.
         foreach (RegionSegment s in layout.Segments)
         {
             Libc.munmap(s.Start, (nuint)(s.End - s.Start));
         }
 
-        if (memory.AliasAddress != 0)
-        {
-            Libc.munmap(memory.AliasAddress, (nuint)memory.Length);
-        }
-
-        memory.File?.Dispose();
+        memory.DisposeMovedView();
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using Uffd.Interop;
 
@@ -16,7 +17,7 @@ namespace Uffd.Regions;
 /// tracking; <c>.Handlers.cs</c> the handler threads and event handling; <c>.Resolution.cs</c> how each fault is
 /// resolved; <c>.Shutdown.cs</c> Dispose.
 /// </remarks>
-public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
+public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegionMetricsSource
     where TCallbacks : struct, IFaultRegionCallbacks
 {
     private const int StateOpen = 0;
@@ -58,6 +59,11 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     // Write protection whose write faults wait for a handler (as opposed to the kernel's asynchronous tracking).
     private readonly bool synchronousWriteProtect;
     private readonly bool asynchronousWriteProtect;
+
+    // Whether the meter exists (this Open created it if it could): only then do the handlers time faults. The tag of
+    // this region's measurements is built once, so recording allocates nothing (RegionMetrics).
+    private readonly bool metered;
+    private readonly KeyValuePair<string, object?> regionTag;
     private Exception? lastProviderError;
     private int state;
 
@@ -89,6 +95,8 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
         canFaultMissing = (settings.Mode & (FaultMode.Missing | FaultMode.Minor)) != 0;
         canPoison = settings.ProviderMayPoison || settings.OnProviderError == ProviderErrorPolicy.Poison;
         layout = new RegionLayout(memory.Address, memory.Length, pageSize);
+        metered = RegionMetrics.TryCreate();
+        regionTag = RegionMetrics.RegionTag(settings.Name);
     }
 
     /// <summary>Maps, registers and starts serving a region.</summary>
@@ -130,6 +138,9 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
         try
         {
             engine.Start(RegionSetup.RegisterModeOf(settings.Mode));
+
+            // Read by the meter from now until Dispose removes it.
+            RegionMetricsRegistry.Add(engine);
             return engine;
         }
         catch
@@ -191,15 +202,20 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
     /// <summary>The last exception a provider or write handler threw (ZeroFill and Poison policies), or null.</summary>
     public Exception? LastProviderError => Volatile.Read(ref lastProviderError);
 
-    /// <summary>Counters since the region was opened.</summary>
+    string IRegionMetricsSource.Name => settings.Name;
+
+    /// <summary>Counters since the region was opened (also published by the <see cref="FaultRegionMetrics.MeterName"/> meter).</summary>
     public FaultRegionStatistics Statistics
     {
         get
         {
-            long messages = 0, filled = 0, zero = 0, poisoned = 0, write = 0, minor = 0, present = 0, retries = 0, errors = 0;
+            long missingMessages = 0, minorMessages = 0, writeProtectMessages = 0;
+            long filled = 0, zero = 0, poisoned = 0, write = 0, minor = 0, present = 0, retries = 0, errors = 0;
             foreach (RegionHandlerThread h in handlers)
             {
-                messages += Volatile.Read(ref h.MessagesRead);
+                missingMessages += Volatile.Read(ref h.MissingMessages);
+                minorMessages += Volatile.Read(ref h.MinorMessages);
+                writeProtectMessages += Volatile.Read(ref h.WriteProtectMessages);
                 filled += Volatile.Read(ref h.PagesFilled);
                 zero += Volatile.Read(ref h.ZeroPages);
                 poisoned += Volatile.Read(ref h.PoisonedPages);
@@ -212,7 +228,13 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable
 
             write += Volatile.Read(ref leaseWriteUnprotects);
             errors += Volatile.Read(ref leaseWriteHandlerErrors);
-            return new FaultRegionStatistics(messages, filled, zero, poisoned, write, minor, present, retries, errors);
+            long messages = missingMessages + minorMessages + writeProtectMessages;
+            return new FaultRegionStatistics(messages, filled, zero, poisoned, write, minor, present, retries, errors)
+            {
+                MissingMessages = missingMessages,
+                MinorMessages = minorMessages,
+                WriteProtectMessages = writeProtectMessages,
+            };
         }
     }
 

@@ -3,7 +3,10 @@ using System.Runtime.InteropServices;
 namespace Uffd.Regions;
 
 /// <summary>Counters of one region since it was opened (a snapshot; reading them never blocks the handlers).</summary>
-/// <param name="Messages">Page-fault messages read (duplicates included).</param>
+/// <param name="Messages">
+/// Page-fault messages read (duplicates included): <see cref="MissingMessages"/> + <see cref="MinorMessages"/> +
+/// <see cref="WriteProtectMessages"/>.
+/// </param>
 /// <param name="PagesFilled">Pages the provider filled and the engine installed (read-ahead included).</param>
 /// <param name="ZeroPages">Pages mapped as zero pages (<see cref="PageFill.Zero"/> or the ZeroFill policy).</param>
 /// <param name="PoisonedPages">Pages poisoned (<see cref="PageFill.Poison"/> or the Poison policy).</param>
@@ -25,4 +28,14 @@ public readonly record struct FaultRegionStatistics(
     long MinorFaults,
     long AlreadyPresent,
     long Retries,
-    long ProviderErrors);
+    long ProviderErrors)
+{
+    /// <summary>Of <see cref="Messages"/>, those for missing faults (a page never filled, or made missing again).</summary>
+    public long MissingMessages { get; init; }
+
+    /// <summary>Of <see cref="Messages"/>, those for minor faults (a page in the page cache but not mapped).</summary>
+    public long MinorMessages { get; init; }
+
+    /// <summary>Of <see cref="Messages"/>, those for write-protect faults (a write to a protected page).</summary>
+    public long WriteProtectMessages { get; init; }
+}

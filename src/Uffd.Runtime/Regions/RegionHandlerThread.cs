@@ -45,6 +45,12 @@ internal sealed unsafe class RegionHandlerThread : IDisposable
 
     public UffdMessage[] Deferred { get; } = new UffdMessage[DeferredCapacity];
 
+    /// <summary>
+    /// When each deferred fault was read (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), or 0 when nobody
+    /// listened to the service-time histogram then: its measurement runs from the read, not from the late serve.
+    /// </summary>
+    public long[] DeferredReadAt { get; } = new long[DeferredCapacity];
+
     public int DeferredCount;
 
     public Thread? Thread;
@@ -63,7 +69,10 @@ internal sealed unsafe class RegionHandlerThread : IDisposable
     /// </summary>
     public long AllocatedBytes;
 
-    public long MessagesRead;
+    // Page-fault messages read, by kind of fault (duplicates included); their sum is Statistics.Messages.
+    public long MissingMessages;
+    public long MinorMessages;
+    public long WriteProtectMessages;
     public long PagesFilled;
     public long ZeroPages;
     public long PoisonedPages;

@@ -6,7 +6,7 @@ namespace Uffd;
 
 /// <summary>
 /// An eventfd that stops readers: closing a uffd does not wake a thread blocked in poll or read on it, so every
-/// reader waits on the uffd <i>and</i> this signal (<see cref="Userfaultfd.WaitForMessages"/>), and shutdown
+/// reader waits on the uffd <i>and</i> this signal (<see cref="O:Uffd.Userfaultfd.WaitForMessages"/>), and shutdown
 /// calls <see cref="Signal"/> before it disposes anything.
 /// </summary>
 public sealed unsafe class UffdShutdownSignal : IDisposable
@@ -68,7 +68,7 @@ public sealed unsafe class UffdShutdownSignal : IDisposable
     public void Dispose() => Handle.Dispose();
 }
 
-/// <summary>Why <see cref="Userfaultfd.WaitForMessages"/> returned.</summary>
+/// <summary>Why <see cref="O:Uffd.Userfaultfd.WaitForMessages"/> returned.</summary>
 public enum UffdWaitResult
 {
     /// <summary>The uffd has messages to read.</summary>

@@ -7,12 +7,14 @@ namespace Uffd.Analyzers.Tests.Catalog;
 
 /// <summary>
 /// Every descriptor is reachable: reported by exactly one analyzer, listed in the release file and the docs table,
-/// and documented on its own help page, which its help link names.
+/// and documented on its own help page, which its help link names as an absolute URL in the repository.
 /// </summary>
 public sealed class DiagnosticCatalogTests
 {
-    private static readonly string Root = typeof(DiagnosticCatalogTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+    private static readonly string Root = Metadata("RepositoryRoot");
+
+    /// <summary>The RepositoryUrl property of Directory.Build.props, the one the analyzers build their links from.</summary>
+    private static readonly string RepositoryUrl = Metadata("RepositoryUrl");
 
     public static TheoryData<string> Ids() => new(Descriptors().Select(d => d.Id));
 
@@ -22,7 +24,11 @@ public sealed class DiagnosticCatalogTests
     {
         DiagnosticDescriptor descriptor = Descriptors().Single(d => d.Id == id);
         Assert.Single(Analyzers(), a => a.SupportedDiagnostics.Any(d => d.Id == id));
-        Assert.Equal($"docs/diagnostics/{id}.md", descriptor.HelpLinkUri);
+        // Absolute, so an IDE can open it for a package user; on the default branch; naming a page that exists.
+        string pageInRepository = $"docs/diagnostics/{id}.md";
+        Assert.Equal($"{RepositoryUrl}/blob/main/{pageInRepository}", descriptor.HelpLinkUri);
+        Assert.True(Uri.TryCreate(descriptor.HelpLinkUri, UriKind.Absolute, out Uri? link) && link.Scheme == Uri.UriSchemeHttps,
+            $"'{descriptor.HelpLinkUri}' is not an absolute https URL");
         Assert.True(descriptor.IsEnabledByDefault);
         Assert.Contains(descriptor.DefaultSeverity, new[] { DiagnosticSeverity.Error, DiagnosticSeverity.Warning });
 
@@ -32,11 +38,14 @@ public sealed class DiagnosticCatalogTests
         string table = File.ReadAllText(Path.Combine(Root, "docs/diagnostics/README.md"));
         Assert.Contains($"| [{id}]({id}.md) | {descriptor.Category} | {descriptor.DefaultSeverity} | {descriptor.Title} |", table);
 
-        string page = File.ReadAllText(Path.Combine(Root, "docs/diagnostics", id + ".md"));
+        string page = File.ReadAllText(Path.Combine(Root, pageInRepository));
         Assert.StartsWith($"# {id}: ", page);
         Assert.Contains("## Wrong", page);
         Assert.Contains("## Right", page);
     }
+
+    private static string Metadata(string key) => typeof(DiagnosticCatalogTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     private static IEnumerable<DiagnosticDescriptor> Descriptors() =>
         typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -129,6 +129,32 @@ public sealed class SelfDeadlockTests
             Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("OnWrite", "Journal", "LeaseSpan"));
 
     [Fact]
+    public Task A_provider_that_reads_its_region_through_AsStream_is_reported_but_not_outside_the_callbacks() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using System.IO;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Letters
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    using Stream stream = {|#0:AsStream|}();
+                    stream.ReadExactly(page);
+                }
+
+                public void Save(Stream file)
+                {
+                    using Stream stream = AsStream();
+                    stream.CopyTo(file);
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Letters", "AsStream"));
+
+    [Fact]
     public Task The_alias_view_another_region_and_methods_the_callbacks_never_call_are_not_reported() =>
         Verify<SelfDeadlockAnalyzer>.Analyzer("""
             using System;

@@ -26,6 +26,21 @@ public sealed class GeneratedMemberConflictTests
             Verify<GeneratedMemberConflictAnalyzer>.Diagnostic("UFFD0006").WithLocation(1).WithArguments("Letters", "Length"));
 
     [Fact]
+    public Task A_users_AsStream_is_reported_in_every_mode() =>
+        Verify<GeneratedMemberConflictAnalyzer>.Analyzer("""
+            using System;
+            using System.IO;
+            using Uffd;
+
+            [FaultRegion(Pages = 4, Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous)]
+            public partial class Journal
+            {
+                public Stream {|#0:AsStream|}() => Stream.Null;
+            }
+            """,
+            Verify<GeneratedMemberConflictAnalyzer>.Diagnostic("UFFD0006").WithLocation(0).WithArguments("Journal", "AsStream"));
+
+    [Fact]
     public Task A_public_Open_inherited_from_a_base_class_is_reported_on_the_region() =>
         Verify<GeneratedMemberConflictAnalyzer>.Analyzer("""
             using System;

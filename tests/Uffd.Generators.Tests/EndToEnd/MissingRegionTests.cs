@@ -66,6 +66,59 @@ public sealed class MissingRegionTests
     }
 
     [Fact]
+    public void AsStreamCopiesEveryPageThroughTheProviderAndWritesThroughTheRegion()
+    {
+        const string source = """
+            using System;
+            using System.IO;
+            using System.Linq;
+            using System.Threading;
+            using Uffd;
+
+            namespace E2E
+            {
+                [FaultRegion(Mode = FaultMode.Missing, Pages = 8)]
+                public partial class Letters
+                {
+                    public readonly int[] Calls = new int[8];
+
+                    [PageProvider]
+                    private void Fill(long pageIndex, Span<byte> page)
+                    {
+                        Interlocked.Increment(ref Calls[pageIndex]);
+                        page.Fill((byte)('a' + pageIndex));
+                    }
+                }
+
+                public static class Scenario
+                {
+                    public static string Run()
+                    {
+                        using var letters = new Letters();
+                        letters.Open();
+                        var copy = new MemoryStream();
+                        using (Stream stream = letters.AsStream())
+                        {
+                            stream.CopyTo(copy);
+                            stream.Seek(-3, SeekOrigin.End);
+                            stream.Write("XYZ"u8);
+                        }
+
+                        byte[] bytes = copy.ToArray();
+                        string pages = new string(Enumerable.Range(0, 8)
+                            .Select(i => bytes.Skip(i * letters.PageSize).Take(letters.PageSize).All(b => b == 'a' + i) ? (char)('a' + i) : '?').ToArray());
+                        var tail = new byte[4];
+                        letters.Read(letters.Length - 4, tail);
+                        return $"{bytes.Length == letters.Length}|{pages}|{string.Join(",", letters.Calls)}|{System.Text.Encoding.ASCII.GetString(tail)}";
+                    }
+                }
+            }
+            """;
+
+        Assert.Equal("True|abcdefgh|1,1,1,1,1,1,1,1|hXYZ", InMemoryRegions.Run<string>(source));
+    }
+
+    [Fact]
     public void FourThreadsFaultingOverlappingPagesInRandomOrderSeeExactContentAndOneFillPerPage()
     {
         const string source = """

@@ -132,6 +132,10 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Prefault(long offset, long length, bool write = false) => this.UffdRegionEngineOrThrow().Prefault(offset, length, write);
 
+        /// <summary>A new seekable stream over the whole region, at position 0, whose reads and writes are <c>Read</c> and <c>Write</c>: copies from native code, so faults taken there never stall the garbage collector. Disposing it leaves the region open.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
+        public global::Uffd.Regions.RegionStream AsStream() => this.UffdRegionEngineOrThrow().AsStream();
+
         /// <summary>The same bytes through the alias view, which is never registered: touching it never faults into the region's handler. Stage content here: the region's first access to a page then runs the provider on what the page cache holds. Staging is not a program write: with <c>WriteProtect</c>, writes here are not reported as writes.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public global::System.Span<byte> AliasSpan(long offset, int length) => this.UffdRegionEngineOrThrow().AliasSpan(offset, length);

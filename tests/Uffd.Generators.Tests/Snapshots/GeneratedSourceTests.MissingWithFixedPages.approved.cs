@@ -133,6 +133,10 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Prefault(long offset, long length, bool write = false) => this.UffdRegionEngineOrThrow().Prefault(offset, length, write);
 
+        /// <summary>A new seekable stream over the whole region, at position 0, whose reads and writes are <c>Read</c> and <c>Write</c>: copies from native code, so faults taken there never stall the garbage collector. Disposing it leaves the region open.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
+        public global::Uffd.Regions.RegionStream AsStream() => this.UffdRegionEngineOrThrow().AsStream();
+
         /// <summary>Serves the faults already waiting, stops the handler threads and unmaps the region. Idempotent.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Dispose()

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Uffd.Regions;
 using Uffd.Runtime.Tests.Infrastructure;
+using Uffd.Runtime.Tests.Kernel.Support;
 
 namespace Uffd.Runtime.Tests.Regions;
 
@@ -118,5 +119,33 @@ internal static class TestRegion
         byte[] page = new byte[region.PageSize];
         region.Read(index * region.PageSize, page);
         return page;
+    }
+
+    /// <summary>
+    /// Has the kernel read page <paramref name="index"/> (write(pipe, page, 1)): the fault is raised in kernel mode and
+    /// served by the region like any other. Returns 0 when the write worked, else its errno.
+    /// </summary>
+    public static unsafe int KernelReadErrno(this FaultRegionEngine<RecordingCallbacks> region, long index)
+    {
+        int[] pipe = new int[2];
+        fixed (int* fds = pipe)
+        {
+            Assert.Equal(0, TestLibc.pipe2(fds, TestLibc.O_CLOEXEC));
+        }
+
+        try
+        {
+            nint address = region.BaseAddress + (nint)(index * region.PageSize);
+            return Faulter.Run(() =>
+            {
+                nint written = TestLibc.write(pipe[1], address, 1);
+                return written == 1 ? 0 : Marshal.GetLastPInvokeError();
+            }).Join();
+        }
+        finally
+        {
+            TestLibc.close(pipe[0]);
+            TestLibc.close(pipe[1]);
+        }
     }
 }

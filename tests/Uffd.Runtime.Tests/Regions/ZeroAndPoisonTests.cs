@@ -37,9 +37,9 @@ public sealed unsafe class ZeroAndPoisonTests
             return 0;
         }).Join();
 
-        Assert.Equal(TestLibc.EFAULT, KernelReadErrno(region, 2));
-        Assert.Equal(TestLibc.EFAULT, KernelReadErrno(region, 2));
-        Assert.Equal(0, KernelReadErrno(region, 3));
+        Assert.Equal(TestLibc.EFAULT, region.KernelReadErrno(2));
+        Assert.Equal(TestLibc.EFAULT, region.KernelReadErrno(2));
+        Assert.Equal(0, region.KernelReadErrno(3));
 
         Assert.Equal(new[] { 1, 1, 1, 1 }, recorder.FillCalls);
         FaultRegionStatistics stats = region.Statistics;
@@ -84,8 +84,8 @@ public sealed unsafe class ZeroAndPoisonTests
         };
         using var region = TestRegion.Open(recorder, KernelFaults("PoisonPolicy") with { OnProviderError = ProviderErrorPolicy.Poison });
 
-        Assert.Equal(TestLibc.EFAULT, KernelReadErrno(region, 1));
-        Assert.Equal(0, KernelReadErrno(region, 0));
+        Assert.Equal(TestLibc.EFAULT, region.KernelReadErrno(1));
+        Assert.Equal(0, region.KernelReadErrno(0));
         Assert.IsType<TimeoutException>(region.LastProviderError);
         Assert.Equal(1, region.Statistics.PoisonedPages);
         Assert.Equal(1, region.Statistics.ProviderErrors);
@@ -103,33 +103,5 @@ public sealed unsafe class ZeroAndPoisonTests
     {
         RegionRecorder.Pattern(c.PageIndex, page);
         return PageFill.Filled;
-    }
-
-    /// <summary>
-    /// Has the kernel read page <paramref name="index"/> (write(pipe, page, 1)): the fault is raised in kernel mode and
-    /// served by the region like any other. Returns 0 when the write worked, else its errno.
-    /// </summary>
-    private static int KernelReadErrno(FaultRegionEngine<RecordingCallbacks> region, long index)
-    {
-        int[] pipe = new int[2];
-        fixed (int* fds = pipe)
-        {
-            Assert.Equal(0, TestLibc.pipe2(fds, TestLibc.O_CLOEXEC));
-        }
-
-        try
-        {
-            nint address = region.BaseAddress + (nint)(index * region.PageSize);
-            return Faulter.Run(() =>
-            {
-                nint written = TestLibc.write(pipe[1], address, 1);
-                return written == 1 ? 0 : Marshal.GetLastPInvokeError();
-            }).Join();
-        }
-        finally
-        {
-            TestLibc.close(pipe[0]);
-            TestLibc.close(pipe[1]);
-        }
     }
 }
