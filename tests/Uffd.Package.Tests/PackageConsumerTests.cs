@@ -69,6 +69,9 @@ public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixtur
     }
 
     [Fact]
+    // Root only: the consumer is the README's example, whose region keeps the default UserModeOnly = Forbid, and a uffd
+    // that serves kernel-mode faults needs CAP_SYS_PTRACE while vm.unprivileged_userfaultfd is 0.
+    [Trait("Requires", "root")]
     public void The_consumer_builds_with_no_warning_and_runs_a_generated_region()
     {
         packed.AssertPacked();
@@ -101,6 +104,9 @@ public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixtur
     }
 
     [Fact]
+    // Root only: the consumer is the README's example, whose region keeps the default UserModeOnly = Forbid, and a uffd
+    // that serves kernel-mode faults needs CAP_SYS_PTRACE while vm.unprivileged_userfaultfd is 0.
+    [Trait("Requires", "root")]
     public void A_command_line_NativeAOT_publish_makes_a_native_binary_that_runs_the_region()
     {
         packed.AssertPacked();

@@ -45,11 +45,17 @@ internal static partial class SnippetProgram
         return expected;
     }
 
+    /// <summary>
+    /// Where programs are emitted: <c>snippets/</c> under the test output directory, or, when the test host may not
+    /// write there (the suite's run as nobody over a tree root built), a temporary directory of its own.
+    /// </summary>
+    private static readonly Lazy<string> s_root = new(WritableRoot);
+
     /// <summary>Emits the program next to a copy of Uffd.Runtime with a runtimeconfig, and runs it with a bound.</summary>
     public static ChildResult Run(Snippet snippet, CompiledSnippet compiled)
     {
-        string relative = Path.Combine("snippets", NotPathSafe().Replace(snippet.Name, "_"), "Snippet");
-        string dll = Path.Combine(AppContext.BaseDirectory, relative + ".dll");
+        string program = Path.Combine(s_root.Value, NotPathSafe().Replace(snippet.Name, "_"), "Snippet");
+        string dll = program + ".dll";
         string directory = Path.GetDirectoryName(dll)!;
         if (Directory.Exists(directory))
         {
@@ -74,7 +80,33 @@ internal static partial class SnippetProgram
             """);
 
         // Child.Run kills a program still running after its bound and fails the test with what it printed.
-        return Child.Run(relative, Privilege.Root);
+        return Child.Run(program, Privilege.Root);
+    }
+
+    private static string WritableRoot()
+    {
+        string inOutput = Path.Combine(AppContext.BaseDirectory, "snippets");
+        try
+        {
+            Directory.CreateDirectory(inOutput);
+            File.WriteAllText(Path.Combine(inOutput, ".writable"), "");
+            return inOutput;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            DirectoryInfo temporary = Directory.CreateTempSubdirectory("uffd-snippets-");
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    temporary.Delete(recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            };
+            return temporary.FullName;
+        }
     }
 
     private static List<string> TrimTrailingEmpty(List<string> lines)

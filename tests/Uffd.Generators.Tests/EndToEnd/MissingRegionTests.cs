@@ -77,7 +77,7 @@ public sealed class MissingRegionTests
 
             namespace E2E
             {
-                [FaultRegion(Mode = FaultMode.Missing, Pages = 8)]
+                [FaultRegion(Mode = FaultMode.Missing, Pages = 8, UserModeOnly = UserModeOnlyPolicy.Allow)]
                 public partial class Letters
                 {
                     public readonly int[] Calls = new int[8];

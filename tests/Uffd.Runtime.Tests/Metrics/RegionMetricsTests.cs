@@ -38,6 +38,7 @@ public sealed class RegionMetricsTests
     }
 
     [Fact]
+    [Trait("Requires", "root")] // Page 2's poison is observed through a kernel-mode fault, which needs CAP_SYS_PTRACE here.
     public void The_counters_equal_Statistics_after_missing_zero_poison_error_and_write_faults()
     {
         const int Pages = 32;
@@ -57,6 +58,7 @@ public sealed class RegionMetricsTests
         using var region = TestRegion.Open(recorder, TestRegion.Settings(Name, Pages, FaultMode.Missing | FaultMode.WriteProtect) with
         {
             OnProviderError = ProviderErrorPolicy.ZeroFill,
+            UserModeOnly = UserModeOnlyPolicy.Forbid,
         });
 
         // 32 missing faults: 29 filled, page 1 zero, page 2 poisoned (read by the kernel: a user read would SIGBUS),
