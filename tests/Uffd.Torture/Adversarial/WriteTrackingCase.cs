@@ -9,7 +9,8 @@ using Uffd.Regions;
 namespace Uffd.Torture.Adversarial;
 
 /// <summary>
-/// <c>case tracking sync|async SECONDS</c>: an incremental checkpointer on top of write tracking, under load. Four
+/// <c>case tracking sync|async SECONDS</c>: an incremental checkpointer on top of write tracking, under load, for
+/// SECONDS and at least <see cref="MinEpochs"/> epochs. Four
 /// writers store unique values into their own slot of random pages; a checkpointer starts a new epoch every 5 ms
 /// (synchronous: harvest the pages the write handler reported, Protect; asynchronous: CollectWrittenPages) and
 /// copies the reported pages into a shadow; a thread forces GCs meanwhile. It counts writes the tracking never
@@ -29,6 +30,14 @@ internal static class WriteTrackingCase
     private const int Slot = sizeof(long);
     private static readonly TimeSpan Epoch = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan HandlerDelay = TimeSpan.FromMicroseconds(200);
+
+    /// <summary>
+    /// Epochs a run takes at least, however long that takes on a loaded machine (up to <see cref="MaxStretch"/> times
+    /// SECONDS): enough Protects racing the writers for a lost write to show.
+    /// </summary>
+    public const int MinEpochs = 300;
+
+    private const int MaxStretch = 6;
 
     public static int Run(string[] args)
     {
@@ -102,7 +111,7 @@ internal static class WriteTrackingCase
             }
 
             var clock = Stopwatch.StartNew();
-            while (clock.Elapsed.TotalSeconds < seconds)
+            while ((clock.Elapsed.TotalSeconds < seconds || Epochs < MinEpochs) && clock.Elapsed.TotalSeconds < seconds * MaxStretch)
             {
                 Checkpoint(pageSize);
                 Thread.Sleep(Epoch);
