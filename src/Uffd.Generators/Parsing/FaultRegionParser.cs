@@ -46,11 +46,9 @@ internal static class FaultRegionParser
     {
         string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
         ImmutableArray<ContainingTypeSpec>.Builder containers = ImmutableArray.CreateBuilder<ContainingTypeSpec>();
-        string fileNameHint = type.Name;
         for (INamedTypeSymbol? container = type.ContainingType; container is not null; container = container.ContainingType)
         {
             containers.Insert(0, new ContainingTypeSpec(GetKeywords(container), Escape(container.Name)));
-            fileNameHint = container.Name + "." + fileNameHint;
         }
 
         return new TypeHierarchySpec(
@@ -58,7 +56,7 @@ internal static class FaultRegionParser
             Escape(type.Name),
             type.Name,
             type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            ns.Length == 0 ? fileNameHint : ns + "." + fileNameHint,
+            GeneratedFileName.For(type),
             new EquatableArray<ContainingTypeSpec>(containers.ToImmutable()));
     }
 
