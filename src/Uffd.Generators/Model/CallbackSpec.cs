@@ -7,4 +7,5 @@ namespace Uffd.Generators.Model;
 /// <param name="IsStatic">Called on the type instead of the instance.</param>
 /// <param name="Input">What the first parameter is: the page index or the fault context (by value or <c>in</c>).</param>
 /// <param name="ReturnsPageFill">The provider returns <c>PageFill</c> (otherwise void: the page counts as filled).</param>
-internal sealed record CallbackSpec(string Name, bool IsStatic, CallbackInput Input, bool ReturnsPageFill);
+/// <param name="IsObsolete">The method is <c>[Obsolete]</c>: the generated call suppresses the warning the user cannot fix there.</param>
+internal sealed record CallbackSpec(string Name, bool IsStatic, CallbackInput Input, bool ReturnsPageFill, bool IsObsolete = false);

@@ -72,7 +72,20 @@ internal static class FaultRegionParser
     private static CallbackSpec? GetCallback(IMethodSymbol? method, CallbackSignature? signature) =>
         method is null || signature is null
             ? null
-            : new CallbackSpec(Escape(method.Name), method.IsStatic, signature.Value.Input, signature.Value.ReturnsPageFill);
+            : new CallbackSpec(Escape(method.Name), method.IsStatic, signature.Value.Input, signature.Value.ReturnsPageFill, IsObsolete(method));
+
+    private static bool IsObsolete(IMethodSymbol method)
+    {
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static string Escape(string identifier) =>
         SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) != SyntaxKind.None
