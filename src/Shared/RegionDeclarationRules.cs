@@ -460,6 +460,11 @@ internal static class RegionDeclarationRules
     /// </summary>
     public static RegionDeclarationError? CheckMemberConflicts(INamedTypeSymbol type, in RegionOptions options)
     {
+        if (FindExplicitDispose(type) is not null)
+        {
+            return RegionDeclarationError.MemberNameConflict;
+        }
+
         foreach (string name in GetGeneratedMemberNames(options))
         {
             if (type.Name == name)
@@ -484,6 +489,29 @@ internal static class RegionDeclarationRules
                     if (member.DeclaredAccessibility != Accessibility.Private)
                     {
                         return RegionDeclarationError.MemberNameConflict;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The class's own explicit <c>void IDisposable.Dispose()</c>, or null. It is not named Dispose, but it is what
+    /// <c>using</c> calls: it would hijack the generated Dispose, and the region's engine would never be disposed.
+    /// </summary>
+    public static IMethodSymbol? FindExplicitDispose(INamedTypeSymbol type)
+    {
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member is IMethodSymbol { MethodKind: MethodKind.ExplicitInterfaceImplementation } method && !IsGeneratedHere(method))
+            {
+                foreach (IMethodSymbol implemented in method.ExplicitInterfaceImplementations)
+                {
+                    if (implemented.Name == "Dispose" && implemented.ContainingType.SpecialType == SpecialType.System_IDisposable)
+                    {
+                        return method;
                     }
                 }
             }

@@ -9,7 +9,8 @@ namespace Uffd.Analyzers.Declarations;
 /// <summary>
 /// UFFD0006: a <c>[FaultRegion]</c> class (or a base class, non-privately) declares a member the generator writes
 /// (<see cref="RegionDeclarationRules.GetGeneratedMemberNames"/>). Reported on the user's member, or on the class
-/// name when the member is inherited or is the class's own name.
+/// name when the member is inherited or is the class's own name. An explicit <c>IDisposable.Dispose</c> counts too:
+/// <c>using</c> would call it instead of the generated Dispose.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GeneratedMemberConflictAnalyzer : RegionTypeAnalyzer
@@ -31,6 +32,11 @@ public sealed class GeneratedMemberConflictAnalyzer : RegionTypeAnalyzer
         if (RegionDeclarationRules.CheckMemberConflicts(type, options) is null)
         {
             return;
+        }
+
+        if (RegionDeclarationRules.FindExplicitDispose(type) is { } explicitDispose)
+        {
+            Report(context, explicitDispose.Locations.IsEmpty ? Location.None : explicitDispose.Locations[0], type.Name, "IDisposable.Dispose");
         }
 
         foreach (string name in RegionDeclarationRules.GetGeneratedMemberNames(options))

@@ -26,6 +26,23 @@ public sealed class GeneratedMemberConflictTests
             Verify<GeneratedMemberConflictAnalyzer>.Diagnostic("UFFD0006").WithLocation(1).WithArguments("Letters", "Length"));
 
     [Fact]
+    public Task An_explicit_IDisposable_Dispose_is_reported_because_using_would_call_it_instead_of_the_generated_one() =>
+        Verify<GeneratedMemberConflictAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Letters : IDisposable
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+                void IDisposable.{|#0:Dispose|}() { }
+            }
+            """,
+            Verify<GeneratedMemberConflictAnalyzer>.Diagnostic("UFFD0006").WithLocation(0).WithArguments("Letters", "IDisposable.Dispose"));
+
+    [Fact]
     public Task A_users_AsStream_is_reported_in_every_mode() =>
         Verify<GeneratedMemberConflictAnalyzer>.Analyzer("""
             using System;

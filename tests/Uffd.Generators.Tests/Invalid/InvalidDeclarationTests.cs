@@ -54,6 +54,7 @@ public sealed class InvalidDeclarationTests
         { "WriteHandlerReturningBool", Region("public partial class Bad { [WriteHandler] private bool OnWrite(long pageIndex) => true; }", "Mode = FaultMode.WriteProtect, Pages = 4"), nameof(RegionDeclarationError.InvalidWriteHandlerSignature) },
         { "UserDispose", Region("public partial class Bad : IDisposable { " + Provider + " public void Dispose() { } }"), nameof(RegionDeclarationError.MemberNameConflict) },
         { "UserOpen", Region("public partial class Bad { " + Provider + " public void Open(string path) { } }"), nameof(RegionDeclarationError.MemberNameConflict) },
+        { "ExplicitIDisposableDispose", Region("public partial class Bad : IDisposable { " + Provider + " void IDisposable.Dispose() { } }"), nameof(RegionDeclarationError.MemberNameConflict) },
         { "BaseClassDispose", Region("public partial class Bad : Base { " + Provider + " }") + "\npublic class Base : IDisposable { public void Dispose() { } }", nameof(RegionDeclarationError.MemberNameConflict) },
         { "ClassNamedLikeAMember", Region("public partial class Length { " + Provider + " }").Replace("Bad", "Length"), nameof(RegionDeclarationError.MemberNameConflict) },
         { "EmptyMode", Region("public partial class Bad { " + Provider + " }", "Mode = 0, Pages = 4"), nameof(RegionDeclarationError.InvalidMode) },
