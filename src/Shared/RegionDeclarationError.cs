@@ -72,6 +72,8 @@ internal enum RegionDeclarationError
     InvalidWriteHandlerSignature,
     /// <summary>A <c>[WriteHandler]</c> in a region without WriteProtect, or with asynchronous tracking, would never be called.</summary>
     UnusedWriteHandler,
+    /// <summary>A callback whose calls the compiler removes: a partial method with no body, or a <c>[Conditional]</c> one.</summary>
+    CallbackCompiledAway,
     /// <summary>The class (or a base class) already declares a member the generator would add (Dispose, Open, ...).</summary>
     MemberNameConflict,
 }

@@ -356,6 +356,11 @@ internal static class RegionDeclarationRules
             {
                 return RegionDeclarationError.InvalidProviderSignature;
             }
+
+            if (IsCompiledAway(provider))
+            {
+                return RegionDeclarationError.CallbackCompiledAway;
+            }
         }
         else if (options.NeedsProvider)
         {
@@ -374,10 +379,40 @@ internal static class RegionDeclarationRules
             {
                 return RegionDeclarationError.InvalidWriteHandlerSignature;
             }
+
+            if (IsCompiledAway(writeHandler))
+            {
+                return RegionDeclarationError.CallbackCompiledAway;
+            }
         }
 
         callbacks = new RegionCallbacks(provider, providerSignature, writeHandler, writeHandlerSignature, writesWholePage);
         return null;
+    }
+
+    /// <summary>
+    /// True when the compiler drops calls to <paramref name="method"/>: a partial method declared without a body (its
+    /// calls vanish), or a <c>[Conditional]</c> method (its calls vanish unless the symbol is defined at the call, and
+    /// the call is in the generated file). A provider whose calls vanish leaves every page as the zeros it was
+    /// cleared to, counted as filled.
+    /// </summary>
+    public static bool IsCompiledAway(IMethodSymbol method)
+    {
+        if (method.IsPartialDefinition && method.PartialImplementationPart is null)
+        {
+            return true;
+        }
+
+        foreach (AttributeData attribute in (method.PartialDefinitionPart ?? method).GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "ConditionalAttribute" } conditional
+                && conditional.ContainingNamespace.ToDisplayString() == "System.Diagnostics")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ namespace Uffd.Analyzers.Declarations;
 /// <summary>
 /// Checks a region's <c>[PageProvider]</c> and <c>[WriteHandler]</c> methods against its mode, with the generator's
 /// signature rules (<see cref="RegionDeclarationRules.GetProviderSignature"/>): UFFD0010 (no provider), UFFD0011 (write
-/// protection without a handler; synchronous tracking only), UFFD0020/0023 (bad signature), UFFD0021/0024 (more than one), UFFD0025 (never called).
+/// protection without a handler; synchronous tracking only), UFFD0020/0023 (bad signature), UFFD0021/0024 (more than one), UFFD0025 (never called),
+/// UFFD0026 (a bodiless partial or <c>[Conditional]</c> callback, whose calls the compiler removes).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
@@ -25,7 +26,8 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
         DiagnosticDescriptors.MultipleProviders,
         DiagnosticDescriptors.InvalidWriteHandlerSignature,
         DiagnosticDescriptors.MultipleWriteHandlers,
-        DiagnosticDescriptors.CallbackNeverCalled);
+        DiagnosticDescriptors.CallbackNeverCalled,
+        DiagnosticDescriptors.CallbackCompiledAway);
 
     private protected override void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attribute)
     {
@@ -92,6 +94,10 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.InvalidProviderSignature, location, provider.Name, CallbackSignatureReasons.ForProvider(provider)));
             }
+            else
+            {
+                ReportIfCompiledAway(context, provider, location, "[PageProvider]");
+            }
         }
     }
 
@@ -126,6 +132,21 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.InvalidWriteHandlerSignature, location, handler.Name, CallbackSignatureReasons.ForWriteHandler(handler)));
             }
+            else
+            {
+                ReportIfCompiledAway(context, handler, location, "[WriteHandler]");
+            }
+        }
+    }
+
+    private static void ReportIfCompiledAway(SymbolAnalysisContext context, IMethodSymbol method, Location location, string role)
+    {
+        if (RegionDeclarationRules.IsCompiledAway(method))
+        {
+            string why = method.IsPartialDefinition && method.PartialImplementationPart is null
+                ? "is a partial method with no body"
+                : "is [Conditional]";
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallbackCompiledAway, location, method.Name, role, why));
         }
     }
 }

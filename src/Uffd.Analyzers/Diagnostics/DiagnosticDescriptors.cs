@@ -82,6 +82,12 @@ internal static class DiagnosticDescriptors
         "[FaultRegion] on '{0}': {1} has no effect in this mode");
 
     /// <summary>Format: "The [PageProvider] '{0}' must be 'void' or 'PageFill' M(long pageIndex | PageFaultContext context, Span&lt;byte&gt; page){1}".</summary>
+    /// <summary>Format: "The {1} '{0}' {2}: the compiler removes every call to it, so the region would never run it".</summary>
+    public static readonly DiagnosticDescriptor CallbackCompiledAway = Error(
+        DiagnosticIds.CallbackCompiledAway, Categories.Callbacks,
+        "A callback whose calls the compiler removes",
+        "The {1} '{0}' {2}: the compiler removes every call to it, so the region would never run it");
+
     public static readonly DiagnosticDescriptor InvalidProviderSignature = Error(
         DiagnosticIds.InvalidProviderSignature, Categories.Callbacks,
         "Invalid [PageProvider] signature",

@@ -54,6 +54,8 @@ public sealed class InvalidDeclarationTests
         { "WriteHandlerReturningBool", Region("public partial class Bad { [WriteHandler] private bool OnWrite(long pageIndex) => true; }", "Mode = FaultMode.WriteProtect, Pages = 4"), nameof(RegionDeclarationError.InvalidWriteHandlerSignature) },
         { "UserDispose", Region("public partial class Bad : IDisposable { " + Provider + " public void Dispose() { } }"), nameof(RegionDeclarationError.MemberNameConflict) },
         { "UserOpen", Region("public partial class Bad { " + Provider + " public void Open(string path) { } }"), nameof(RegionDeclarationError.MemberNameConflict) },
+        { "BodilessPartialProvider", Region("public partial class Bad { [PageProvider] partial void Fill(long pageIndex, Span<byte> page); }"), nameof(RegionDeclarationError.CallbackCompiledAway) },
+        { "ConditionalProvider", Region("public partial class Bad { [System.Diagnostics.Conditional(\"TRACE\")] " + Provider + " }"), nameof(RegionDeclarationError.CallbackCompiledAway) },
         { "ExplicitIDisposableDispose", Region("public partial class Bad : IDisposable { " + Provider + " void IDisposable.Dispose() { } }"), nameof(RegionDeclarationError.MemberNameConflict) },
         { "BaseClassDispose", Region("public partial class Bad : Base { " + Provider + " }") + "\npublic class Base : IDisposable { public void Dispose() { } }", nameof(RegionDeclarationError.MemberNameConflict) },
         { "ClassNamedLikeAMember", Region("public partial class Length { " + Provider + " }").Replace("Bad", "Length"), nameof(RegionDeclarationError.MemberNameConflict) },
