@@ -128,6 +128,12 @@ internal static class RegionDeclarationRules
                 return RegionDeclarationError.ContainingTypeGeneric;
             }
 
+            // A file-local type can only be reopened in its own file, which the generated half is not.
+            if (container.IsFileLocal)
+            {
+                return RegionDeclarationError.IsFileLocal;
+            }
+
             if (container.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !IsPartial(container, cancellationToken))
             {
                 return RegionDeclarationError.ContainingTypeNotPartial;

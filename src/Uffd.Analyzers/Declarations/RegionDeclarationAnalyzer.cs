@@ -35,7 +35,7 @@ public sealed class RegionDeclarationAnalyzer : RegionTypeAnalyzer
             RegionDeclarationError.NotPartial => Diagnostic.Create(DiagnosticDescriptors.RegionNotPartial, location, type.Name),
             RegionDeclarationError.IsStatic => Diagnostic.Create(DiagnosticDescriptors.RegionStatic, location, type.Name),
             RegionDeclarationError.IsRecord => Diagnostic.Create(DiagnosticDescriptors.RegionNotPlainClass, location, type.Name, "a record"),
-            RegionDeclarationError.IsFileLocal => Diagnostic.Create(DiagnosticDescriptors.RegionNotPlainClass, location, type.Name, "file-local"),
+            RegionDeclarationError.IsFileLocal => Diagnostic.Create(DiagnosticDescriptors.RegionNotPlainClass, location, type.Name, FileLocality(type)),
             RegionDeclarationError.IsGeneric => Diagnostic.Create(DiagnosticDescriptors.RegionGeneric, location, type.Name, ""),
             RegionDeclarationError.ContainingTypeGeneric => GenericContainer(type, location),
             RegionDeclarationError.ContainingTypeNotPartial => NonPartialContainer(type, location, context),
@@ -48,6 +48,20 @@ public sealed class RegionDeclarationAnalyzer : RegionTypeAnalyzer
         {
             context.ReportDiagnostic(diagnostic);
         }
+    }
+
+    /// <summary>"file-local", or which containing type makes the class file-scoped.</summary>
+    private static string FileLocality(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? container = type.ContainingType; container is not null; container = container.ContainingType)
+        {
+            if (container.IsFileLocal)
+            {
+                return $"nested in the file-local type '{container.Name}'";
+            }
+        }
+
+        return "file-local";
     }
 
     private static Diagnostic GenericContainer(INamedTypeSymbol type, Location location)

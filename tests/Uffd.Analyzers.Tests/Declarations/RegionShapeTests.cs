@@ -156,6 +156,24 @@ public sealed class RegionShapeTests
             Verify<RegionDeclarationAnalyzer>.Diagnostic("UFFD0005").WithLocation(0).WithArguments("Letters", "file-local"));
 
     [Fact]
+    public Task A_region_nested_in_a_file_local_class_is_reported_naming_the_container() =>
+        Verify<RegionDeclarationAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            file partial class Outer
+            {
+                [FaultRegion(Pages = 4)]
+                public partial class {|#0:Letters|}
+                {
+                    [PageProvider]
+                    private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+                }
+            }
+            """,
+            Verify<RegionDeclarationAnalyzer>.Diagnostic("UFFD0005").WithLocation(0).WithArguments("Letters", "nested in the file-local type 'Outer'"));
+
+    [Fact]
     public Task A_record_struct_is_left_to_the_compiler_attribute_usage_error() =>
         Verify<RegionDeclarationAnalyzer>.Analyzer("""
             using System;

@@ -54,6 +54,7 @@ public sealed class InvalidDeclarationTests
         { "WriteHandlerReturningBool", Region("public partial class Bad { [WriteHandler] private bool OnWrite(long pageIndex) => true; }", "Mode = FaultMode.WriteProtect, Pages = 4"), nameof(RegionDeclarationError.InvalidWriteHandlerSignature) },
         { "UserDispose", Region("public partial class Bad : IDisposable { " + Provider + " public void Dispose() { } }"), nameof(RegionDeclarationError.MemberNameConflict) },
         { "UserOpen", Region("public partial class Bad { " + Provider + " public void Open(string path) { } }"), nameof(RegionDeclarationError.MemberNameConflict) },
+        { "NestedInFileLocal", Wrap("file partial class Outer { [FaultRegion(Pages = 4)] public partial class Bad { " + Provider + " } }"), nameof(RegionDeclarationError.IsFileLocal) },
         { "BodilessPartialProvider", Region("public partial class Bad { [PageProvider] partial void Fill(long pageIndex, Span<byte> page); }"), nameof(RegionDeclarationError.CallbackCompiledAway) },
         { "ConditionalProvider", Region("public partial class Bad { [System.Diagnostics.Conditional(\"TRACE\")] " + Provider + " }"), nameof(RegionDeclarationError.CallbackCompiledAway) },
         { "ExplicitIDisposableDispose", Region("public partial class Bad : IDisposable { " + Provider + " void IDisposable.Dispose() { } }"), nameof(RegionDeclarationError.MemberNameConflict) },
