@@ -1,25 +1,22 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
 using System.Threading;
-using Microsoft.Win32.SafeHandles;
 
 namespace Uffd;
 
 /// <summary>
-/// This process's <c>/proc/self/smaps</c>, kept open from the first registration on: revoking access when a uffd
-/// closes must read it, and that happens in Dispose, where a process at its descriptor limit could no longer open it
-/// (the ranges then stayed accessible and their missing pages read as zeros). One descriptor for the process's
-/// lifetime, read from offset 0 each time: the kernel walks the mappings afresh on every read from the start.
+/// This process's <c>/proc/self/smaps</c>, kept open (<see cref="ProcFile"/>) from the first registration on:
+/// revoking access when a uffd closes must read it, and that happens in Dispose, where a process at its descriptor
+/// limit could no longer open it (the ranges then stayed accessible and their missing pages read as zeros). One
+/// descriptor for the process's lifetime.
 /// </summary>
 internal static class SmapsFile
 {
     private const string Path = "/proc/self/smaps";
-    private const int ChunkSize = 64 * 1024;
 
     private static readonly object Gate = new();
-    private static SafeFileHandle? kept;
+    private static ProcFile? kept;
 
     /// <summary>Opens the file once, if it can; a process without /proc simply has nothing to read later.</summary>
     public static void KeepOpen()
@@ -38,9 +35,9 @@ internal static class SmapsFile
 
             try
             {
-                Volatile.Write(ref kept, File.OpenHandle(Path));
+                Volatile.Write(ref kept, ProcFile.Open(Path));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (UffdException)
             {
             }
         }
@@ -50,25 +47,26 @@ internal static class SmapsFile
     /// <exception cref="IOException">The file could not be opened or read.</exception>
     public static IEnumerable<string> ReadLines()
     {
-        SafeFileHandle? handle = Volatile.Read(ref kept);
-        if (handle is null)
+        ProcFile? file = Volatile.Read(ref kept);
+        if (file is null)
         {
             return File.ReadLines(Path);
         }
 
-        byte[] buffer = new byte[ChunkSize];
-        var text = new MemoryStream();
-        lock (Gate)
+        string text;
+        try
         {
-            long offset = 0;
-            int read;
-            while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
+            // One reader at a time: concurrent preads of one seq_file descriptor would restart each other's walk.
+            lock (Gate)
             {
-                text.Write(buffer, 0, read);
-                offset += read;
+                text = file.ReadAll();
             }
         }
+        catch (UffdException e)
+        {
+            throw new IOException(e.Message, e);
+        }
 
-        return Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 }
