@@ -67,29 +67,11 @@ public static class KernelInfo
         return 0;
     }
 
-    /// <summary>True when the effective capability set holds CAP_SYS_PTRACE (bit 19 of <c>CapEff</c>).</summary>
-    public static bool HasCapSysPtrace
-    {
-        get
-        {
-            try
-            {
-                foreach (string line in File.ReadLines("/proc/self/status"))
-                {
-                    if (line.StartsWith("CapEff:", StringComparison.Ordinal))
-                    {
-                        ulong caps = Convert.ToUInt64(line.Substring(7).Trim(), 16);
-                        return (caps & (1UL << 19)) != 0;
-                    }
-                }
-            }
-            catch (IOException)
-            {
-            }
-
-            return false;
-        }
-    }
+    /// <summary>
+    /// True when the calling thread's effective capability set holds CAP_SYS_PTRACE (bit 19 of <c>CapEff</c>); false
+    /// when it cannot be read. Read as the creation ladder's diagnosis reads it.
+    /// </summary>
+    public static bool HasCapSysPtrace => CreationEnvironment.Read().HasSysPtrace == true;
 
     internal static string? ReadTrimmed(string path)
     {
