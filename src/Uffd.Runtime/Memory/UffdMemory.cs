@@ -141,10 +141,10 @@ public sealed unsafe class UffdMemory : IDisposable
     /// <exception cref="UffdException">madvise failed.</exception>
     public void InheritOnFork()
     {
-        Advise(Address, Libc.MADV_DOFORK, "MADV_DOFORK");
+        Advise(Address, Length, Libc.MADV_DOFORK, "MADV_DOFORK", "the mapping");
         if (alias != 0)
         {
-            Advise(alias, Libc.MADV_DOFORK, "MADV_DOFORK");
+            Advise(alias, Length, Libc.MADV_DOFORK, "MADV_DOFORK", "the alias");
         }
 
         // The finalizer must not unmap the views while madvise works on their addresses.
@@ -182,11 +182,13 @@ public sealed unsafe class UffdMemory : IDisposable
     public void Discard(long offset, long length)
     {
         CheckRange(offset, length);
-        int advice = Kind is MemoryKind.SharedMemfd or MemoryKind.SharedHugetlb ? Libc.MADV_REMOVE : Libc.MADV_DONTNEED;
-        if (Libc.madvise(Address + (nint)offset, (nuint)length, advice) != 0)
+        if (Kind is MemoryKind.SharedMemfd or MemoryKind.SharedHugetlb)
         {
-            int errno = Marshal.GetLastPInvokeError();
-            throw new UffdException($"madvise({(advice == Libc.MADV_REMOVE ? "MADV_REMOVE" : "MADV_DONTNEED")}) failed: {Errno.Describe(errno)}.", errno);
+            Advise(Address + (nint)offset, length, Libc.MADV_REMOVE, "MADV_REMOVE", "the range");
+        }
+        else
+        {
+            Advise(Address + (nint)offset, length, Libc.MADV_DONTNEED, "MADV_DONTNEED", "the range");
         }
 
         GC.KeepAlive(this);
@@ -295,21 +297,16 @@ public sealed unsafe class UffdMemory : IDisposable
     /// MADV_DONTFORK on a fresh mapping, or throws (the caller disposes the mapping). A forked child would get a copy
     /// registered with no uffd, whose missing pages read as zeros: without the mapping it gets SIGSEGV or EFAULT instead.
     /// </summary>
-    private static void KeepFromForks(MappingHandle mapping, long size, string what)
-    {
-        if (Libc.madvise(mapping.DangerousGetHandle(), (nuint)size, Libc.MADV_DONTFORK) != 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            throw new UffdException($"madvise(MADV_DONTFORK) of {what} ({size} bytes) failed: {Errno.Describe(errno)}.", errno);
-        }
-    }
+    private static void KeepFromForks(MappingHandle mapping, long size, string what) =>
+        Advise(mapping.DangerousGetHandle(), size, Libc.MADV_DONTFORK, "MADV_DONTFORK", what);
 
-    private void Advise(nint start, int advice, string name)
+    /// <summary>One madvise, or a <see cref="UffdException"/> naming the advice, what it was given and the errno.</summary>
+    private static void Advise(nint start, long length, int advice, string name, string what)
     {
-        if (Libc.madvise(start, (nuint)Length, advice) != 0)
+        if (Libc.madvise(start, (nuint)length, advice) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw new UffdException($"madvise({name}) failed: {Errno.Describe(errno)}.", errno);
+            throw new UffdException($"madvise({name}) of {what} ({length} bytes) failed: {Errno.Describe(errno)}.", errno);
         }
     }
 
