@@ -2,6 +2,7 @@ using System.IO;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Uffd.Analyzers.Tests.Infrastructure;
 
 namespace Uffd.Analyzers.Tests.Catalog;
 
@@ -11,10 +12,10 @@ namespace Uffd.Analyzers.Tests.Catalog;
 /// </summary>
 public sealed class DiagnosticCatalogTests
 {
-    private static readonly string Root = Metadata("RepositoryRoot");
+    private static readonly string Root = BuildMetadata.RepositoryRoot;
 
     /// <summary>The RepositoryUrl property of Directory.Build.props, the one the analyzers build their links from.</summary>
-    private static readonly string RepositoryUrl = Metadata("RepositoryUrl");
+    private static readonly string RepositoryUrl = BuildMetadata.RepositoryUrl;
 
     public static TheoryData<string> Ids() => new(Descriptors().Select(d => d.Id));
 
@@ -43,9 +44,6 @@ public sealed class DiagnosticCatalogTests
         Assert.Contains("## Wrong", page);
         Assert.Contains("## Right", page);
     }
-
-    private static string Metadata(string key) => typeof(DiagnosticCatalogTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     private static IEnumerable<DiagnosticDescriptor> Descriptors() =>
         typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
