@@ -130,4 +130,123 @@ public sealed class BlockingCallbackTests
                 public void Load() => Task.Delay(1).Wait();
             }
             """);
+
+    [Fact]
+    public Task Wait_handles_blocking_collections_parallel_loops_and_awaiters_are_reported() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Remote
+            {
+                private readonly ManualResetEvent _ready = new(false);
+                private readonly BlockingCollection<byte[]> _queue = new();
+                private readonly ValueTask<int> _pending = new(1);
+                private readonly CountdownEvent _loaded = new(1);
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    {|#0:_ready.WaitOne()|};
+                    byte[] bytes = {|#1:_queue.Take()|};
+                    {|#2:_queue.TryTake(out byte[]? more, 100)|};
+                    {|#3:Parallel.For(0, 4, i => { })|};
+                    {|#4:Task.Delay(1).ConfigureAwait(false).GetAwaiter().GetResult()|};
+                    page[0] = (byte){|#5:_pending.Result|};
+                    {|#6:_loaded.Wait()|};
+                    bytes.CopyTo(page);
+                }
+            }
+            """,
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "WaitHandle.WaitOne"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "BlockingCollection.Take"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "BlockingCollection.TryTake"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(3).WithArguments("Fill", "Parallel.For"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(4).WithArguments("Fill", "ConfiguredTaskAwaiter.GetResult"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(5).WithArguments("Fill", "ValueTask.Result"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(6).WithArguments("Fill", "CountdownEvent.Wait"));
+
+    [Fact]
+    public Task A_helper_of_the_same_file_that_waits_is_reported_on_the_call() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            internal static class Download
+            {
+                public static byte[] Page(HttpClient client, long index) => client.GetByteArrayAsync($"pages/{index}").Result;
+            }
+
+            [FaultRegion(Pages = 4)]
+            public partial class Remote(HttpClient client)
+            {
+                private byte[] Cached => Task.Run(() => new byte[1]).GetAwaiter().GetResult();
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    {|#0:Download.Page(client, pageIndex)|}.CopyTo(page);
+                    page[0] = {|#1:Cached|}[0];
+                    Local();
+
+                    void Local() => {|#2:Task.Delay(1).Wait()|};
+                }
+            }
+            """,
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result in Page"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "TaskAwaiter.GetResult in Cached"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "Task.Wait"));
+
+    [Fact]
+    public Task Polls_completed_tasks_and_work_handed_to_other_threads_are_not_reported() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using System.Collections.Concurrent;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Remote
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+                private readonly ManualResetEvent _ready = new(false);
+                private readonly BlockingCollection<byte[]> _queue = new();
+                private Task<byte[]> _download = Task.FromResult(new byte[1]);
+                private readonly ValueTask<int> _pending = new(1);
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    if (_gate.Wait(0))
+                    {
+                        _gate.Release();
+                    }
+
+                    _ = _ready.WaitOne(TimeSpan.Zero);
+                    _ = _queue.TryTake(out byte[]? queued);
+                    Thread.Sleep(0);
+                    if (_download.IsCompletedSuccessfully)
+                    {
+                        _download.Result.CopyTo(page);
+                    }
+
+                    page[0] = _pending.IsCompleted ? (byte)_pending.Result : (byte)0;
+                    if (_download.Status != TaskStatus.RanToCompletion)
+                    {
+                        return;
+                    }
+
+                    page[1] = _download.GetAwaiter().GetResult()[0];
+                    page[2] = (byte)Task.FromResult(2).Result;
+                    _download = Task.Run(() => Task.Delay(10).Wait()).ContinueWith(t => new byte[1]);
+                }
+            }
+            """);
 }
