@@ -2,25 +2,26 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Uffd.SourceGeneration;
 
 namespace Uffd.Analyzers.Deadlocks;
 
 /// <summary>
-/// UFFD0030: a <c>[PageProvider]</c> or <c>[WriteHandler]</c>, or a method of its class it calls (transitively), touches
-/// the region's own memory through the generated <c>AsSpan</c>, <c>AsReadOnlySpan</c>, <c>LeaseSpan</c>,
-/// <c>BaseAddress</c>, <c>Read</c>, <c>Write</c>, <c>Prefault</c> or <c>AsStream</c>. The handler thread would fault on its own region and
-/// wait for itself (the span accessors make their range present before returning, which is that same fault).
-/// <c>AliasSpan</c> (Minor regions) is safe: the alias view is never registered.
+/// UFFD0030: a <c>[PageProvider]</c> or <c>[WriteHandler]</c>, or a method of its class it calls (transitively), reaches
+/// the region's own memory: through a generated accessor that touches pages (the <see cref="GeneratedMemberKind.MemoryAccessor"/>
+/// rows of <see cref="GeneratedMembers"/>: <c>AsSpan</c>, <c>Read</c>, <c>AsStream</c>, ...), or by dereferencing its
+/// <c>BaseAddress</c> (<see cref="OwnAddressDereferences"/>, a pointer cached in a field of the class included). The handler
+/// thread would fault on its own region and wait for itself. <c>BaseAddress</c>, <c>PageSize</c> and <c>Length</c> used
+/// as numbers touch nothing, and neither does <c>AliasSpan</c> (the alias view is never registered). A method of another
+/// type in the same file that the callback calls is looked into one level deep, and reported on the call.
 /// </summary>
-[DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly ImmutableHashSet<string> s_memberNames =
-        ImmutableHashSet.Create("AsSpan", "AsReadOnlySpan", "LeaseSpan", "BaseAddress", "Read", "Write", "Prefault", "AsStream");
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.CallbackTouchesOwnRegion);
@@ -30,10 +31,14 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolStartAction(StartType, SymbolKind.NamedType);
+        context.RegisterCompilationStartAction(start =>
+        {
+            RawAddressSources? sources = RawAddressSources.Create(start.Compilation);
+            start.RegisterSymbolStartAction(symbol => StartType(symbol, sources), SymbolKind.NamedType);
+        });
     }
 
-    private static void StartType(SymbolStartAnalysisContext context)
+    private static void StartType(SymbolStartAnalysisContext context, RawAddressSources? sources)
     {
         var region = (INamedTypeSymbol)context.Symbol;
         if (!RegionSymbols.IsRegion(region))
@@ -42,14 +47,28 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         }
 
         var facts = new TypeFacts();
+        var helpers = new ConcurrentDictionary<IMethodSymbol, string?>(SymbolEqualityComparer.Default);
         context.RegisterOperationAction(
-            operation => Record(operation, region, facts),
+            operation => Record(operation, region, facts, helpers),
             OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.MethodReference);
+        if (sources is not null)
+        {
+            context.RegisterCodeBlockStartAction<SyntaxKind>(block =>
+            {
+                if (block.OwningSymbol is IMethodSymbol owner)
+                {
+                    var dereferences = new OwnAddressDereferences(region, sources, block.CodeBlock, block.SemanticModel);
+                    block.RegisterSyntaxNodeAction(node => dereferences.Record(node, facts.For(owner), facts.FieldStores), OwnAddressDereferences.Kinds);
+                }
+            });
+        }
+
         context.RegisterSymbolEndAction(end => Report(end, region, facts));
     }
 
-    /// <summary>Records, per method of the region type, the own-memory touches and the calls to other methods of the type.</summary>
-    private static void Record(OperationAnalysisContext context, INamedTypeSymbol region, TypeFacts facts)
+    /// <summary>Records, per method of the region type, the accessor touches and the calls to other methods.</summary>
+    private static void Record(
+        OperationAnalysisContext context, INamedTypeSymbol region, TypeFacts facts, ConcurrentDictionary<IMethodSymbol, string?> helpers)
     {
         if (context.ContainingSymbol is not IMethodSymbol caller)
         {
@@ -63,16 +82,32 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             IMethodReferenceOperation methodReference => methodReference.Method,
             _ => null,
         };
-        if (target is null || !SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, region))
+        if (target is null)
         {
             return;
         }
 
         MethodFacts callerFacts = facts.For(caller);
-        // The generated half declares these members; a user member of the same name is UFFD0006, not a touch.
-        if (s_memberNames.Contains(target.Name) && RegionSymbols.IsGenerated(target))
+        if (!SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, region))
         {
-            callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), target.Name));
+            // A helper of another type in this file: looked into once, one level deep, reported on the call.
+            if (target is IMethodSymbol helper
+                && HelperTouch(helper, region, context.Operation, helpers) is { } inside)
+            {
+                callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), inside + " in " + helper.ContainingType.Name + "." + helper.Name));
+            }
+
+            return;
+        }
+
+        // The generated half declares these members; a user member of the same name is UFFD0006, not a touch.
+        if (RegionSymbols.IsGenerated(target))
+        {
+            if (GeneratedMembers.ReachesRegionMemory(target.Name))
+            {
+                callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), target.Name));
+            }
+
             return;
         }
 
@@ -85,6 +120,48 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         {
             AddCallee(callerFacts, method);
         }
+    }
+
+    /// <summary>
+    /// The accessor of <paramref name="region"/> a method of another type, declared in the same file, calls directly, or
+    /// null. Other files would need a semantic model the analyzer is not given; deeper calls are not followed.
+    /// </summary>
+    private static string? HelperTouch(IMethodSymbol helper, INamedTypeSymbol region, IOperation call, ConcurrentDictionary<IMethodSymbol, string?> helpers)
+    {
+        if (call.SemanticModel is not { } model || helper.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return null;
+        }
+
+        return helpers.GetOrAdd(helper.OriginalDefinition, key =>
+        {
+            foreach (SyntaxReference reference in key.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree != model.SyntaxTree || model.GetOperation(reference.GetSyntax()) is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (IOperation operation in body.DescendantsAndSelf())
+                {
+                    ISymbol? member = operation switch
+                    {
+                        IInvocationOperation invocation => invocation.TargetMethod,
+                        IPropertyReferenceOperation property => property.Property,
+                        _ => null,
+                    };
+                    if (member is not null
+                        && SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, region)
+                        && RegionSymbols.IsGenerated(member)
+                        && GeneratedMembers.ReachesRegionMemory(member.Name))
+                    {
+                        return member.Name;
+                    }
+                }
+            }
+
+            return null;
+        });
     }
 
     private static void AddCallee(MethodFacts facts, IMethodSymbol? method)
@@ -119,10 +196,14 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 
                 foreach ((Location location, string name) in methodFacts.Touches)
                 {
-                    if (reported.Add(location))
+                    Report(context, reported, location, callback, region, name);
+                }
+
+                foreach ((Location location, IFieldSymbol field) in methodFacts.FieldDereferences)
+                {
+                    if (facts.FieldStores.ContainsKey(field))
                     {
-                        context.ReportDiagnostic(Diagnostic.Create(
-                            DiagnosticDescriptors.CallbackTouchesOwnRegion, location, callback.Name, region.Name, name));
+                        Report(context, reported, location, callback, region, field.Name);
                     }
                 }
 
@@ -134,25 +215,40 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    private static void Report(
+        SymbolAnalysisContext context, HashSet<Location> reported, Location location, IMethodSymbol callback, INamedTypeSymbol region, string name)
+    {
+        if (reported.Add(location))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallbackTouchesOwnRegion, location, callback.Name, region.Name, name));
+        }
+    }
+
     /// <summary><c>this.AsSpan</c> / <c>AsSpan</c> of an invocation; the whole reference otherwise.</summary>
     private static Location MemberAccessLocation(IOperation operation) =>
         operation is IInvocationOperation { Syntax: InvocationExpressionSyntax invocation }
             ? invocation.Expression.GetLocation()
             : operation.Syntax.GetLocation();
 
-    private static IMethodSymbol Key(IMethodSymbol method) =>
+    internal static IMethodSymbol Key(IMethodSymbol method) =>
         (method.PartialImplementationPart ?? method).OriginalDefinition;
 
-    private sealed class TypeFacts
+    internal sealed class TypeFacts
     {
         public ConcurrentDictionary<IMethodSymbol, MethodFacts> Methods { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Fields of the region type that some member stores a pointer into the region in (<c>_base = (byte*)BaseAddress</c>).</summary>
+        public ConcurrentDictionary<IFieldSymbol, bool> FieldStores { get; } = new(SymbolEqualityComparer.Default);
 
         public MethodFacts For(IMethodSymbol method) => Methods.GetOrAdd(Key(method), _ => new MethodFacts());
     }
 
-    private sealed class MethodFacts
+    internal sealed class MethodFacts
     {
         public ConcurrentQueue<(Location Location, string Name)> Touches { get; } = new();
+
+        /// <summary>Dereferences through a field of the type: touches when some member stores a region address in it.</summary>
+        public ConcurrentQueue<(Location Location, IFieldSymbol Field)> FieldDereferences { get; } = new();
 
         public ConcurrentQueue<IMethodSymbol> Callees { get; } = new();
     }

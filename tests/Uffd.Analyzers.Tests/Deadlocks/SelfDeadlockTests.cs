@@ -38,10 +38,11 @@ public sealed class SelfDeadlockTests
                     Second(page);
                 }
 
-                private void Second(Span<byte> page)
+                private unsafe void Second(Span<byte> page)
                 {
                     {|#0:this.Read|}(0, page);
-                    nint start = {|#1:BaseAddress|};
+                    nint start = BaseAddress;
+                    page[1] = {|#1:*(byte*)start|};
                     First(0, page);
                 }
             }
@@ -183,4 +184,106 @@ public sealed class SelfDeadlockTests
                 public byte First() => AsSpan()[0];
             }
             """);
+
+    [Fact]
+    public Task BaseAddress_PageSize_and_Length_used_as_numbers_in_a_provider_are_not_reported() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Tiles
+            {
+                private readonly byte[] _image = new byte[4 * 4096];
+
+                [PageProvider]
+                private void Fill(in PageFaultContext context, Span<byte> page)
+                {
+                    long offset = (long)(context.Address - BaseAddress);
+                    long pageStart = offset - offset % PageSize;
+                    int length = (int)Math.Min(page.Length, Length - pageStart);
+                    _image.AsSpan((int)pageStart, length).CopyTo(page);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_raw_dereference_of_BaseAddress_and_a_span_over_it_in_a_provider_are_reported() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Chain
+            {
+                [PageProvider]
+                private unsafe void Fill(long pageIndex, Span<byte> page)
+                {
+                    byte previous = pageIndex == 0 ? (byte)0 : {|#0:*(byte*)(BaseAddress + (nint)((pageIndex - 1) * PageSize))|};
+                    var header = {|#1:new ReadOnlySpan<byte>((void*)BaseAddress, 16)|};
+                    page.Fill((byte)(previous + header[0]));
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Chain", "BaseAddress"),
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("Fill", "Chain", "BaseAddress"));
+
+    [Fact]
+    public Task A_pointer_cached_in_a_field_is_reported_where_a_callback_dereferences_it_but_a_field_never_given_the_base_is_not() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using System.Runtime.InteropServices;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public unsafe partial class Cached
+            {
+                private byte* _base;
+                private byte* _scratch = (byte*)NativeMemory.Alloc(16);
+
+                public void Start()
+                {
+                    Open();
+                    _base = (byte*)BaseAddress;
+                }
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    page[0] = _scratch[0];
+                    if (pageIndex > 0)
+                    {
+                        page[1] = {|#0:_base[0]|};
+                    }
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Cached", "_base"));
+
+    [Fact]
+    public Task A_helper_of_another_type_in_the_same_file_is_reported_on_the_call_naming_the_accessor() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Deltas
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    page.Fill(pageIndex == 0 ? (byte)1 : {|#0:DeltaMath.Last|}(this, pageIndex - 1));
+                    page[0] = DeltaMath.Seed(pageIndex);
+                }
+            }
+
+            public static class DeltaMath
+            {
+                public static byte Last(Deltas deltas, long pageIndex) =>
+                    deltas.AsReadOnlySpan((pageIndex + 1) * deltas.PageSize - 1, 1)[0];
+
+                public static byte Seed(long pageIndex) => (byte)(pageIndex * 31);
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Deltas", "AsReadOnlySpan in DeltaMath.Last"));
 }
