@@ -72,7 +72,8 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
                 }
 
                 member = invocation.TargetMethod;
-                task = member.Name == "GetResult" ? CompletedTaskGuard.AwaitedTask(invocation.Instance)
+                // GetResult on an awaiter kept in a local: the guard may check the awaiter's own IsCompleted.
+                task = member.Name == "GetResult" ? CompletedTaskGuard.AwaitedTask(invocation.Instance) ?? invocation.Instance
                     : member.Name == "Wait" && !member.IsStatic ? invocation.Instance
                     : null;
                 break;

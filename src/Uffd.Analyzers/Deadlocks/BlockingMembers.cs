@@ -55,6 +55,7 @@ internal sealed class BlockingMembers
         // Blocking collections and work that waits for other threads.
         Add("System.Collections.Concurrent.BlockingCollection`1", "Take", "TakeFromAny", "GetConsumingEnumerable", "TryTake", "TryTakeFromAny");
         Add("System.Threading.Tasks.Parallel", "For", "ForEach", "Invoke");
+        Add("System.Linq.ParallelEnumerable", "AsParallel"); // PLINQ: the query's enumeration waits for its workers
         Add("System.Diagnostics.Process", "WaitForExit");
         _members = builder.ToImmutable();
     }

@@ -101,10 +101,41 @@ internal static class CompletedTaskGuard
                 return !value && (Implies(either.LeftOperand, key, false) || Implies(either.RightOperand, key, false));
             case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" } check:
                 return value && IsSame(check.Instance, key);
+            case IIsPatternOperation pattern:
+                return value && PatternImpliesCompleted(pattern.Value, pattern.Pattern, key);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
                 bool equals = comparison.OperatorKind == BinaryOperatorKind.Equals;
                 return (IsFinalStatus(comparison.LeftOperand, comparison.RightOperand, key) || IsFinalStatus(comparison.RightOperand, comparison.LeftOperand, key))
                     && value == equals;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// <c>t is { IsCompletedSuccessfully: true }</c>, <c>t.IsCompleted is true</c>,
+    /// <c>t.Status is TaskStatus.RanToCompletion</c>: a pattern that only matches a complete task.
+    /// </summary>
+    private static bool PatternImpliesCompleted(IOperation value, IPatternOperation pattern, ISymbol key)
+    {
+        value = Unwrap(value);
+        switch (pattern)
+        {
+            case IConstantPatternOperation constant when Unwrap(constant.Value).ConstantValue is { HasValue: true, Value: true }:
+                return Implies(value, key, true);
+            case IConstantPatternOperation status:
+                return IsFinalStatus(value, status.Value, key);
+            case IRecursivePatternOperation recursive when IsSame(value, key):
+                foreach (IPropertySubpatternOperation property in recursive.PropertySubpatterns)
+                {
+                    if (property.Member is IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" }
+                        && property.Pattern is IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: true } })
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             default:
                 return false;
         }

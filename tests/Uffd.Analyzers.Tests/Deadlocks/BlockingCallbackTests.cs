@@ -249,4 +249,44 @@ public sealed class BlockingCallbackTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Completion_patterns_and_awaiter_checks_are_not_reported_but_PLINQ_is() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using System.Linq;
+            using System.Runtime.CompilerServices;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Remote
+            {
+                private readonly Task<byte[]> _download = Task.FromResult(new byte[1]);
+                private readonly Task<int> _count = Task.FromResult(1);
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    if (_download is { IsCompletedSuccessfully: true })
+                    {
+                        _download.Result.CopyTo(page);
+                    }
+
+                    if (_count.Status is TaskStatus.RanToCompletion && _count.IsCompleted is true)
+                    {
+                        page[0] = (byte)_count.Result;
+                    }
+
+                    TaskAwaiter<int> awaiter = _count.GetAwaiter();
+                    if (awaiter.IsCompleted)
+                    {
+                        page[1] = (byte)awaiter.GetResult();
+                    }
+
+                    page[2] = (byte){|#0:Enumerable.Range(0, 64).AsParallel()|}.Sum();
+                }
+            }
+            """,
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "ParallelEnumerable.AsParallel"));
 }
