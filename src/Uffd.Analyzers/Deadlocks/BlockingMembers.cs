@@ -123,7 +123,15 @@ internal sealed class BlockingMembers
 
         if (value.ConstantValue is { HasValue: true, Value: { } constant })
         {
-            return constant is IConvertible convertible && convertible.ToDouble(null) == 0;
+            // Only numbers: broken code may bind a string or a bool to the timeout, which is not zero (and must not throw).
+            return constant switch
+            {
+                int number => number == 0,
+                long number => number == 0,
+                uint number => number == 0,
+                double number => number == 0,
+                _ => false,
+            };
         }
 
         return value switch
