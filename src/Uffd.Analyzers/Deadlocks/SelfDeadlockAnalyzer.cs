@@ -14,7 +14,8 @@ namespace Uffd.Analyzers.Deadlocks;
 /// UFFD0030: a <c>[PageProvider]</c> or <c>[WriteHandler]</c>, or a method of its class it calls (transitively), reaches
 /// the region's own memory: through a generated accessor that touches pages (the <see cref="GeneratedMemberKind.MemoryAccessor"/>
 /// rows of <see cref="GeneratedMembers"/>: <c>AsSpan</c>, <c>Read</c>, <c>AsStream</c>, ...), or by dereferencing its
-/// <c>BaseAddress</c> (<see cref="OwnAddressDereferences"/>, a pointer cached in a field of the class included). The handler
+/// <c>BaseAddress</c> (<see cref="OwnAddressDereferences"/>: a pointer cached in a field or returned by a helper of the
+/// same file included). The handler
 /// thread would fault on its own region and wait for itself. <c>BaseAddress</c>, <c>PageSize</c> and <c>Length</c> used
 /// as numbers touch nothing, and neither does <c>AliasSpan</c> (the alias view is never registered). A method of another
 /// type in the same file that the callback calls is looked into one level deep, and reported on the call.
@@ -34,11 +35,12 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             RawAddressSources? sources = RawAddressSources.Create(start.Compilation);
-            start.RegisterSymbolStartAction(symbol => StartType(symbol, sources), SymbolKind.NamedType);
+            var dereferences = new RawDereferences(start.Compilation);
+            start.RegisterSymbolStartAction(symbol => StartType(symbol, sources, dereferences), SymbolKind.NamedType);
         });
     }
 
-    private static void StartType(SymbolStartAnalysisContext context, RawAddressSources? sources)
+    private static void StartType(SymbolStartAnalysisContext context, RawAddressSources? sources, RawDereferences dereferences)
     {
         var region = (INamedTypeSymbol)context.Symbol;
         if (!RegionSymbols.IsRegion(region))
@@ -53,12 +55,12 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.MethodReference);
         if (sources is not null)
         {
+            var own = new OwnAddressDereferences(region, sources, dereferences);
             context.RegisterCodeBlockStartAction<SyntaxKind>(block =>
             {
                 if (block.OwningSymbol is IMethodSymbol owner)
                 {
-                    var dereferences = new OwnAddressDereferences(region, sources, block.CodeBlock, block.SemanticModel);
-                    block.RegisterSyntaxNodeAction(node => dereferences.Record(node, facts.For(owner), facts.FieldStores), OwnAddressDereferences.Kinds);
+                    own.Register(block, facts.For(owner));
                 }
             });
         }
@@ -199,14 +201,6 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                     Report(context, reported, location, callback, region, name);
                 }
 
-                foreach ((Location location, IFieldSymbol field) in methodFacts.FieldDereferences)
-                {
-                    if (facts.FieldStores.ContainsKey(field))
-                    {
-                        Report(context, reported, location, callback, region, field.Name);
-                    }
-                }
-
                 foreach (IMethodSymbol callee in methodFacts.Callees)
                 {
                     pending.Push(callee);
@@ -237,18 +231,12 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
     {
         public ConcurrentDictionary<IMethodSymbol, MethodFacts> Methods { get; } = new(SymbolEqualityComparer.Default);
 
-        /// <summary>Fields of the region type that some member stores a pointer into the region in (<c>_base = (byte*)BaseAddress</c>).</summary>
-        public ConcurrentDictionary<IFieldSymbol, bool> FieldStores { get; } = new(SymbolEqualityComparer.Default);
-
         public MethodFacts For(IMethodSymbol method) => Methods.GetOrAdd(Key(method), _ => new MethodFacts());
     }
 
     internal sealed class MethodFacts
     {
         public ConcurrentQueue<(Location Location, string Name)> Touches { get; } = new();
-
-        /// <summary>Dereferences through a field of the type: touches when some member stores a region address in it.</summary>
-        public ConcurrentQueue<(Location Location, IFieldSymbol Field)> FieldDereferences { get; } = new();
 
         public ConcurrentQueue<IMethodSymbol> Callees { get; } = new();
     }

@@ -258,7 +258,7 @@ public sealed class SelfDeadlockTests
                 }
             }
             """,
-            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Cached", "_base"));
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Cached", "BaseAddress"));
 
     [Fact]
     public Task A_helper_of_another_type_in_the_same_file_is_reported_on_the_call_naming_the_accessor() =>

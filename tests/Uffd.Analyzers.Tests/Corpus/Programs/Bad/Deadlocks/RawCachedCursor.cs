@@ -1,5 +1,4 @@
 // corpus: expect UFFD0032
-// corpus: known-miss UFFD0032 follows locals of one method, not a pointer cached in a field by another method
 using System;
 using Uffd;
 

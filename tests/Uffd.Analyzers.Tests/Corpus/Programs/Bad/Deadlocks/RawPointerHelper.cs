@@ -1,5 +1,4 @@
 // corpus: expect UFFD0032
-// corpus: known-miss UFFD0032 does not follow an address returned by a helper method
 using System;
 using Uffd;
 

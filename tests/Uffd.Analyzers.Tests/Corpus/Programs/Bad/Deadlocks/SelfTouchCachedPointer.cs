@@ -1,5 +1,4 @@
 // corpus: expect UFFD0030 UFFD0032
-// corpus: known-miss UFFD0032 does not follow a pointer cached in a field (only locals of one method)
 using System;
 using Uffd;
 
