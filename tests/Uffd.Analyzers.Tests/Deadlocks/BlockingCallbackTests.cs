@@ -289,4 +289,65 @@ public sealed class BlockingCallbackTests
             }
             """,
             Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "ParallelEnumerable.AsParallel"));
+
+    [Fact]
+    public Task A_wait_that_returned_true_member_paths_and_status_switches_guard_the_result() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            public sealed class Entry
+            {
+                public Task<byte[]> Load { get; init; } = Task.FromResult(new byte[1]);
+            }
+
+            [FaultRegion(Pages = 4)]
+            public partial class Remote
+            {
+                private readonly Dictionary<long, Entry> _entries = new();
+                private readonly Task<int> _count = Task.FromResult(1);
+                private Entry _other = new();
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    if (_count.IsCompleted || _count.Wait(0))
+                    {
+                        page[0] = (byte)_count.Result;
+                    }
+
+                    if (_count.IsCompleted || pageIndex > 1)
+                    {
+                        page[0] = (byte){|#2:_count.Result|};
+                    }
+
+                    if (_entries.TryGetValue(pageIndex, out Entry? entry) && entry.Load.IsCompletedSuccessfully)
+                    {
+                        entry.Load.Result.CopyTo(page);
+                        page[1] = {|#0:_other.Load.Result|}[0];
+                    }
+
+                    switch (_count.Status)
+                    {
+                        case TaskStatus.RanToCompletion:
+                            page[2] = (byte)_count.Result;
+                            break;
+                        default:
+                            page[2] = (byte){|#1:_count.Result|};
+                            break;
+                    }
+
+                    page[3] = _count.Status switch
+                    {
+                        TaskStatus.RanToCompletion => (byte)_count.Result,
+                        _ => 0,
+                    };
+                }
+            }
+            """,
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "Task.Result"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "Task.Result"));
 }
