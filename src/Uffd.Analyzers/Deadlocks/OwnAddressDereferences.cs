@@ -6,7 +6,7 @@ namespace Uffd.Analyzers.Deadlocks;
 
 /// <summary>
 /// For UFFD0030: where a member body of a region class dereferences, in managed code, the region's own
-/// <c>BaseAddress</c> (the dereferences UFFD0032 knows, <see cref="RawDereferences"/>; the address followed by
+/// <c>BaseAddress</c> or the fault address of its callback's <c>PageFaultContext</c> (the dereferences UFFD0032 knows, <see cref="RawDereferences"/>; the address followed by
 /// <see cref="RawAddressTaint"/> through locals, arithmetic, a pointer cached in a field and a helper that returns it).
 /// One instance per compilation and region type; one flow per file, as UFFD0032 has.
 /// </summary>
@@ -33,12 +33,21 @@ internal sealed class OwnAddressDereferences
         block.RegisterSyntaxNodeAction(
             node =>
             {
-                if (_dereferences.At(node.Node, node.SemanticModel, taint, node.CancellationToken)?.Region is { } region
-                    && SymbolEqualityComparer.Default.Equals(region.OriginalDefinition, _region))
+                if (_dereferences.At(node.Node, node.SemanticModel, taint, node.CancellationToken) is { } source
+                    && OwnName(source, _region) is { } name)
                 {
-                    facts.Touches.Enqueue((node.Node.GetLocation(), "BaseAddress"));
+                    facts.Touches.Enqueue((node.Node.GetLocation(), name));
                 }
             },
             RawDereferences.Kinds);
     }
+
+    /// <summary>
+    /// "BaseAddress" for the region's own base, "PageFaultContext.Address" for the page its callback was called for;
+    /// null for any other memory.
+    /// </summary>
+    public static string? OwnName(RawAddressSource source, INamedTypeSymbol region) =>
+        source.IsCallbackFault ? "PageFaultContext.Address"
+        : source.Region is { } owner && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, region) ? "BaseAddress"
+        : null;
 }

@@ -49,7 +49,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         }
 
         var facts = new TypeFacts();
-        var helpers = new ConcurrentDictionary<IMethodSymbol, string?>(SymbolEqualityComparer.Default);
+        var helpers = new OwnRegionHelpers(region, sources, dereferences);
         context.RegisterOperationAction(
             operation => Record(operation, region, facts, helpers),
             OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.MethodReference);
@@ -70,7 +70,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Records, per method of the region type, the accessor touches and the calls to other methods.</summary>
     private static void Record(
-        OperationAnalysisContext context, INamedTypeSymbol region, TypeFacts facts, ConcurrentDictionary<IMethodSymbol, string?> helpers)
+        OperationAnalysisContext context, INamedTypeSymbol region, TypeFacts facts, OwnRegionHelpers helpers)
     {
         if (context.ContainingSymbol is not IMethodSymbol caller)
         {
@@ -94,7 +94,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         {
             // A helper of another type in this file: looked into once, one level deep, reported on the call.
             if (target is IMethodSymbol helper
-                && HelperTouch(helper, region, context.Operation, helpers) is { } inside)
+                && helpers.TouchIn(helper, context.Operation) is { } inside)
             {
                 callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), inside + " in " + helper.ContainingType.Name + "." + helper.Name));
             }
@@ -122,48 +122,6 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         {
             AddCallee(callerFacts, method);
         }
-    }
-
-    /// <summary>
-    /// The accessor of <paramref name="region"/> a method of another type, declared in the same file, calls directly, or
-    /// null. Other files would need a semantic model the analyzer is not given; deeper calls are not followed.
-    /// </summary>
-    private static string? HelperTouch(IMethodSymbol helper, INamedTypeSymbol region, IOperation call, ConcurrentDictionary<IMethodSymbol, string?> helpers)
-    {
-        if (call.SemanticModel is not { } model || helper.DeclaringSyntaxReferences.IsEmpty)
-        {
-            return null;
-        }
-
-        return helpers.GetOrAdd(helper.OriginalDefinition, key =>
-        {
-            foreach (SyntaxReference reference in key.DeclaringSyntaxReferences)
-            {
-                if (reference.SyntaxTree != model.SyntaxTree || model.GetOperation(reference.GetSyntax()) is not { } body)
-                {
-                    continue;
-                }
-
-                foreach (IOperation operation in body.DescendantsAndSelf())
-                {
-                    ISymbol? member = operation switch
-                    {
-                        IInvocationOperation invocation => invocation.TargetMethod,
-                        IPropertyReferenceOperation property => property.Property,
-                        _ => null,
-                    };
-                    if (member is not null
-                        && SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, region)
-                        && RegionSymbols.IsGenerated(member)
-                        && GeneratedMembers.ReachesRegionMemory(member.Name))
-                    {
-                        return member.Name;
-                    }
-                }
-            }
-
-            return null;
-        });
     }
 
     private static void AddCallee(MethodFacts facts, IMethodSymbol? method)

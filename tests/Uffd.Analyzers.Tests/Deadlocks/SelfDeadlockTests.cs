@@ -286,4 +286,32 @@ public sealed class SelfDeadlockTests
             }
             """,
             Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Deltas", "AsReadOnlySpan in DeltaMath.Last"));
+
+    [Fact]
+    public Task The_fault_address_dereferenced_and_a_helper_that_dereferences_the_base_are_reported_a_helper_using_numbers_is_not() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Probe
+            {
+                [PageProvider]
+                private unsafe void Fill(in PageFaultContext context, Span<byte> page)
+                {
+                    page[0] = {|#0:*(byte*)context.Address|};
+                    page[1] = {|#1:Peeks.First|}(this);
+                    page[2] = (byte)Peeks.Pages(this);
+                }
+            }
+
+            public static unsafe class Peeks
+            {
+                public static byte First(Probe probe) => *(byte*)probe.BaseAddress;
+
+                public static long Pages(Probe probe) => probe.Length / probe.PageSize + (long)probe.BaseAddress % 2;
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Probe", "PageFaultContext.Address"),
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("Fill", "Probe", "a raw pointer in Peeks.First"));
 }
