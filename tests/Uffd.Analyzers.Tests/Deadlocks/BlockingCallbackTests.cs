@@ -350,4 +350,42 @@ public sealed class BlockingCallbackTests
             Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result"),
             Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "Task.Result"),
             Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "Task.Result"));
+
+    [Fact]
+    public Task A_local_function_or_delegate_local_that_only_runs_on_other_threads_is_not_reported() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Remote
+            {
+                private readonly Task<byte[]> _download = Task.Run(() => new byte[1]);
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    Action refresh = () => _download.Wait();
+                    _ = Task.Run(refresh);
+                    ThreadPool.QueueUserWorkItem(Later);
+                    _ = Task.Run(Again);
+
+                    Action now = () => {|#1:Thread.Sleep(1)|};
+                    now();
+                    Inline();
+
+                    void Later(object? state) => _download.Wait();
+
+                    void Again() => Thread.Sleep(10);
+
+                    void Inline() => {|#0:_download.Wait()|};
+
+                    void NeverCalled() => _download.Wait();
+                }
+            }
+            """,
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "Thread.Sleep"),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Wait"));
 }
