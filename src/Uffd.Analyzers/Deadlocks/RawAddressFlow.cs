@@ -36,7 +36,7 @@ internal sealed class RawAddressFlow
 
     /// <summary>The source of the address a method of this file returns, or null.</summary>
     public RawAddressSource? FromReturn(IMethodSymbol method, CancellationToken cancellationToken) =>
-        RawAddressTaint.IsAddressType(method.ReturnType) && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
+        RawAddressTaint.IsAddressType(method.ReturnType) && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.PropertyGet
             ? _answers.GetOrAdd(method.OriginalDefinition, _ => new Answer(Returned(method, cancellationToken))).Source
             : null;
 
@@ -97,6 +97,11 @@ internal sealed class RawAddressFlow
                 ArrowExpressionClauseSyntax arrow when arrow.Parent == declaration => arrow.Expression,
                 _ => null,
             };
+            if (value is null && node.Parent == declaration && declaration is ArrowExpressionClauseSyntax getter)
+            {
+                value = getter.Expression; // the getter of an expression-bodied property is its arrow clause
+            }
+
             if (value is not null && IsOwn(node, declaration) && taint.SourceOf(value, cancellationToken) is { } source)
             {
                 return source;
@@ -125,13 +130,14 @@ internal sealed class RawAddressFlow
         return null;
     }
 
-    /// <summary>The declaration of a method of this file (ordinary method or local function), or null.</summary>
+    /// <summary>The declaration of a method of this file (method, local function, property getter), or null.</summary>
     private SyntaxNode? Declaration(IMethodSymbol method, CancellationToken cancellationToken)
     {
         foreach (SyntaxReference reference in method.OriginalDefinition.DeclaringSyntaxReferences)
         {
             if (reference.SyntaxTree == _model.SyntaxTree
-                && reference.GetSyntax(cancellationToken) is (BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax) and var declaration)
+                && reference.GetSyntax(cancellationToken) is
+                    (BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax or ArrowExpressionClauseSyntax) and var declaration)
             {
                 return declaration;
             }

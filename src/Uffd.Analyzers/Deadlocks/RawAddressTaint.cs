@@ -14,7 +14,7 @@ namespace Uffd.Analyzers.Deadlocks;
 /// and <c>ToPointer()</c>; the address of an element or field of a pointer (<c>&amp;p[i]</c>, <c>&amp;p-&gt;f</c>); and
 /// locals, a local counting when any value stored in it does. With a <see cref="RawAddressFlow"/>, also one step out of
 /// the block: a field that some member of its type (in the same file) stores an address in (a cached
-/// <c>_base = (byte*)BaseAddress</c>), and a method of the same file whose return value is an address. A taint made for
+/// <c>_base = (byte*)BaseAddress</c>), and a method or property getter of the same file whose return value is an address. A taint made for
 /// such a step has no flow and stays within its block, so the analysis is one level deep and always ends.
 /// </summary>
 internal sealed class RawAddressTaint
@@ -90,7 +90,8 @@ internal sealed class RawAddressTaint
                     RawAddressSource? left = SourceOf(subtract.LeftOperand, depth, visiting, cancellationToken);
                     return left is not null && SourceOf(subtract.RightOperand, depth, visiting, cancellationToken) is null ? left : null;
                 case IPropertyReferenceOperation property:
-                    return _sources.FromProperty(property);
+                    return _sources.FromProperty(property)
+                        ?? (property.Property.GetMethod is { } getter ? _flow?.FromReturn(getter, cancellationToken) : null);
                 case IFieldReferenceOperation field:
                     return _flow?.FromField(field.Field, cancellationToken);
                 case IParameterReferenceOperation parameter:

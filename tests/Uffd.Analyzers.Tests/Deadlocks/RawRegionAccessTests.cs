@@ -320,9 +320,21 @@ public sealed class RawRegionAccessTests
                 }
             }
 
+            [FaultRegion(Pages = 4)]
+            public unsafe partial class Grid
+            {
+                private byte* Cells => (byte*)BaseAddress;
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+                public byte Cell(int index) => {|#3:Cells[index]|};
+            }
+
             {{Letters}}
             """,
             Raw(0, "Letters.BaseAddress", RegionAdvice),
             Raw(1, "Letters.BaseAddress", RegionAdvice),
-            Raw(2, "Letters.BaseAddress through Helpers.Magic", RegionAdvice));
+            Raw(2, "Letters.BaseAddress through Helpers.Magic", RegionAdvice),
+            Raw(3, "Grid.BaseAddress", RegionAdvice));
 }
