@@ -10,8 +10,9 @@ namespace Uffd.Analyzers.Deadlocks;
 /// UFFD0031: a <c>[PageProvider]</c> or <c>[WriteHandler]</c> blocks its handler thread: a member of
 /// <see cref="BlockingMembers"/> that really waits (not a zero timeout, not a task already known complete, see
 /// <see cref="CompletedTaskGuard"/>), or the <c>Protect</c> of a region with synchronous write protection, which waits
-/// for span leases. A method or property of the same file that the callback calls is looked into one level deep, and
-/// the call is reported. Code handed to another thread (<see cref="ElsewhereRunningCode"/>) is not the handler's.
+/// for span leases. A method or property of the same file that the callback calls, and the factory of a <c>Lazy</c>
+/// field whose <c>Value</c> it reads (<see cref="LazyFactories"/>), are looked into one level deep, and the call is
+/// reported. Code handed to another thread (<see cref="ElsewhereRunningCode"/>) is not the handler's.
 /// </summary>
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
@@ -28,13 +29,13 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var waits = new BlockingMembers(start.Compilation);
-            var helpers = new ConcurrentDictionary<IMethodSymbol, string?>(SymbolEqualityComparer.Default);
+            var helpers = new ConcurrentDictionary<ISymbol, string?>(SymbolEqualityComparer.Default);
             start.RegisterOperationAction(
                 operation => Analyze(operation, waits, helpers), OperationKind.Invocation, OperationKind.PropertyReference);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, BlockingMembers waits, ConcurrentDictionary<IMethodSymbol, string?> helpers)
+    private static void Analyze(OperationAnalysisContext context, BlockingMembers waits, ConcurrentDictionary<ISymbol, string?> helpers)
     {
         IOperation operation = context.Operation;
         if (!RegionSymbols.IsCallback(context.ContainingSymbol) || ElsewhereRunningCode.Contains(operation))
@@ -45,8 +46,13 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
         string? wait = WaitOf(operation, waits);
         if (wait is null && Helper(operation) is { } helper)
         {
-            string? inner = helpers.GetOrAdd(helper, method => FirstWaitIn(method, operation, waits));
+            string? inner = helpers.GetOrAdd(helper, method => FirstWaitIn((IMethodSymbol)method, operation, waits));
             wait = inner is null ? null : inner + " in " + (helper.AssociatedSymbol ?? helper).Name;
+        }
+        else if (wait is null && LazyFactories.FieldOf(operation) is { } lazy)
+        {
+            string? inner = helpers.GetOrAdd(lazy, field => LazyFactories.Body((IFieldSymbol)field, operation) is { } body ? FirstWait(body, waits) : null);
+            wait = inner is null ? null : inner + " in the factory of " + lazy.Name;
         }
 
         if (wait is not null)
@@ -130,14 +136,25 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            foreach (IOperation operation in body.DescendantsAndSelf())
+            if (FirstWait(body, waits) is { } wait)
             {
-                if (operation is IInvocationOperation or IPropertyReferenceOperation
-                    && !ElsewhereRunningCode.Contains(operation)
-                    && WaitOf(operation, waits) is { } wait)
-                {
-                    return wait;
-                }
+                return wait;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first wait written directly in <paramref name="body"/> that runs on the thread executing it.</summary>
+    private static string? FirstWait(IOperation body, BlockingMembers waits)
+    {
+        foreach (IOperation operation in body.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation or IPropertyReferenceOperation
+                && !ElsewhereRunningCode.Contains(operation)
+                && WaitOf(operation, waits) is { } wait)
+            {
+                return wait;
             }
         }
 

@@ -388,4 +388,28 @@ public sealed class BlockingCallbackTests
             """,
             Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "Thread.Sleep"),
             Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Wait"));
+
+    [Fact]
+    public Task The_factory_of_a_Lazy_field_the_callback_reads_is_followed() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using System.IO;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Indexed
+            {
+                private readonly Lazy<byte[]> _index = new(() => File.ReadAllBytesAsync("index").Result);
+                private readonly Lazy<byte[]> _header = new(() => File.ReadAllBytes("header"));
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    page[0] = {|#0:_index.Value|}[0];
+                    page[1] = _header.Value[0];
+                }
+            }
+            """,
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result in the factory of _index"));
 }
