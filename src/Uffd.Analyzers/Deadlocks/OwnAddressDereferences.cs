@@ -34,7 +34,8 @@ internal sealed class OwnAddressDereferences
             node =>
             {
                 if (_dereferences.At(node.Node, node.SemanticModel, taint, node.CancellationToken) is { } source
-                    && OwnName(source, _region) is { } name)
+                    && OwnName(source, _region) is { } name
+                    && !(node.SemanticModel.GetOperation(node.Node, node.CancellationToken) is { } operation && OffHandlerCode.Contains(operation)))
                 {
                     facts.Touches.Enqueue((node.Node.GetLocation(), name));
                 }

@@ -17,7 +17,8 @@ namespace Uffd.Analyzers.Deadlocks;
 /// <c>BaseAddress</c> (<see cref="OwnAddressDereferences"/>: a pointer cached in a field or returned by a helper of the
 /// same file included). The handler
 /// thread would fault on its own region and wait for itself. <c>BaseAddress</c>, <c>PageSize</c> and <c>Length</c> used
-/// as numbers touch nothing, and neither does <c>AliasSpan</c> (the alias view is never registered). A method of another
+/// as numbers touch nothing, and neither does <c>AliasSpan</c> (the alias view is never registered), nor code the
+/// callback hands to another thread (<see cref="OffHandlerCode"/>). A method of another
 /// type in the same file that the callback calls is looked into one level deep, and reported on the call.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -72,7 +73,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
     private static void Record(
         OperationAnalysisContext context, INamedTypeSymbol region, TypeFacts facts, OwnRegionHelpers helpers)
     {
-        if (context.ContainingSymbol is not IMethodSymbol caller)
+        if (context.ContainingSymbol is not IMethodSymbol caller || OffHandlerCode.Contains(context.Operation))
         {
             return;
         }

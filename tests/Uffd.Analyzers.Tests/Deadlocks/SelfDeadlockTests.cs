@@ -314,4 +314,35 @@ public sealed class SelfDeadlockTests
             """,
             Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Probe", "PageFaultContext.Address"),
             Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("Fill", "Probe", "a raw pointer in Peeks.First"));
+
+    [Fact]
+    public Task A_touch_handed_to_the_thread_pool_is_not_reported_but_one_in_a_Parallel_body_is() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            [FaultRegion(Pages = 64)]
+            public partial class Warm
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    page.Fill((byte)pageIndex);
+                    long next = pageIndex + 1;
+                    if (next < 64)
+                    {
+                        ThreadPool.QueueUserWorkItem(_ => Prefault(next * PageSize, PageSize));
+                        _ = Task.Run(() => Touch(next));
+                    }
+
+                    int[] sums = new int[4];
+                    Parallel.For(0, 4, i => sums[i] = {|#0:AsReadOnlySpan|}(i, 1)[0]);
+                }
+
+                private void Touch(long pageIndex) => Prefault(pageIndex * PageSize, 1);
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Warm", "AsReadOnlySpan"));
 }
