@@ -282,4 +282,39 @@ public sealed class SafeAccessorCodeFixTests
             """));
 
     private static string Crlf(string source) => source.ReplaceLineEndings("\r\n");
+
+    [Fact]
+    public Task Addresses_from_fields_helpers_and_properties_get_no_fix() =>
+        Verify<RawRegionAccessAnalyzer>.CodeFix<SafeAccessorCodeFix>(Source, Source);
+
+    private const string Source = """
+        using System;
+        using Uffd;
+
+        public sealed unsafe class Cursor
+        {
+            private readonly byte* _start;
+
+            public Cursor(Letters letters) => _start = (byte*)letters.BaseAddress;
+
+            public byte At(long offset) => {|UFFD0032:_start[offset]|};
+
+            private static byte* Row(Letters letters, int row) => (byte*)letters.BaseAddress + row * 64;
+
+            private static int Magic(byte* header) => *(int*)header;
+
+            public static int Run(Letters letters) => {|UFFD0032:*Row(letters, 2)|} + {|UFFD0032:Magic((byte*)letters.BaseAddress)|};
+        }
+
+        [FaultRegion(Pages = 4)]
+        public unsafe partial class Letters
+        {
+            private byte* Cells => (byte*)BaseAddress;
+
+            [PageProvider]
+            private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+            public byte Cell(int index) => {|UFFD0032:Cells[index]|};
+        }
+        """;
 }
