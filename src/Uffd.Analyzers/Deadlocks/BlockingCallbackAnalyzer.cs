@@ -7,7 +7,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Uffd.Analyzers.Deadlocks;
 
 /// <summary>
-/// UFFD0031: a <c>[PageProvider]</c> or <c>[WriteHandler]</c> blocks its handler thread: a member of
+/// UFFD0031: a <c>[PageProvider]</c> or <c>[WriteHandler]</c> (or a hand-written engine callback, see
+/// <see cref="HandlerCallbacks"/>) blocks its handler thread: a member of
 /// <see cref="BlockingMembers"/> that really waits (not a zero timeout, not a task already known complete, see
 /// <see cref="CompletedTaskGuard"/>), or the <c>Protect</c> of a region with synchronous write protection, which waits
 /// for span leases. A method or property of the same file that the callback calls, and the factory of a <c>Lazy</c>
@@ -38,7 +39,7 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, BlockingMembers waits, ConcurrentDictionary<ISymbol, string?> helpers)
     {
         IOperation operation = context.Operation;
-        if (!RegionSymbols.IsCallback(context.ContainingSymbol) || ElsewhereRunningCode.Contains(operation))
+        if (!HandlerCallbacks.IsHandlerCallback(context.ContainingSymbol) || ElsewhereRunningCode.Contains(operation))
         {
             return;
         }
@@ -103,7 +104,7 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
             IPropertyReferenceOperation property => property.Property.GetMethod,
             _ => null,
         };
-        if (method is null || method.MethodKind == MethodKind.LocalFunction || RegionSymbols.IsCallback(method) || RegionSymbols.IsGenerated(method))
+        if (method is null || method.MethodKind == MethodKind.LocalFunction || HandlerCallbacks.IsHandlerCallback(method) || RegionSymbols.IsGenerated(method))
         {
             return null;
         }

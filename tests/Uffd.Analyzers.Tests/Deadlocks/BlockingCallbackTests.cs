@@ -412,4 +412,34 @@ public sealed class BlockingCallbackTests
             }
             """,
             Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result in the factory of _index"));
+
+    [Fact]
+    public Task A_hand_written_engine_callback_that_waits_is_reported_but_a_look_alike_is_not() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using System.Threading;
+            using Uffd;
+            using Uffd.Regions;
+
+            public struct SlowCallbacks : IFaultRegionCallbacks
+            {
+                public PageFill FillPage(in PageFaultContext context, Span<byte> page)
+                {
+                    {|#0:Thread.Sleep(1)|};
+                    return PageFill.Zero;
+                }
+
+                public void OnWriteFault(in PageFaultContext context) { }
+            }
+
+            public struct NotACallback
+            {
+                public PageFill FillPage(in PageFaultContext context, Span<byte> page)
+                {
+                    Thread.Sleep(1);
+                    return PageFill.Zero;
+                }
+            }
+            """,
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("FillPage", "Thread.Sleep"));
 }
