@@ -43,12 +43,15 @@ internal sealed class OwnAddressDereferences
             RawDereferences.Kinds);
     }
 
+    /// <summary>The touch's name for a dereference of the callback's fault address.</summary>
+    public const string FaultAddress = "PageFaultContext.Address";
+
     /// <summary>
     /// "BaseAddress" for the region's own base, "PageFaultContext.Address" for the page its callback was called for;
     /// null for any other memory.
     /// </summary>
     public static string? OwnName(RawAddressSource source, INamedTypeSymbol region) =>
-        source.IsCallbackFault ? "PageFaultContext.Address"
+        source.IsCallbackFault ? FaultAddress
         : source.Region is { } owner && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, region) ? "BaseAddress"
         : null;
 }

@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using Uffd.SourceGeneration;
 
 namespace Uffd.Analyzers.Deadlocks;
 
@@ -40,7 +41,7 @@ internal sealed class RawAddressSources
             return null;
         }
 
-        if (property.Name == "BaseAddress")
+        if (GeneratedMembers.IsAddress(property.Name))
         {
             if (RegionSymbols.IsRegion(type) && RegionSymbols.IsGenerated(property))
             {

@@ -157,7 +157,12 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 
                 foreach ((Location location, string name) in methodFacts.Touches)
                 {
-                    Report(context, reported, location, callback, region, name);
+                    // A write handler's fault address is a present page, only write-protected: reading it does not
+                    // fault. A provider's is missing (or not mapped yet, for a minor fault) by definition.
+                    if (name != OwnAddressDereferences.FaultAddress || RegionSymbols.HasRuntimeAttribute(callback, "PageProviderAttribute"))
+                    {
+                        Report(context, reported, location, callback, region, name);
+                    }
                 }
 
                 foreach (IMethodSymbol callee in methodFacts.Callees)

@@ -345,4 +345,23 @@ public sealed class SelfDeadlockTests
             }
             """,
             Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Warm", "AsReadOnlySpan"));
+
+    [Fact]
+    public Task A_write_handler_reading_its_write_protected_fault_page_is_not_reported() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4, Mode = FaultMode.Missing | FaultMode.WriteProtect)]
+            public partial class Audit
+            {
+                public byte LastFirstByte;
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Clear();
+
+                [WriteHandler]
+                private unsafe void OnWrite(in PageFaultContext context) => LastFirstByte = *(byte*)context.Address;
+            }
+            """);
 }
