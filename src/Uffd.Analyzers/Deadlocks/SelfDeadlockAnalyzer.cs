@@ -12,14 +12,14 @@ namespace Uffd.Analyzers.Deadlocks;
 
 /// <summary>
 /// UFFD0030: a <c>[PageProvider]</c> or <c>[WriteHandler]</c>, or a method of its class it calls (transitively), reaches
-/// the region's own memory: through a generated accessor that touches pages (the <see cref="GeneratedMemberKind.MemoryAccessor"/>
-/// rows of <see cref="GeneratedMembers"/>: <c>AsSpan</c>, <c>Read</c>, <c>AsStream</c>, ...), or by dereferencing its
-/// <c>BaseAddress</c> (<see cref="OwnAddressDereferences"/>: a pointer cached in a field or returned by a helper of the
-/// same file included). The handler
-/// thread would fault on its own region and wait for itself. <c>BaseAddress</c>, <c>PageSize</c> and <c>Length</c> used
-/// as numbers touch nothing, and neither does <c>AliasSpan</c> (the alias view is never registered), nor code the
-/// callback hands to another thread (<see cref="OffHandlerCode"/>). A method of another
-/// type in the same file that the callback calls is looked into one level deep, and reported on the call.
+/// the region's own memory: through a generated accessor that touches pages (the
+/// <see cref="GeneratedMemberKind.MemoryAccessor"/> rows of <see cref="GeneratedMembers"/>: <c>AsSpan</c>, <c>Read</c>,
+/// <c>AsStream</c>, ...), or by dereferencing its <c>BaseAddress</c> (<see cref="OwnAddressDereferences"/>: a pointer
+/// cached in a field or returned by a helper of the same file included). The handler thread would fault on its own
+/// region and wait for itself. <c>BaseAddress</c>, <c>PageSize</c> and <c>Length</c> used as numbers touch nothing, and
+/// neither does <c>AliasSpan</c> (the alias view is never registered), nor code the callback hands to another thread
+/// (<see cref="OffHandlerCode"/>). A method of another type in the same file that the callback calls is looked into one
+/// level deep (<see cref="OwnRegionHelpers"/>) and reported on the call.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
@@ -97,7 +97,8 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             if (target is IMethodSymbol helper
                 && helpers.TouchIn(helper, context.Operation) is { } inside)
             {
-                callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), inside + " in " + helper.ContainingType.Name + "." + helper.Name));
+                string name = inside + " in " + helper.ContainingType.Name + "." + helper.Name;
+                callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), name));
             }
 
             return;
@@ -188,10 +189,10 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             ? invocation.Expression.GetLocation()
             : operation.Syntax.GetLocation();
 
-    internal static IMethodSymbol Key(IMethodSymbol method) =>
+    private static IMethodSymbol Key(IMethodSymbol method) =>
         (method.PartialImplementationPart ?? method).OriginalDefinition;
 
-    internal sealed class TypeFacts
+    private sealed class TypeFacts
     {
         public ConcurrentDictionary<IMethodSymbol, MethodFacts> Methods { get; } = new(SymbolEqualityComparer.Default);
 
