@@ -49,11 +49,13 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var facts = new TypeFacts();
+        var facts = new TypeFacts(region);
         var helpers = new OwnRegionHelpers(region, sources, dereferences);
         context.RegisterOperationAction(
             operation => Record(operation, region, facts, helpers),
             OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.MethodReference);
+        context.RegisterOperationAction(
+            operation => facts.Handles.RecordStore((ISimpleAssignmentOperation)operation.Operation), OperationKind.SimpleAssignment);
         if (sources is not null)
         {
             var own = new OwnAddressDereferences(region, sources, dereferences);
@@ -91,6 +93,11 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         }
 
         MethodFacts callerFacts = facts.For(caller);
+        if (context.Operation is IInvocationOperation call && facts.Handles.ReceiverField(call) is { } handle)
+        {
+            callerFacts.HandleCalls.Enqueue((call.Syntax.GetLocation(), handle));
+        }
+
         if (!SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, region))
         {
             // A helper of another type in this file: looked into once, one level deep, reported on the call.
@@ -166,6 +173,14 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
+                foreach ((Location location, IFieldSymbol field) in methodFacts.HandleCalls)
+                {
+                    if (facts.Handles.AccessorIn(field) is { } accessor)
+                    {
+                        Report(context, reported, location, callback, region, accessor + " (kept in " + field.Name + ")");
+                    }
+                }
+
                 foreach (IMethodSymbol callee in methodFacts.Callees)
                 {
                     pending.Push(callee);
@@ -194,7 +209,12 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 
     private sealed class TypeFacts
     {
+        public TypeFacts(INamedTypeSymbol region) => Handles = new RegionHandleFields(region);
+
         public ConcurrentDictionary<IMethodSymbol, MethodFacts> Methods { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Fields that hold a stream over the region (<c>_stream = AsStream()</c>).</summary>
+        public RegionHandleFields Handles { get; }
 
         public MethodFacts For(IMethodSymbol method) => Methods.GetOrAdd(Key(method), _ => new MethodFacts());
     }
@@ -202,6 +222,9 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
     internal sealed class MethodFacts
     {
         public ConcurrentQueue<(Location Location, string Name)> Touches { get; } = new();
+
+        /// <summary>Calls made on a reference-type field of the class: touches once the field is known to hold a stream over the region.</summary>
+        public ConcurrentQueue<(Location Location, IFieldSymbol Field)> HandleCalls { get; } = new();
 
         public ConcurrentQueue<IMethodSymbol> Callees { get; } = new();
     }

@@ -364,4 +364,37 @@ public sealed class SelfDeadlockTests
                 private unsafe void OnWrite(in PageFaultContext context) => LastFirstByte = *(byte*)context.Address;
             }
             """);
+
+    [Fact]
+    public Task A_stream_over_the_region_kept_in_a_field_is_reported_where_a_callback_reads_it_but_another_stream_field_is_not() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using System.IO;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Echo
+            {
+                private Stream? _self;
+                private readonly Stream _log = new MemoryStream();
+
+                public void Start()
+                {
+                    Open();
+                    _self = AsStream();
+                }
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    _log.WriteByte((byte)pageIndex);
+                    if (pageIndex > 0 && _self is not null)
+                    {
+                        _self.Position = (pageIndex - 1) * page.Length;
+                        {|#0:_self.ReadExactly(page)|};
+                    }
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Echo", "AsStream (kept in _self)"));
 }
