@@ -32,6 +32,22 @@ public sealed partial class Table
         Protect(0, PageCount);
     }
 
+    public void CopyCell(int from, int to)
+    {
+        Span<byte> value = stackalloc byte[CellSize];
+        Read((long)from * CellSize, value);
+        SpanLease target = default;
+        try
+        {
+            target = LeaseSpan((long)to * CellSize, CellSize);
+            value.CopyTo(target.Span);
+        }
+        finally
+        {
+            target.Dispose();
+        }
+    }
+
     public bool TryClear(int cell)
     {
         SpanLease lease = LeaseSpan((long)cell * CellSize, CellSize);
