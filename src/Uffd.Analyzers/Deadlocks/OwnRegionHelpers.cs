@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Uffd.SourceGeneration;
@@ -26,17 +27,17 @@ internal sealed class OwnRegionHelpers
     }
 
     /// <summary>"AsSpan", "BaseAddress", ...: what the helper reaches the region's pages through, or null.</summary>
-    public string? TouchIn(IMethodSymbol helper, IOperation call)
+    public string? TouchIn(IMethodSymbol helper, IOperation call, CancellationToken cancellationToken)
     {
         if (call.SemanticModel is not { } model || helper.DeclaringSyntaxReferences.IsEmpty)
         {
             return null;
         }
 
-        return _touches.GetOrAdd(helper.OriginalDefinition, key => new Touch(Find(key, model))).Name;
+        return _touches.GetOrAdd(helper.OriginalDefinition, key => new Touch(Find(key, model, cancellationToken))).Name;
     }
 
-    private string? Find(IMethodSymbol helper, SemanticModel model)
+    private string? Find(IMethodSymbol helper, SemanticModel model, CancellationToken cancellationToken)
     {
         foreach (SyntaxReference reference in helper.DeclaringSyntaxReferences)
         {
@@ -45,13 +46,13 @@ internal sealed class OwnRegionHelpers
                 continue;
             }
 
-            SyntaxNode declaration = reference.GetSyntax();
-            if (model.GetOperation(declaration) is { } body && AccessorIn(body) is { } accessor)
+            SyntaxNode declaration = reference.GetSyntax(cancellationToken);
+            if (model.GetOperation(declaration, cancellationToken) is { } body && AccessorIn(body) is { } accessor)
             {
                 return accessor;
             }
 
-            if (_sources is not null && DereferencesBase(declaration, model))
+            if (_sources is not null && DereferencesBase(declaration, model, cancellationToken))
             {
                 return "a raw pointer";
             }
@@ -83,12 +84,12 @@ internal sealed class OwnRegionHelpers
     }
 
     /// <summary>The helper dereferences the region's base or a callback's fault address.</summary>
-    private bool DereferencesBase(SyntaxNode declaration, SemanticModel model)
+    private bool DereferencesBase(SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
     {
         var taint = new RawAddressTaint(_sources!, declaration, model);
         foreach (SyntaxNode node in declaration.DescendantNodes())
         {
-            if (_dereferences.At(node, model, taint, default) is { } source && OwnAddressDereferences.OwnName(source, _region) is not null)
+            if (_dereferences.At(node, model, taint, cancellationToken) is { } source && OwnAddressDereferences.OwnName(source, _region) is not null)
             {
                 return true;
             }

@@ -102,7 +102,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         {
             // A helper of another type in this file: looked into once, one level deep, reported on the call.
             if (target is IMethodSymbol helper
-                && helpers.TouchIn(helper, context.Operation) is { } inside)
+                && helpers.TouchIn(helper, context.Operation, context.CancellationToken) is { } inside)
             {
                 string name = inside + " in " + helper.ContainingType.Name + "." + helper.Name;
                 callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), name));
