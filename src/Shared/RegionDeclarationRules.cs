@@ -36,12 +36,7 @@ internal static class RegionDeclarationRules
         "Uffd.PageFill",
     };
 
-    private static readonly string[] s_alwaysGeneratedNames =
-    {
-        "Open", "Dispose", "IsOpen", "BaseAddress", "Length", "PageSize", "PageCount", "AsReadOnlySpan", "Read", "Write",
-        "Prefault", "AsStream", "LastProviderError", "Statistics", "IsUserModeOnly",
-        CallbacksTypeName, EngineFieldName, StateFieldName, EngineOrThrowName,
-    };
+    private static readonly string[] s_privateGeneratedNames = { CallbacksTypeName, EngineFieldName, StateFieldName, EngineOrThrowName };
 
     /// <summary>Checks every rule, in the order a user would fix them; on success returns the provider and write handler.</summary>
     public static RegionDeclarationError? Validate(
@@ -463,35 +458,15 @@ internal static class RegionDeclarationRules
     /// <summary>The members the generated part adds for these options (the public surface and its private helpers).</summary>
     public static IEnumerable<string> GetGeneratedMemberNames(RegionOptions options)
     {
-        foreach (string name in s_alwaysGeneratedNames)
+        // The public surface comes from the table the deadlock rules read too (GeneratedMembers.cs).
+        foreach (string name in GeneratedMembers.NamesFor(options))
         {
             yield return name;
         }
 
-        if (options.HasWriteProtect)
+        foreach (string name in s_privateGeneratedNames)
         {
-            yield return "Protect";
-        }
-
-        if (options.HasSynchronousWriteProtect)
-        {
-            // No plain writable span: a Protect would make it fault in managed code. Leases instead.
-            yield return "LeaseSpan";
-            yield return "Unprotect";
-        }
-        else
-        {
-            yield return "AsSpan";
-        }
-
-        if (options.HasAsynchronousWriteProtect)
-        {
-            yield return "CollectWrittenPages";
-        }
-
-        if (options.HasAliasView)
-        {
-            yield return "AliasSpan";
+            yield return name;
         }
     }
 

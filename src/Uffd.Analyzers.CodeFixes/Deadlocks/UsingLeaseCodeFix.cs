@@ -14,7 +14,7 @@ namespace Uffd.Analyzers.CodeFixes.Deadlocks;
 /// <summary>
 /// UFFD0033: <c>var l = r.LeaseSpan(...);</c> becomes <c>using var l = r.LeaseSpan(...);</c>, so the lease ends with the
 /// enclosing block. Offered for a local declaration of one variable, directly in a block or at top level, whose local is
-/// never assigned again or passed by reference (a <c>using</c> variable is read-only).
+/// never assigned again, passed by reference or disposed explicitly (a <c>using</c> variable is read-only).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UsingLeaseCodeFix))]
 [Shared]
@@ -74,12 +74,14 @@ public sealed class UsingLeaseCodeFix : CodeFixProvider
             return null;
         }
 
-        // A using variable is read-only: no fix when the local is written again or passed by reference.
+        // A using variable is read-only: no fix when the local is written again or passed by reference. Nor when it
+        // is disposed explicitly somewhere: on a read-only ref struct that call would end a copy of the lease, and the
+        // using would end the lease a second time.
         SyntaxNode scope = statement.Parent is GlobalStatementSyntax global ? global.Parent ?? global : statement.Parent;
         foreach (IdentifierNameSyntax name in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (name.Identifier.ValueText == local.Name
-                && IsWrite(name)
+                && (IsWrite(name) || IsDisposeReceiver(name))
                 && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, local))
             {
                 return null;
@@ -88,6 +90,12 @@ public sealed class UsingLeaseCodeFix : CodeFixProvider
 
         return statement;
     }
+
+    /// <summary><c>name.Dispose()</c>.</summary>
+    private static bool IsDisposeReceiver(IdentifierNameSyntax name) =>
+        name.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Dispose" } access
+        && access.Expression == name
+        && access.Parent is InvocationExpressionSyntax;
 
     private static bool IsWrite(IdentifierNameSyntax name) => name.Parent switch
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -6,10 +7,13 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Uffd.Analyzers.Deadlocks;
 
 /// <summary>
-/// UFFD0031: a <c>[PageProvider]</c> or <c>[WriteHandler]</c> blocks its handler thread on a wait (<c>Task.Result</c>,
-/// <c>Task.Wait</c>, <c>GetAwaiter().GetResult()</c>, <c>Thread.Sleep</c>, <c>Monitor.Wait</c>, ...), or on the
-/// <c>Protect</c> of a region with synchronous write protection, which waits for span leases. The BCL members are
-/// recognized by their symbols.
+/// UFFD0031: a <c>[PageProvider]</c> or <c>[WriteHandler]</c> (or a hand-written engine callback, see
+/// <see cref="HandlerCallbacks"/>) blocks its handler thread: a member of
+/// <see cref="BlockingMembers"/> that really waits (not a zero timeout, not a task already known complete, see
+/// <see cref="CompletedTaskGuard"/>), or the <c>Protect</c> of a region with synchronous write protection, which waits
+/// for span leases. A method or property of the same file that the callback calls, and the factory of a <c>Lazy</c>
+/// field whose <c>Value</c> it reads (<see cref="LazyFactories"/>), are looked into one level deep, and the call is
+/// reported. Code handed to another thread (<see cref="ElsewhereRunningCode"/>) is not the handler's.
 /// </summary>
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
@@ -26,36 +30,147 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var waits = new BlockingMembers(start.Compilation);
+            var helpers = new ConcurrentDictionary<ISymbol, string?>(SymbolEqualityComparer.Default);
             start.RegisterOperationAction(
-                operation => Analyze(operation, waits), OperationKind.Invocation, OperationKind.PropertyReference);
+                operation => Analyze(operation, waits, helpers), OperationKind.Invocation, OperationKind.PropertyReference);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, BlockingMembers waits)
+    private static void Analyze(OperationAnalysisContext context, BlockingMembers waits, ConcurrentDictionary<ISymbol, string?> helpers)
     {
-        ISymbol? member = context.Operation switch
-        {
-            IInvocationOperation invocation => invocation.TargetMethod,
-            IPropertyReferenceOperation property => property.Property,
-            _ => null,
-        };
-        if (member is null || !(waits.IsBlocking(member) || IsWaitingProtect(member)) || !RegionSymbols.IsCallback(context.ContainingSymbol))
+        IOperation operation = context.Operation;
+        if (!HandlerCallbacks.IsHandlerCallback(context.ContainingSymbol) || ElsewhereRunningCode.Contains(operation))
         {
             return;
         }
 
-        string name = member.ContainingType.Name + "." + member.Name;
-        context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.BlockingWaitInCallback, context.Operation.Syntax.GetLocation(), context.ContainingSymbol.Name, name));
+        string? wait = WaitOf(operation, waits);
+        if (wait is null && Helper(operation) is { } helper)
+        {
+            string? inner = helpers.GetOrAdd(helper, method => FirstWaitIn((IMethodSymbol)method, operation, waits));
+            wait = inner is null ? null : inner + " in " + (helper.AssociatedSymbol ?? helper).Name;
+        }
+        else if (wait is null && LazyFactories.FieldOf(operation) is { } lazy)
+        {
+            string? inner = helpers.GetOrAdd(lazy, field => LazyFactories.Body((IFieldSymbol)field, operation) is { } body ? FirstWait(body, waits) : null);
+            wait = inner is null ? null : inner + " in the factory of " + lazy.Name;
+        }
+
+        if (wait is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.BlockingWaitInCallback, operation.Syntax.GetLocation(), context.ContainingSymbol.Name, wait));
+        }
     }
+
+    /// <summary>"Task.Result", "SemaphoreSlim.Wait", ... when <paramref name="operation"/> blocks; null otherwise.</summary>
+    private static string? WaitOf(IOperation operation, BlockingMembers waits)
+    {
+        ISymbol? member;
+        IOperation? task;
+        switch (operation)
+        {
+            case IInvocationOperation invocation when IsWaitingProtect(invocation.TargetMethod):
+                return Name(invocation.TargetMethod);
+            case IInvocationOperation invocation when waits.IsListed(invocation.TargetMethod):
+                if (!waits.Waits(invocation))
+                {
+                    return null;
+                }
+
+                member = invocation.TargetMethod;
+                // GetResult on an awaiter kept in a local: the guard may check the awaiter's own IsCompleted.
+                task = member.Name == "GetResult" ? CompletedTaskGuard.AwaitedTask(invocation.Instance) ?? invocation.Instance
+                    : member.Name == "Wait" && !member.IsStatic ? invocation.Instance
+                    : null;
+                break;
+            case IPropertyReferenceOperation { Property.Name: "Result" } property when waits.IsListed(property.Property):
+                member = property.Property;
+                task = property.Instance;
+                break;
+            default:
+                return null;
+        }
+
+        return task is not null && CompletedTaskGuard.IsComplete(task, operation) ? null : Name(member);
+    }
+
+    /// <summary>A method or property getter declared in this file (not the generated half, not a callback), or null.</summary>
+    private static IMethodSymbol? Helper(IOperation operation)
+    {
+        IMethodSymbol? method = operation switch
+        {
+            IInvocationOperation invocation => invocation.TargetMethod,
+            IPropertyReferenceOperation property => property.Property.GetMethod,
+            _ => null,
+        };
+        if (method is null || method.MethodKind == MethodKind.LocalFunction || HandlerCallbacks.IsHandlerCallback(method) || RegionSymbols.IsGenerated(method))
+        {
+            return null;
+        }
+
+        method = (method.PartialImplementationPart ?? method).OriginalDefinition;
+        foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == operation.Syntax.SyntaxTree)
+            {
+                return method;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first wait written directly in the helper's body (one level: its own calls are not followed).</summary>
+    private static string? FirstWaitIn(IMethodSymbol helper, IOperation callSite, BlockingMembers waits)
+    {
+        SemanticModel? model = callSite.SemanticModel;
+        if (model is null)
+        {
+            return null;
+        }
+
+        foreach (SyntaxReference reference in helper.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != model.SyntaxTree || model.GetOperation(reference.GetSyntax()) is not { } body)
+            {
+                continue;
+            }
+
+            if (FirstWait(body, waits) is { } wait)
+            {
+                return wait;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first wait written directly in <paramref name="body"/> that runs on the thread executing it.</summary>
+    private static string? FirstWait(IOperation body, BlockingMembers waits)
+    {
+        foreach (IOperation operation in body.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation or IPropertyReferenceOperation
+                && !ElsewhereRunningCode.Contains(operation)
+                && WaitOf(operation, waits) is { } wait)
+            {
+                return wait;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Name(ISymbol member) => member.ContainingType.Name + "." + member.Name;
 
     /// <summary>
     /// <c>Protect</c> of a region with synchronous write protection (or of the engine) waits until no span lease is
     /// open, and a lease holder may itself be waiting for a handler thread to fill a page of its range.
     /// </summary>
-    private static bool IsWaitingProtect(ISymbol member)
+    private static bool IsWaitingProtect(IMethodSymbol method)
     {
-        if (member is not IMethodSymbol { Name: "Protect" } method)
+        if (method.Name != "Protect")
         {
             return false;
         }
@@ -70,58 +185,5 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
             && RegionSymbols.IsGenerated(method)
             && Uffd.SourceGeneration.RegionDeclarationRules.ReadOptions(type, out Uffd.SourceGeneration.RegionOptions options) is null
             && options.HasSynchronousWriteProtect;
-    }
-
-    /// <summary>The waiting members of the BCL, resolved once per compilation.</summary>
-    private sealed class BlockingMembers
-    {
-        private readonly ImmutableArray<(INamedTypeSymbol Type, ImmutableHashSet<string> Names)> _members;
-
-        public BlockingMembers(Compilation compilation)
-        {
-            ImmutableArray<(INamedTypeSymbol, ImmutableHashSet<string>)>.Builder builder =
-                ImmutableArray.CreateBuilder<(INamedTypeSymbol, ImmutableHashSet<string>)>();
-            Add(builder, compilation, "System.Threading.Tasks.Task", "Wait", "WaitAll", "WaitAny");
-            Add(builder, compilation, "System.Threading.Tasks.Task`1", "Result", "Wait");
-            Add(builder, compilation, "System.Threading.Tasks.ValueTask`1", "Result");
-            Add(builder, compilation, "System.Runtime.CompilerServices.TaskAwaiter", "GetResult");
-            Add(builder, compilation, "System.Runtime.CompilerServices.TaskAwaiter`1", "GetResult");
-            Add(builder, compilation, "System.Runtime.CompilerServices.ValueTaskAwaiter`1", "GetResult");
-            Add(builder, compilation, "System.Runtime.CompilerServices.ConfiguredTaskAwaitable+ConfiguredTaskAwaiter", "GetResult");
-            Add(builder, compilation, "System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1+ConfiguredTaskAwaiter", "GetResult");
-            Add(builder, compilation, "System.Threading.Thread", "Sleep", "Join");
-            Add(builder, compilation, "System.Threading.Monitor", "Wait");
-            Add(builder, compilation, "System.Threading.SemaphoreSlim", "Wait");
-            Add(builder, compilation, "System.Threading.ManualResetEventSlim", "Wait");
-            _members = builder.ToImmutable();
-        }
-
-        public bool IsBlocking(ISymbol member)
-        {
-            INamedTypeSymbol? type = member.ContainingType?.OriginalDefinition;
-            if (type is null)
-            {
-                return false;
-            }
-
-            foreach ((INamedTypeSymbol candidate, ImmutableHashSet<string> names) in _members)
-            {
-                if (SymbolEqualityComparer.Default.Equals(type, candidate) && names.Contains(member.Name))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static void Add(
-            ImmutableArray<(INamedTypeSymbol, ImmutableHashSet<string>)>.Builder builder, Compilation compilation, string metadataName, params string[] names)
-        {
-            if (compilation.GetTypeByMetadataName(metadataName) is { } type)
-            {
-                builder.Add((type, ImmutableHashSet.Create(names)));
-            }
-        }
     }
 }

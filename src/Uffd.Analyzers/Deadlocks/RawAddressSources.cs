@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using Uffd.SourceGeneration;
 
 namespace Uffd.Analyzers.Deadlocks;
 
@@ -40,7 +41,7 @@ internal sealed class RawAddressSources
             return null;
         }
 
-        if (property.Name == "BaseAddress")
+        if (GeneratedMembers.IsAddress(property.Name))
         {
             if (RegionSymbols.IsRegion(type) && RegionSymbols.IsGenerated(property))
             {
@@ -63,7 +64,8 @@ internal sealed class RawAddressSources
                 || SymbolEqualityComparer.Default.Equals(type, _faultEvent)
                 || SymbolEqualityComparer.Default.Equals(type, _faultContext)))
         {
-            return new RawAddressSource(type.Name + ".Address", SafeCopies, region: null);
+            return new RawAddressSource(
+                type.Name + ".Address", SafeCopies, region: null, isCallbackFault: SymbolEqualityComparer.Default.Equals(type, _faultContext));
         }
 
         return null;
@@ -86,12 +88,19 @@ internal sealed class RawAddressSources
 /// <summary>One raw-address source as the diagnostic names it.</summary>
 internal sealed class RawAddressSource
 {
-    public RawAddressSource(string name, string advice, INamedTypeSymbol? region)
+    public RawAddressSource(string name, string advice, INamedTypeSymbol? region, bool isCallbackFault = false)
     {
         Name = name;
         Advice = advice;
         Region = region;
+        IsCallbackFault = isCallbackFault;
     }
+
+    /// <summary>
+    /// <c>PageFaultContext.Address</c>: the page a region's callback was called for, so in a region class it is that
+    /// region's own memory (the engine makes a context only for the callbacks).
+    /// </summary>
+    public bool IsCallbackFault { get; }
 
     /// <summary>"Letters.BaseAddress", "UffdMemory.Address", ...</summary>
     public string Name { get; }

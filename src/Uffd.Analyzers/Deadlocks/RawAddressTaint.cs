@@ -12,7 +12,10 @@ namespace Uffd.Analyzers.Deadlocks;
 /// included): through conversions to pointers, <c>nint</c>, <c>nuint</c>, <c>long</c> and <c>ulong</c>; <c>+</c> and
 /// <c>-</c> with integers (an address minus an address is a distance, not an address); <c>IntPtr.Add</c>/<c>Subtract</c>
 /// and <c>ToPointer()</c>; the address of an element or field of a pointer (<c>&amp;p[i]</c>, <c>&amp;p-&gt;f</c>); and
-/// locals, a local counting when any value stored in it does. Parameters, fields and return values are not followed.
+/// locals, a local counting when any value stored in it does. With a <see cref="RawAddressFlow"/>, also one step out of
+/// the block: a field that some member of its type (in the same file) stores an address in (a cached
+/// <c>_base = (byte*)BaseAddress</c>), and a method or property getter of the same file whose return value is an address. A taint made for
+/// such a step has no flow and stays within its block, so the analysis is one level deep and always ends.
 /// </summary>
 internal sealed class RawAddressTaint
 {
@@ -22,15 +25,24 @@ internal sealed class RawAddressTaint
     private readonly RawAddressSources _sources;
     private readonly SyntaxNode _codeBlock;
     private readonly SemanticModel _model;
+    private readonly RawAddressFlow? _flow;
+    private readonly IParameterSymbol? _seed;
     private readonly object _gate = new();
     private Dictionary<ILocalSymbol, List<IOperation>>? _stores;
 
-    public RawAddressTaint(RawAddressSources sources, SyntaxNode codeBlock, SemanticModel model)
+    /// <param name="flow">Fields and helpers of the same file to follow one step; null to stay within the block.</param>
+    /// <param name="seed">A parameter whose value counts as an address (what a helper does with the address it is given).</param>
+    public RawAddressTaint(RawAddressSources sources, SyntaxNode codeBlock, SemanticModel model, RawAddressFlow? flow = null, IParameterSymbol? seed = null)
     {
         _sources = sources;
         _codeBlock = codeBlock;
         _model = model;
+        _flow = flow;
+        _seed = seed;
     }
+
+    /// <summary>The source that stands for the seed parameter's value.</summary>
+    public static RawAddressSource SeedSource { get; } = new("the address parameter", string.Empty, region: null);
 
     /// <summary>The source the address held by <paramref name="expression"/> comes from, or null.</summary>
     public RawAddressSource? SourceOf(ExpressionSyntax expression, CancellationToken cancellationToken) =>
@@ -78,15 +90,25 @@ internal sealed class RawAddressTaint
                     RawAddressSource? left = SourceOf(subtract.LeftOperand, depth, visiting, cancellationToken);
                     return left is not null && SourceOf(subtract.RightOperand, depth, visiting, cancellationToken) is null ? left : null;
                 case IPropertyReferenceOperation property:
-                    return _sources.FromProperty(property);
+                    return _sources.FromProperty(property)
+                        ?? (property.Property.GetMethod is { } getter ? _flow?.FromReturn(getter, cancellationToken) : null);
+                case IFieldReferenceOperation field:
+                    return _flow?.FromField(field.Field, cancellationToken);
+                case IParameterReferenceOperation parameter:
+                    return _seed is not null && SymbolEqualityComparer.Default.Equals(parameter.Parameter, _seed) ? SeedSource : null;
                 case IInvocationOperation invocation:
                     if (_sources.FromInvocation(invocation) is { } returned)
                     {
                         return returned;
                     }
 
-                    operation = AddressOperand(invocation);
-                    break;
+                    if (AddressOperand(invocation) is { } operand)
+                    {
+                        operation = operand;
+                        break;
+                    }
+
+                    return _flow?.FromReturn(invocation.TargetMethod, cancellationToken);
                 case IAddressOfOperation addressOf:
                     operation = PointerOf(addressOf, cancellationToken);
                     break;
@@ -222,7 +244,7 @@ internal sealed class RawAddressTaint
     }
 
     /// <summary>Types that can carry an address: pointers, <c>nint</c>, <c>nuint</c>, <c>long</c>, <c>ulong</c>.</summary>
-    private static bool IsAddressType(ITypeSymbol? type) =>
+    public static bool IsAddressType(ITypeSymbol? type) =>
         type is IPointerTypeSymbol
         || type?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_Int64 or SpecialType.System_UInt64;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -5,7 +6,6 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using Uffd.Analyzers.Protocol;
 
 namespace Uffd.Analyzers.Deadlocks;
 
@@ -17,8 +17,9 @@ namespace Uffd.Analyzers.Deadlocks;
 /// <c>Unsafe.AsRef(p)</c>; the pointer members of <c>Unsafe</c>, <c>Buffer.MemoryCopy</c>, <c>NativeMemory.Copy</c>/
 /// <c>Fill</c>/<c>Clear</c>; the address arguments of the <c>Marshal</c> copy, read, write and string members. A
 /// managed thread that faults there may not be at a GC safe point: the GC waits for it, its handler waits for the
-/// GC. Passing the address anywhere else (P/Invoke, the runtime, user methods) is not reported. Reported on the
-/// dereferencing expression.
+/// GC. Reported on the dereferencing expression; a call that hands the address to a method of the same file which
+/// dereferences that parameter is reported on the call. Passing the address anywhere else (P/Invoke, the runtime,
+/// methods of other files) is not reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RawRegionAccessAnalyzer : DiagnosticAnalyzer
@@ -39,244 +40,60 @@ public sealed class RawRegionAccessAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var members = new ManagedAccessMembers(start.Compilation);
+            var dereferences = new RawDereferences(start.Compilation);
+            var flows = new ConcurrentDictionary<SyntaxTree, RawAddressFlow>();
             start.RegisterCodeBlockStartAction<SyntaxKind>(block =>
             {
                 // One taint index per member body: its locals are indexed once, on the first dereference that needs them.
-                var taint = new RawAddressTaint(sources, block.CodeBlock, block.SemanticModel);
-                block.RegisterSyntaxNodeAction(
-                    node => AnalyzeDereference(node, taint),
-                    SyntaxKind.PointerIndirectionExpression, SyntaxKind.ElementAccessExpression, SyntaxKind.PointerMemberAccessExpression);
-                block.RegisterSyntaxNodeAction(
-                    node => AnalyzeCall(node, taint, members),
-                    SyntaxKind.InvocationExpression, SyntaxKind.ObjectCreationExpression, SyntaxKind.ImplicitObjectCreationExpression);
+                // Fields and helpers are followed through one flow per file, shared by every body of that file.
+                SemanticModel model = block.SemanticModel;
+                RawAddressFlow flow = flows.GetOrAdd(model.SyntaxTree, _ => new RawAddressFlow(sources, dereferences, model));
+                var taint = new RawAddressTaint(sources, block.CodeBlock, model, flow);
+                block.RegisterSyntaxNodeAction(node => Analyze(node, dereferences, flow, taint), RawDereferences.Kinds);
             });
         });
     }
 
     /// <summary>The pointer a dereference reads through: <c>p</c> of <c>*p</c>, <c>p[i]</c> and <c>p-&gt;f</c>.</summary>
-    internal static ExpressionSyntax? DereferencedPointer(ExpressionSyntax expression) => expression switch
+    internal static ExpressionSyntax? DereferencedPointer(ExpressionSyntax expression) => RawDereferences.DereferencedPointer(expression);
+
+    private static void Analyze(SyntaxNodeAnalysisContext context, RawDereferences dereferences, RawAddressFlow flow, RawAddressTaint taint)
     {
-        PrefixUnaryExpressionSyntax indirection when indirection.IsKind(SyntaxKind.PointerIndirectionExpression) => indirection.Operand,
-        ElementAccessExpressionSyntax element => element.Expression,
-        MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.PointerMemberAccessExpression) => member.Expression,
-        _ => null,
-    };
-
-    private static void AnalyzeDereference(SyntaxNodeAnalysisContext context, RawAddressTaint taint)
-    {
-        var expression = (ExpressionSyntax)context.Node;
-        if (DereferencedPointer(expression) is not { } pointer || TakesAddress(expression))
-        {
-            return;
-        }
-
-        if (expression is ElementAccessExpressionSyntax
-            && context.SemanticModel.GetTypeInfo(pointer, context.CancellationToken).Type is not IPointerTypeSymbol)
-        {
-            return;
-        }
-
-        if (taint.SourceOf(pointer, context.CancellationToken) is { } source)
-        {
-            Report(context, expression, source);
-        }
-    }
-
-    /// <summary><c>&amp;*p</c>, <c>&amp;p[i]</c>, <c>&amp;p-&gt;f</c> compute an address and touch nothing.</summary>
-    private static bool TakesAddress(ExpressionSyntax expression)
-    {
-        SyntaxNode? parent = expression.Parent;
-        while (parent is ParenthesizedExpressionSyntax)
-        {
-            parent = parent.Parent;
-        }
-
-        return parent is PrefixUnaryExpressionSyntax unary && unary.IsKind(SyntaxKind.AddressOfExpression);
-    }
-
-    private static void AnalyzeCall(SyntaxNodeAnalysisContext context, RawAddressTaint taint, ManagedAccessMembers members)
-    {
-        // Method names cannot be aliased: calls to anything else are skipped before binding.
-        if (context.Node is InvocationExpressionSyntax call && !ManagedAccessMembers.MayBeSink(call))
-        {
-            return;
-        }
-
         CancellationToken cancellationToken = context.CancellationToken;
-        IOperation? operation = context.SemanticModel.GetOperation(context.Node, cancellationToken);
-        while (operation is IConversionOperation conversion && conversion.Operand.Syntax == context.Node)
+        if (dereferences.At(context.Node, context.SemanticModel, taint, cancellationToken) is { } source)
         {
-            operation = conversion.Operand; // new(p, n) converted to its target type
+            Report(context, source.Name, source);
         }
-
-        switch (operation)
+        else if (context.Node is InvocationExpressionSyntax
+            && context.SemanticModel.GetOperation(context.Node, cancellationToken) is IInvocationOperation call
+            && HelperDereference(call, flow, taint, cancellationToken) is { } handed)
         {
-            case IInvocationOperation invocation:
-                SinkKind kind = members.Classify(invocation.TargetMethod);
-                if (kind == SinkKind.RefFromAsRef)
-                {
-                    foreach (IArgumentOperation argument in invocation.Arguments)
-                    {
-                        if (ProtocolOperations.Unwrap(argument.Value) is IInvocationOperation asRef
-                            && asRef.TargetMethod.Name == "AsRef"
-                            && members.Classify(asRef.TargetMethod) == SinkKind.PointerArguments
-                            && AddressSource(asRef.Arguments, SinkKind.PointerArguments, taint, cancellationToken) is { } source)
-                        {
-                            Report(context, context.Node, source);
-                            return;
-                        }
-                    }
-                }
-                else if (kind != SinkKind.None && !IsSpanOverAsRef(invocation, members)
-                    && AddressSource(invocation.Arguments, kind, taint, cancellationToken) is { } source)
-                {
-                    Report(context, context.Node, source);
-                }
-
-                break;
-
-            case IObjectCreationOperation { Constructor: { } constructor } creation:
-                SinkKind creationKind = members.Classify(constructor);
-                if (creationKind != SinkKind.None && AddressSource(creation.Arguments, creationKind, taint, cancellationToken) is { } created)
-                {
-                    Report(context, context.Node, created);
-                }
-
-                break;
+            Report(context, handed.Source.Name + " through " + call.TargetMethod.ContainingType.Name + "." + call.TargetMethod.Name, handed.Source);
         }
     }
 
-    /// <summary>The <c>Unsafe.AsRef(p)</c> of <c>MemoryMarshal.CreateSpan(ref Unsafe.AsRef(p), n)</c>: the span is reported instead.</summary>
-    private static bool IsSpanOverAsRef(IInvocationOperation invocation, ManagedAccessMembers members) =>
-        invocation.TargetMethod.Name == "AsRef"
-        && invocation.Parent is IArgumentOperation { Parent: IInvocationOperation outer }
-        && members.Classify(outer.TargetMethod) == SinkKind.RefFromAsRef;
-
-    private static RawAddressSource? AddressSource(
-        ImmutableArray<IArgumentOperation> arguments, SinkKind kind, RawAddressTaint taint, CancellationToken cancellationToken)
+    /// <summary>An address argument that a method of the same file dereferences (the parameter's use, one call deep).</summary>
+    private static (IArgumentOperation Argument, RawAddressSource Source)? HelperDereference(
+        IInvocationOperation call, RawAddressFlow flow, RawAddressTaint taint, CancellationToken cancellationToken)
     {
-        foreach (IArgumentOperation argument in arguments)
+        if (call.TargetMethod.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return null;
+        }
+
+        foreach (IArgumentOperation argument in call.Arguments)
         {
             if (argument.Parameter is { } parameter
-                && ManagedAccessMembers.IsAddressParameter(kind, parameter)
-                && taint.SourceOf(argument.Value, cancellationToken) is { } source)
+                && taint.SourceOf(argument.Value, cancellationToken) is { } source
+                && flow.Dereferences(parameter, cancellationToken))
             {
-                return source;
+                return (argument, source);
             }
         }
 
         return null;
     }
 
-    private static void Report(SyntaxNodeAnalysisContext context, SyntaxNode sink, RawAddressSource source) =>
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RawRegionAccess, sink.GetLocation(), source.Name, source.Advice));
-
-    /// <summary>How a member of the BCL takes the address it reads or writes.</summary>
-    private enum SinkKind
-    {
-        None,
-
-        /// <summary>Every pointer parameter is read or written (<c>Unsafe</c>, <c>Buffer</c>, <c>NativeMemory</c>, span and stream constructors).</summary>
-        PointerArguments,
-
-        /// <summary>Every <c>IntPtr</c> parameter but a written value (<c>val</c>) is read or written (<c>Marshal</c>).</summary>
-        IntPtrArguments,
-
-        /// <summary><c>MemoryMarshal.CreateSpan</c>/<c>CreateReadOnlySpan</c>: a span over the <c>ref</c> it is given.</summary>
-        RefFromAsRef,
-    }
-
-    /// <summary>The BCL members that touch memory in managed code, resolved once per compilation.</summary>
-    private sealed class ManagedAccessMembers
-    {
-        private static readonly ImmutableHashSet<string> s_unsafe = ImmutableHashSet.Create(
-            "Read", "ReadUnaligned", "Write", "WriteUnaligned", "AsRef", "Copy", "CopyBlock", "CopyBlockUnaligned", "InitBlock", "InitBlockUnaligned");
-
-        private static readonly ImmutableHashSet<string> s_buffer = ImmutableHashSet.Create("MemoryCopy");
-
-        private static readonly ImmutableHashSet<string> s_nativeMemory = ImmutableHashSet.Create("Copy", "Fill", "Clear");
-
-        private static readonly ImmutableHashSet<string> s_marshal = ImmutableHashSet.Create(
-            "Copy", "ReadByte", "ReadInt16", "ReadInt32", "ReadInt64", "ReadIntPtr", "WriteByte", "WriteInt16", "WriteInt32", "WriteInt64",
-            "WriteIntPtr", "PtrToStructure", "StructureToPtr", "PtrToStringAnsi", "PtrToStringUTF8", "PtrToStringUni");
-
-        private static readonly ImmutableHashSet<string> s_memoryMarshal = ImmutableHashSet.Create("CreateSpan", "CreateReadOnlySpan");
-
-        private static readonly ImmutableHashSet<string> s_allNames =
-            s_unsafe.Union(s_buffer).Union(s_nativeMemory).Union(s_marshal).Union(s_memoryMarshal);
-
-        private readonly INamedTypeSymbol? _unsafe;
-        private readonly INamedTypeSymbol? _buffer;
-        private readonly INamedTypeSymbol? _nativeMemory;
-        private readonly INamedTypeSymbol? _marshal;
-        private readonly INamedTypeSymbol? _memoryMarshal;
-        private readonly INamedTypeSymbol? _span;
-        private readonly INamedTypeSymbol? _readOnlySpan;
-        private readonly INamedTypeSymbol? _stream;
-
-        public ManagedAccessMembers(Compilation compilation)
-        {
-            _unsafe = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.Unsafe");
-            _buffer = compilation.GetTypeByMetadataName("System.Buffer");
-            _nativeMemory = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.NativeMemory");
-            _marshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.Marshal");
-            _memoryMarshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.MemoryMarshal");
-            _span = compilation.GetTypeByMetadataName("System.Span`1");
-            _readOnlySpan = compilation.GetTypeByMetadataName("System.ReadOnlySpan`1");
-            _stream = compilation.GetTypeByMetadataName("System.IO.UnmanagedMemoryStream");
-        }
-
-        /// <summary>False when the called name is none of the members: the call needs no binding.</summary>
-        public static bool MayBeSink(InvocationExpressionSyntax call)
-        {
-            SimpleNameSyntax? name = call.Expression switch
-            {
-                MemberAccessExpressionSyntax member => member.Name,
-                SimpleNameSyntax simple => simple,
-                MemberBindingExpressionSyntax binding => binding.Name,
-                _ => null,
-            };
-            return name is not null && s_allNames.Contains(name.Identifier.ValueText);
-        }
-
-        public SinkKind Classify(IMethodSymbol method)
-        {
-            INamedTypeSymbol? type = method.ContainingType?.OriginalDefinition;
-            if (type is null)
-            {
-                return SinkKind.None;
-            }
-
-            if (method.MethodKind == MethodKind.Constructor)
-            {
-                return Is(type, _span) || Is(type, _readOnlySpan) || Is(type, _stream) ? SinkKind.PointerArguments : SinkKind.None;
-            }
-
-            string name = method.Name;
-            if ((Is(type, _unsafe) && s_unsafe.Contains(name))
-                || (Is(type, _buffer) && s_buffer.Contains(name))
-                || (Is(type, _nativeMemory) && s_nativeMemory.Contains(name)))
-            {
-                return SinkKind.PointerArguments;
-            }
-
-            if (Is(type, _marshal) && s_marshal.Contains(name))
-            {
-                return SinkKind.IntPtrArguments;
-            }
-
-            return Is(type, _memoryMarshal) && s_memoryMarshal.Contains(name) ? SinkKind.RefFromAsRef : SinkKind.None;
-        }
-
-        public static bool IsAddressParameter(SinkKind kind, IParameterSymbol parameter) => kind switch
-        {
-            SinkKind.PointerArguments => parameter.Type is IPointerTypeSymbol,
-            SinkKind.IntPtrArguments => parameter.Type.SpecialType == SpecialType.System_IntPtr && parameter.Name != "val",
-            _ => false,
-        };
-
-        private static bool Is(INamedTypeSymbol type, INamedTypeSymbol? candidate) =>
-            candidate is not null && SymbolEqualityComparer.Default.Equals(type, candidate);
-    }
+    private static void Report(SyntaxNodeAnalysisContext context, string name, RawAddressSource source) =>
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RawRegionAccess, context.Node.GetLocation(), name, source.Advice));
 }

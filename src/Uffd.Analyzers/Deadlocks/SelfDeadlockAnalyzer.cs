@@ -2,25 +2,28 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Uffd.SourceGeneration;
 
 namespace Uffd.Analyzers.Deadlocks;
 
 /// <summary>
-/// UFFD0030: a <c>[PageProvider]</c> or <c>[WriteHandler]</c>, or a method of its class it calls (transitively), touches
-/// the region's own memory through the generated <c>AsSpan</c>, <c>AsReadOnlySpan</c>, <c>LeaseSpan</c>,
-/// <c>BaseAddress</c>, <c>Read</c>, <c>Write</c>, <c>Prefault</c> or <c>AsStream</c>. The handler thread would fault on its own region and
-/// wait for itself (the span accessors make their range present before returning, which is that same fault).
-/// <c>AliasSpan</c> (Minor regions) is safe: the alias view is never registered.
+/// UFFD0030: a <c>[PageProvider]</c> or <c>[WriteHandler]</c>, or a method of its class it calls (transitively), reaches
+/// the region's own memory: through a generated accessor that touches pages (the
+/// <see cref="GeneratedMemberKind.MemoryAccessor"/> rows of <see cref="GeneratedMembers"/>: <c>AsSpan</c>, <c>Read</c>,
+/// <c>AsStream</c>, ...), or by dereferencing its <c>BaseAddress</c> (<see cref="OwnAddressDereferences"/>: a pointer
+/// cached in a field or returned by a helper of the same file included). The handler thread would fault on its own
+/// region and wait for itself. <c>BaseAddress</c>, <c>PageSize</c> and <c>Length</c> used as numbers touch nothing, and
+/// neither does <c>AliasSpan</c> (the alias view is never registered), nor code the callback hands to another thread
+/// (<see cref="OffHandlerCode"/>). A method of another type in the same file that the callback calls is looked into one
+/// level deep (<see cref="OwnRegionHelpers"/>) and reported on the call.
 /// </summary>
-[DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly ImmutableHashSet<string> s_memberNames =
-        ImmutableHashSet.Create("AsSpan", "AsReadOnlySpan", "LeaseSpan", "BaseAddress", "Read", "Write", "Prefault", "AsStream");
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.CallbackTouchesOwnRegion);
@@ -30,10 +33,15 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolStartAction(StartType, SymbolKind.NamedType);
+        context.RegisterCompilationStartAction(start =>
+        {
+            RawAddressSources? sources = RawAddressSources.Create(start.Compilation);
+            var dereferences = new RawDereferences(start.Compilation);
+            start.RegisterSymbolStartAction(symbol => StartType(symbol, sources, dereferences), SymbolKind.NamedType);
+        });
     }
 
-    private static void StartType(SymbolStartAnalysisContext context)
+    private static void StartType(SymbolStartAnalysisContext context, RawAddressSources? sources, RawDereferences dereferences)
     {
         var region = (INamedTypeSymbol)context.Symbol;
         if (!RegionSymbols.IsRegion(region))
@@ -41,17 +49,33 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var facts = new TypeFacts();
+        var facts = new TypeFacts(region);
+        var helpers = new OwnRegionHelpers(region, sources, dereferences);
         context.RegisterOperationAction(
-            operation => Record(operation, region, facts),
+            operation => Record(operation, region, facts, helpers),
             OperationKind.Invocation, OperationKind.PropertyReference, OperationKind.MethodReference);
+        context.RegisterOperationAction(
+            operation => facts.Handles.RecordStore((ISimpleAssignmentOperation)operation.Operation), OperationKind.SimpleAssignment);
+        if (sources is not null)
+        {
+            var own = new OwnAddressDereferences(region, sources, dereferences);
+            context.RegisterCodeBlockStartAction<SyntaxKind>(block =>
+            {
+                if (block.OwningSymbol is IMethodSymbol owner)
+                {
+                    own.Register(block, facts.For(owner));
+                }
+            });
+        }
+
         context.RegisterSymbolEndAction(end => Report(end, region, facts));
     }
 
-    /// <summary>Records, per method of the region type, the own-memory touches and the calls to other methods of the type.</summary>
-    private static void Record(OperationAnalysisContext context, INamedTypeSymbol region, TypeFacts facts)
+    /// <summary>Records, per method of the region type, the accessor touches and the calls to other methods.</summary>
+    private static void Record(
+        OperationAnalysisContext context, INamedTypeSymbol region, TypeFacts facts, OwnRegionHelpers helpers)
     {
-        if (context.ContainingSymbol is not IMethodSymbol caller)
+        if (context.ContainingSymbol is not IMethodSymbol caller || OffHandlerCode.Contains(context.Operation))
         {
             return;
         }
@@ -63,16 +87,38 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             IMethodReferenceOperation methodReference => methodReference.Method,
             _ => null,
         };
-        if (target is null || !SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, region))
+        if (target is null)
         {
             return;
         }
 
         MethodFacts callerFacts = facts.For(caller);
-        // The generated half declares these members; a user member of the same name is UFFD0006, not a touch.
-        if (s_memberNames.Contains(target.Name) && RegionSymbols.IsGenerated(target))
+        if (context.Operation is IInvocationOperation call && facts.Handles.ReceiverField(call) is { } handle)
         {
-            callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), target.Name));
+            callerFacts.HandleCalls.Enqueue((call.Syntax.GetLocation(), handle));
+        }
+
+        if (!SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, region))
+        {
+            // A helper of another type in this file: looked into once, one level deep, reported on the call.
+            if (target is IMethodSymbol helper
+                && helpers.TouchIn(helper, context.Operation, context.CancellationToken) is { } inside)
+            {
+                string name = inside + " in " + helper.ContainingType.Name + "." + helper.Name;
+                callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), name));
+            }
+
+            return;
+        }
+
+        // The generated half declares these members; a user member of the same name is UFFD0006, not a touch.
+        if (RegionSymbols.IsGenerated(target))
+        {
+            if (GeneratedMembers.ReachesRegionMemory(target.Name))
+            {
+                callerFacts.Touches.Enqueue((MemberAccessLocation(context.Operation), target.Name));
+            }
+
             return;
         }
 
@@ -119,10 +165,19 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 
                 foreach ((Location location, string name) in methodFacts.Touches)
                 {
-                    if (reported.Add(location))
+                    // A write handler's fault address is a present page, only write-protected: reading it does not
+                    // fault. A provider's is missing (or not mapped yet, for a minor fault) by definition.
+                    if (name != OwnAddressDereferences.FaultAddress || RegionSymbols.HasRuntimeAttribute(callback, "PageProviderAttribute"))
                     {
-                        context.ReportDiagnostic(Diagnostic.Create(
-                            DiagnosticDescriptors.CallbackTouchesOwnRegion, location, callback.Name, region.Name, name));
+                        Report(context, reported, location, callback, region, name);
+                    }
+                }
+
+                foreach ((Location location, IFieldSymbol field) in methodFacts.HandleCalls)
+                {
+                    if (facts.Handles.AccessorIn(field) is { } accessor)
+                    {
+                        Report(context, reported, location, callback, region, accessor + " (kept in " + field.Name + ")");
                     }
                 }
 
@@ -131,6 +186,15 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                     pending.Push(callee);
                 }
             }
+        }
+    }
+
+    private static void Report(
+        SymbolAnalysisContext context, HashSet<Location> reported, Location location, IMethodSymbol callback, INamedTypeSymbol region, string name)
+    {
+        if (reported.Add(location))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallbackTouchesOwnRegion, location, callback.Name, region.Name, name));
         }
     }
 
@@ -145,14 +209,22 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 
     private sealed class TypeFacts
     {
+        public TypeFacts(INamedTypeSymbol region) => Handles = new RegionHandleFields(region);
+
         public ConcurrentDictionary<IMethodSymbol, MethodFacts> Methods { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Fields that hold a stream over the region (<c>_stream = AsStream()</c>).</summary>
+        public RegionHandleFields Handles { get; }
 
         public MethodFacts For(IMethodSymbol method) => Methods.GetOrAdd(Key(method), _ => new MethodFacts());
     }
 
-    private sealed class MethodFacts
+    internal sealed class MethodFacts
     {
         public ConcurrentQueue<(Location Location, string Name)> Touches { get; } = new();
+
+        /// <summary>Calls made on a reference-type field of the class: touches once the field is known to hold a stream over the region.</summary>
+        public ConcurrentQueue<(Location Location, IFieldSymbol Field)> HandleCalls { get; } = new();
 
         public ConcurrentQueue<IMethodSymbol> Callees { get; } = new();
     }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Uffd.Analyzers.Protocol;
 
@@ -10,8 +11,11 @@ namespace Uffd.Analyzers.Deadlocks;
 /// UFFD0033: the <c>Uffd.SpanLease</c> returned by a method of a <c>[FaultRegion]</c> class or of
 /// <c>FaultRegionEngine&lt;T&gt;</c> (<c>LeaseSpan</c>) is not disposed. Disposed means: the resource of a <c>using</c>
 /// declaration or statement, or stored in a local that the same function disposes (<c>l.Dispose()</c> anywhere in it,
-/// or <c>using (l)</c>). A lease that is returned belongs to the caller and is not reported. Paths are not checked: a
-/// <c>Dispose</c> that only some paths reach counts.
+/// or <c>using (l)</c>). A lease that is returned belongs to the caller and is not reported. An explicit
+/// <c>l.Dispose()</c> counts when every normal path from the store reaches one (<see cref="LeaseDisposalPaths"/>, on
+/// the control-flow graph; a <c>finally</c> covers every path through its <c>try</c>): disposed on one branch only is
+/// reported. Inside a lambda or local function any <c>Dispose</c> of the local counts (the graph of the outer body
+/// does not hold theirs).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SpanLeaseAnalyzer : DiagnosticAnalyzer
@@ -41,12 +45,13 @@ public sealed class SpanLeaseAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol lease, INamedTypeSymbol engine)
     {
         var invocation = (IInvocationOperation)context.Operation;
+        System.Func<ControlFlowGraph?> graph = () => GraphOf(context);
         IMethodSymbol method = invocation.TargetMethod;
         INamedTypeSymbol? owner = method.ContainingType?.OriginalDefinition;
         if (owner is null
             || !SymbolEqualityComparer.Default.Equals(method.ReturnType, lease)
             || !(RegionSymbols.IsRegion(owner) || SymbolEqualityComparer.Default.Equals(owner, engine))
-            || IsDisposed(invocation))
+            || IsDisposed(invocation, graph))
         {
             return;
         }
@@ -58,7 +63,7 @@ public sealed class SpanLeaseAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>True when the lease is a <c>using</c> resource, goes to a local the function disposes, or is returned.</summary>
-    private static bool IsDisposed(IInvocationOperation invocation)
+    private static bool IsDisposed(IInvocationOperation invocation, System.Func<ControlFlowGraph?> graph)
     {
         IOperation value = invocation;
         while (value.Parent is IConversionOperation or IParenthesizedOperation)
@@ -72,9 +77,9 @@ public sealed class SpanLeaseAnalyzer : DiagnosticAnalyzer
             case IReturnOperation:
                 return true;
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                return IsUsingDeclared(declarator) || IsDisposedLocal(declarator.Symbol, invocation);
+                return IsUsingDeclared(declarator) || IsDisposedLocal(declarator.Symbol, invocation, graph);
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when assignment.Value == value:
-                return IsDisposedLocal(local.Local, invocation);
+                return IsDisposedLocal(local.Local, invocation, graph);
             default:
                 return false;
         }
@@ -88,25 +93,58 @@ public sealed class SpanLeaseAnalyzer : DiagnosticAnalyzer
             && (group.Parent is IUsingDeclarationOperation || (group.Parent is IUsingOperation user && user.Resources == group));
     }
 
-    /// <summary>The function calls <c>local.Dispose()</c>, has <c>using (local)</c>, or returns the local.</summary>
-    private static bool IsDisposedLocal(ILocalSymbol local, IOperation anywhere)
+    /// <summary>
+    /// The function has <c>using (local)</c> or returns the local, or calls <c>local.Dispose()</c> on every path from the
+    /// store (any call counts inside a lambda or local function, and when the graph cannot be built).
+    /// </summary>
+    private static bool IsDisposedLocal(ILocalSymbol local, IOperation anywhere, System.Func<ControlFlowGraph?> graph)
     {
-        foreach (IOperation operation in ProtocolOperations.FunctionRoot(anywhere).Descendants())
+        IOperation function = ProtocolOperations.FunctionRoot(anywhere);
+        bool disposeCalled = false;
+        foreach (IOperation operation in function.Descendants())
         {
-            IOperation? candidate = operation switch
+            switch (operation)
             {
-                IInvocationOperation { TargetMethod: { Name: "Dispose", Parameters.IsEmpty: true } } dispose => dispose.Instance,
-                IUsingOperation user => user.Resources,
-                IReturnOperation returned => returned.ReturnedValue,
-                _ => null,
-            };
-            if (ProtocolOperations.Unwrap(candidate) is ILocalReferenceOperation reference
-                && SymbolEqualityComparer.Default.Equals(reference.Local, local))
-            {
-                return true;
+                case IUsingOperation user when RefersTo(user.Resources, local):
+                case IReturnOperation returned when RefersTo(returned.ReturnedValue, local):
+                    return true;
+                case IInvocationOperation { TargetMethod: { Name: "Dispose", Parameters.IsEmpty: true } } dispose when RefersTo(dispose.Instance, local):
+                    disposeCalled = true;
+                    break;
             }
         }
 
-        return false;
+        if (!disposeCalled)
+        {
+            return false;
+        }
+
+        if (function is IAnonymousFunctionOperation or ILocalFunctionOperation || graph() is not { } flow)
+        {
+            return true;
+        }
+
+        return LeaseDisposalPaths.AllPathsDispose(flow, anywhere.Syntax, local);
+    }
+
+    private static bool RefersTo(IOperation? operation, ILocalSymbol local) =>
+        ProtocolOperations.Unwrap(operation) is ILocalReferenceOperation reference
+        && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+    /// <summary>The graph of the body being analyzed, or null when the body cannot have one (broken code).</summary>
+    private static ControlFlowGraph? GraphOf(OperationAnalysisContext context)
+    {
+        try
+        {
+            return context.GetControlFlowGraph();
+        }
+        catch (System.ArgumentException)
+        {
+            return null;
+        }
+        catch (System.InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

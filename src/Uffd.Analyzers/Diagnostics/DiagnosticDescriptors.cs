@@ -124,7 +124,7 @@ internal static class DiagnosticDescriptors
         "'{0}' is a {1}, but the mode of '{2}' never calls one");
 
     /// <summary>Format: "'{0}' runs on a handler thread of '{1}' and reaches its memory through '{2}': the handler would fault on its own region and wait for itself".</summary>
-    public static readonly DiagnosticDescriptor CallbackTouchesOwnRegion = Error(
+    public static readonly DiagnosticDescriptor CallbackTouchesOwnRegion = Warning(
         DiagnosticIds.CallbackTouchesOwnRegion, Categories.Deadlock,
         "A provider or write handler touches its own region",
         "'{0}' runs on a handler thread of '{1}' and reaches its memory through '{2}': the handler would fault on its own region and wait for itself");

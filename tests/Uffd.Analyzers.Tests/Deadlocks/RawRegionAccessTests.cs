@@ -230,7 +230,7 @@ public sealed class RawRegionAccessTests
             """);
 
     [Fact]
-    public Task Alias_views_distances_other_pointers_fields_and_parameters_are_not_reported() =>
+    public Task Alias_views_distances_other_pointers_unrelated_fields_and_parameters_are_not_reported() =>
         Verify<RawRegionAccessAnalyzer>.Analyzer("""
             using System;
             using Uffd;
@@ -248,7 +248,7 @@ public sealed class RawRegionAccessTests
                 private nint _start;
                 public nint BaseAddress;
 
-                public void Remember(Mirror mirror) => _start = mirror.BaseAddress;
+                public void Remember(byte* scratch) => _start = (nint)scratch;
 
                 public byte Later() => *(byte*)_start;
 
@@ -287,4 +287,54 @@ public sealed class RawRegionAccessTests
             {{Letters}}
             """,
             Raw(0, "Letters.BaseAddress", RegionAdvice));
+
+    [Fact]
+    public Task A_pointer_cached_in_a_field_a_helper_that_returns_one_and_a_helper_that_dereferences_its_parameter_are_reported() =>
+        Verify<RawRegionAccessAnalyzer>.Analyzer($$"""
+            using System;
+            using Uffd;
+
+            public sealed unsafe class Cursor
+            {
+                private readonly byte* _start;
+
+                public Cursor(Letters letters) => _start = (byte*)letters.BaseAddress;
+
+                public byte At(long offset) => {|#0:_start[offset]|};
+            }
+
+            public static unsafe class Helpers
+            {
+                private static byte* Row(Letters letters, int row) => (byte*)letters.BaseAddress + row * 64;
+
+                private static int Magic(byte* header) => *(int*)header;
+
+                private static void Forward(nint address, Span<byte> into) => GcSafeMemory.Read(address, into);
+
+                public static int Run(Letters letters, Span<byte> into)
+                {
+                    byte first = {|#1:*Row(letters, 2)|};
+                    int magic = {|#2:Magic((byte*)letters.BaseAddress)|};
+                    Forward(letters.BaseAddress, into);
+                    return first + magic;
+                }
+            }
+
+            [FaultRegion(Pages = 4)]
+            public unsafe partial class Grid
+            {
+                private byte* Cells => (byte*)BaseAddress;
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+                public byte Cell(int index) => {|#3:Cells[index]|};
+            }
+
+            {{Letters}}
+            """,
+            Raw(0, "Letters.BaseAddress", RegionAdvice),
+            Raw(1, "Letters.BaseAddress", RegionAdvice),
+            Raw(2, "Letters.BaseAddress through Helpers.Magic", RegionAdvice),
+            Raw(3, "Grid.BaseAddress", RegionAdvice));
 }

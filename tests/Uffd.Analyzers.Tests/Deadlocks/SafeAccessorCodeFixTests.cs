@@ -190,4 +190,131 @@ public sealed class SafeAccessorCodeFixTests
 
             {{Letters}}
             """);
+
+    [Fact]
+    public Task Static_lambdas_static_local_functions_and_expression_bodies_get_the_accessor_and_compile() =>
+        Verify<RawRegionAccessAnalyzer>.CodeFix<SafeAccessorCodeFix>($$"""
+            using System;
+            using Uffd;
+
+            public static unsafe class Use
+            {
+                public static Func<Letters, byte> First { get; } = static letters => {|UFFD0032:*(byte*)letters.BaseAddress|};
+
+                public static int Sum(Letters letters, int pages)
+                {
+                    int sum = 0;
+                    for (int page = 0; page < pages; page++)
+                    {
+                        sum += Page(letters, page)[0];
+                    }
+
+                    return sum;
+
+                    static ReadOnlySpan<byte> Page(Letters region, long index) =>
+                        {|UFFD0032:new ReadOnlySpan<byte>((void*)(region.BaseAddress + (nint)(index * region.PageSize)), region.PageSize)|};
+                }
+
+                public static byte At(Letters letters, long offset) => {|UFFD0032:((byte*)letters.BaseAddress)[offset]|};
+            }
+
+            {{Letters}}
+            """, $$"""
+            using System;
+            using Uffd;
+
+            public static unsafe class Use
+            {
+                public static Func<Letters, byte> First { get; } = static letters => letters.AsReadOnlySpan(0, 1)[0];
+
+                public static int Sum(Letters letters, int pages)
+                {
+                    int sum = 0;
+                    for (int page = 0; page < pages; page++)
+                    {
+                        sum += Page(letters, page)[0];
+                    }
+
+                    return sum;
+
+                    static ReadOnlySpan<byte> Page(Letters region, long index) =>
+                        region.AsReadOnlySpan(index * region.PageSize, region.PageSize);
+                }
+
+                public static byte At(Letters letters, long offset) => letters.AsReadOnlySpan(offset, 1)[0];
+            }
+
+            {{Letters}}
+            """);
+
+    [Fact]
+    public Task A_crlf_file_keeps_its_line_endings() =>
+        Verify<RawRegionAccessAnalyzer>.CodeFix<SafeAccessorCodeFix>(Crlf($$"""
+            using System;
+            using Uffd;
+
+            public static unsafe class Use
+            {
+                public static Span<byte> Page(Letters letters, long offset, int length)
+                {
+                    Span<byte> span =
+                        {|UFFD0032:new Span<byte>((void*)(letters.BaseAddress + (nint)offset), length)|};
+                    return span;
+                }
+            }
+
+            {{Letters}}
+            """), Crlf($$"""
+            using System;
+            using Uffd;
+
+            public static unsafe class Use
+            {
+                public static Span<byte> Page(Letters letters, long offset, int length)
+                {
+                    Span<byte> span =
+                        letters.AsSpan(offset, length);
+                    return span;
+                }
+            }
+
+            {{Letters}}
+            """));
+
+    private static string Crlf(string source) => source.ReplaceLineEndings("\r\n");
+
+    [Fact]
+    public Task Addresses_from_fields_helpers_and_properties_get_no_fix() =>
+        Verify<RawRegionAccessAnalyzer>.CodeFix<SafeAccessorCodeFix>(Source, Source);
+
+    private const string Source = """
+        using System;
+        using Uffd;
+
+        public sealed unsafe class Cursor
+        {
+            private readonly byte* _start;
+
+            public Cursor(Letters letters) => _start = (byte*)letters.BaseAddress;
+
+            public byte At(long offset) => {|UFFD0032:_start[offset]|};
+
+            private static byte* Row(Letters letters, int row) => (byte*)letters.BaseAddress + row * 64;
+
+            private static int Magic(byte* header) => *(int*)header;
+
+            public static int Run(Letters letters) => {|UFFD0032:*Row(letters, 2)|} + {|UFFD0032:Magic((byte*)letters.BaseAddress)|};
+        }
+
+        [FaultRegion(Pages = 4)]
+        public unsafe partial class Letters
+        {
+            private byte* Cells => (byte*)BaseAddress;
+
+            [PageProvider]
+            private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+
+            public byte Cell(int index) => {|UFFD0032:Cells[index]|};
+        }
+        """;
 }

@@ -38,10 +38,11 @@ public sealed class SelfDeadlockTests
                     Second(page);
                 }
 
-                private void Second(Span<byte> page)
+                private unsafe void Second(Span<byte> page)
                 {
                     {|#0:this.Read|}(0, page);
-                    nint start = {|#1:BaseAddress|};
+                    nint start = BaseAddress;
+                    page[1] = {|#1:*(byte*)start|};
                     First(0, page);
                 }
             }
@@ -183,4 +184,217 @@ public sealed class SelfDeadlockTests
                 public byte First() => AsSpan()[0];
             }
             """);
+
+    [Fact]
+    public Task BaseAddress_PageSize_and_Length_used_as_numbers_in_a_provider_are_not_reported() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Tiles
+            {
+                private readonly byte[] _image = new byte[4 * 4096];
+
+                [PageProvider]
+                private void Fill(in PageFaultContext context, Span<byte> page)
+                {
+                    long offset = (long)(context.Address - BaseAddress);
+                    long pageStart = offset - offset % PageSize;
+                    int length = (int)Math.Min(page.Length, Length - pageStart);
+                    _image.AsSpan((int)pageStart, length).CopyTo(page);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task A_raw_dereference_of_BaseAddress_and_a_span_over_it_in_a_provider_are_reported() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Chain
+            {
+                [PageProvider]
+                private unsafe void Fill(long pageIndex, Span<byte> page)
+                {
+                    byte previous = pageIndex == 0 ? (byte)0 : {|#0:*(byte*)(BaseAddress + (nint)((pageIndex - 1) * PageSize))|};
+                    var header = {|#1:new ReadOnlySpan<byte>((void*)BaseAddress, 16)|};
+                    page.Fill((byte)(previous + header[0]));
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Chain", "BaseAddress"),
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("Fill", "Chain", "BaseAddress"));
+
+    [Fact]
+    public Task A_pointer_cached_in_a_field_is_reported_where_a_callback_dereferences_it_but_a_field_never_given_the_base_is_not() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using System.Runtime.InteropServices;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public unsafe partial class Cached
+            {
+                private byte* _base;
+                private byte* _scratch = (byte*)NativeMemory.Alloc(16);
+
+                public void Start()
+                {
+                    Open();
+                    _base = (byte*)BaseAddress;
+                }
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    page[0] = _scratch[0];
+                    if (pageIndex > 0)
+                    {
+                        page[1] = {|#0:_base[0]|};
+                    }
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Cached", "BaseAddress"));
+
+    [Fact]
+    public Task A_helper_of_another_type_in_the_same_file_is_reported_on_the_call_naming_the_accessor() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Deltas
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    page.Fill(pageIndex == 0 ? (byte)1 : {|#0:DeltaMath.Last|}(this, pageIndex - 1));
+                    page[0] = DeltaMath.Seed(pageIndex);
+                }
+            }
+
+            public static class DeltaMath
+            {
+                public static byte Last(Deltas deltas, long pageIndex) =>
+                    deltas.AsReadOnlySpan((pageIndex + 1) * deltas.PageSize - 1, 1)[0];
+
+                public static byte Seed(long pageIndex) => (byte)(pageIndex * 31);
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Deltas", "AsReadOnlySpan in DeltaMath.Last"));
+
+    [Fact]
+    public Task The_fault_address_dereferenced_and_a_helper_that_dereferences_the_base_are_reported_a_helper_using_numbers_is_not() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Probe
+            {
+                [PageProvider]
+                private unsafe void Fill(in PageFaultContext context, Span<byte> page)
+                {
+                    page[0] = {|#0:*(byte*)context.Address|};
+                    page[1] = {|#1:Peeks.First|}(this);
+                    page[2] = (byte)Peeks.Pages(this);
+                }
+            }
+
+            public static unsafe class Peeks
+            {
+                public static byte First(Probe probe) => *(byte*)probe.BaseAddress;
+
+                public static long Pages(Probe probe) => probe.Length / probe.PageSize + (long)probe.BaseAddress % 2;
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Probe", "PageFaultContext.Address"),
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(1).WithArguments("Fill", "Probe", "a raw pointer in Peeks.First"));
+
+    [Fact]
+    public Task A_touch_handed_to_the_thread_pool_is_not_reported_but_one_in_a_Parallel_body_is() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            [FaultRegion(Pages = 64)]
+            public partial class Warm
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    page.Fill((byte)pageIndex);
+                    long next = pageIndex + 1;
+                    if (next < 64)
+                    {
+                        ThreadPool.QueueUserWorkItem(_ => Prefault(next * PageSize, PageSize));
+                        _ = Task.Run(() => Touch(next));
+                    }
+
+                    int[] sums = new int[4];
+                    Parallel.For(0, 4, i => sums[i] = {|#0:AsReadOnlySpan|}(i, 1)[0]);
+                }
+
+                private void Touch(long pageIndex) => Prefault(pageIndex * PageSize, 1);
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Warm", "AsReadOnlySpan"));
+
+    [Fact]
+    public Task A_write_handler_reading_its_write_protected_fault_page_is_not_reported() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 4, Mode = FaultMode.Missing | FaultMode.WriteProtect)]
+            public partial class Audit
+            {
+                public byte LastFirstByte;
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Clear();
+
+                [WriteHandler]
+                private unsafe void OnWrite(in PageFaultContext context) => LastFirstByte = *(byte*)context.Address;
+            }
+            """);
+
+    [Fact]
+    public Task A_stream_over_the_region_kept_in_a_field_is_reported_where_a_callback_reads_it_but_another_stream_field_is_not() =>
+        Verify<SelfDeadlockAnalyzer>.Analyzer("""
+            using System;
+            using System.IO;
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Echo
+            {
+                private Stream? _self;
+                private readonly Stream _log = new MemoryStream();
+
+                public void Start()
+                {
+                    Open();
+                    _self = AsStream();
+                }
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page)
+                {
+                    _log.WriteByte((byte)pageIndex);
+                    if (pageIndex > 0 && _self is not null)
+                    {
+                        _self.Position = (pageIndex - 1) * page.Length;
+                        {|#0:_self.ReadExactly(page)|};
+                    }
+                }
+            }
+            """,
+            Verify<SelfDeadlockAnalyzer>.Diagnostic("UFFD0030").WithLocation(0).WithArguments("Fill", "Echo", "AsStream (kept in _self)"));
 }

@@ -131,4 +131,65 @@ public sealed class SpanLeaseTests
 
             {{Journal}}
             """);
+
+    [Fact]
+    public Task A_lease_disposed_on_one_branch_only_is_reported_but_one_disposed_on_every_path_is_not() =>
+        Verify<SpanLeaseAnalyzer>.Analyzer($$"""
+            using System;
+            using Uffd;
+
+            public static class Use
+            {
+                public static bool Stamp(Journal journal, bool commit)
+                {
+                    SpanLease lease = {|UFFD0033:journal.LeaseSpan(0, 8)|};
+                    lease.Span[0] = 1;
+                    if (commit)
+                    {
+                        lease.Span[1] = 2;
+                        lease.Dispose();
+                        return true;
+                    }
+
+                    return false;
+                }
+
+                public static bool Both(Journal journal, bool commit)
+                {
+                    SpanLease lease = journal.LeaseSpan(0, 8);
+                    if (commit)
+                    {
+                        lease.Span[1] = 2;
+                        lease.Dispose();
+                        return true;
+                    }
+
+                    lease.Dispose();
+                    return false;
+                }
+
+                public static void Loop(Journal journal, int rows)
+                {
+                    for (int row = 0; row < rows; row++)
+                    {
+                        SpanLease lease = journal.LeaseSpan(row * 8, 8);
+                        try
+                        {
+                            if (lease.Span[0] != 0)
+                            {
+                                continue;
+                            }
+
+                            lease.Span[0] = 1;
+                        }
+                        finally
+                        {
+                            lease.Dispose();
+                        }
+                    }
+                }
+            }
+
+            {{Journal}}
+            """);
 }

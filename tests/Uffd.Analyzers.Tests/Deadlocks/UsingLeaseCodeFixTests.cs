@@ -115,4 +115,144 @@ public sealed class UsingLeaseCodeFixTests
 
             {{Journal}}
             """);
+
+    [Fact]
+    public Task Leases_in_local_functions_and_static_lambdas_become_using_declarations_and_expression_bodies_are_left_alone() =>
+        Verify<SpanLeaseAnalyzer>.CodeFix<UsingLeaseCodeFix>($$"""
+            using System;
+            using Uffd;
+
+            public static class Use
+            {
+                public static Action<Journal> Stamp { get; } = static journal =>
+                {
+                    var lease = {|UFFD0033:journal.LeaseSpan(0, 8)|};
+                    lease.Span.Fill(1);
+                };
+
+                public static void Rows(Journal journal)
+                {
+                    Row(0);
+                    Row(1);
+
+                    void Row(int row)
+                    {
+                        var lease = {|UFFD0033:journal.LeaseSpan(row * 8, 8)|};
+                        lease.Span[0] = (byte)row;
+                    }
+                }
+
+                public static void Flag(Journal journal) => {|UFFD0033:journal.LeaseSpan(0, 1)|}.Span[0] = 1;
+            }
+
+            {{Journal}}
+            """, $$"""
+            using System;
+            using Uffd;
+
+            public static class Use
+            {
+                public static Action<Journal> Stamp { get; } = static journal =>
+                {
+                    using var lease = journal.LeaseSpan(0, 8);
+                    lease.Span.Fill(1);
+                };
+
+                public static void Rows(Journal journal)
+                {
+                    Row(0);
+                    Row(1);
+
+                    void Row(int row)
+                    {
+                        using var lease = journal.LeaseSpan(row * 8, 8);
+                        lease.Span[0] = (byte)row;
+                    }
+                }
+
+                public static void Flag(Journal journal) => {|UFFD0033:journal.LeaseSpan(0, 1)|}.Span[0] = 1;
+            }
+
+            {{Journal}}
+            """);
+
+    [Fact]
+    public Task A_lease_disposed_on_one_branch_gets_no_fix_since_a_using_would_end_it_twice() =>
+        Verify<SpanLeaseAnalyzer>.CodeFix<UsingLeaseCodeFix>($$"""
+            using System;
+            using Uffd;
+
+            public static class Use
+            {
+                public static bool Stamp(Journal journal, bool commit)
+                {
+                    var lease = {|UFFD0033:journal.LeaseSpan(0, 8)|};
+                    if (!commit)
+                    {
+                        return false;
+                    }
+
+                    lease.Span[0] = 1;
+                    lease.Dispose();
+                    return true;
+                }
+            }
+
+            {{Journal}}
+            """, $$"""
+            using System;
+            using Uffd;
+
+            public static class Use
+            {
+                public static bool Stamp(Journal journal, bool commit)
+                {
+                    var lease = {|UFFD0033:journal.LeaseSpan(0, 8)|};
+                    if (!commit)
+                    {
+                        return false;
+                    }
+
+                    lease.Span[0] = 1;
+                    lease.Dispose();
+                    return true;
+                }
+            }
+
+            {{Journal}}
+            """);
+
+    [Fact]
+    public Task A_crlf_file_keeps_its_line_endings() =>
+        Verify<SpanLeaseAnalyzer>.CodeFix<UsingLeaseCodeFix>(Crlf($$"""
+            using System;
+            using Uffd;
+
+            public static class Use
+            {
+                public static void Stamp(Journal journal)
+                {
+                    var lease = {|UFFD0033:journal.LeaseSpan(0, 8)|};
+                    lease.Span.Fill(1);
+                }
+            }
+
+            {{Journal}}
+            """), Crlf($$"""
+            using System;
+            using Uffd;
+
+            public static class Use
+            {
+                public static void Stamp(Journal journal)
+                {
+                    using var lease = journal.LeaseSpan(0, 8);
+                    lease.Span.Fill(1);
+                }
+            }
+
+            {{Journal}}
+            """));
+
+    private static string Crlf(string source) => source.ReplaceLineEndings("\r\n");
 }
