@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Uffd.Analyzers.Protocol;
+
+/// <summary>
+/// "Is the range woken on every exit path after this point?", decided on the control-flow graph. A path ends at the
+/// function's exit or at a <c>throw</c>; a <c>finally</c> that wakes covers every path leaving its <c>try</c>; an
+/// exception thrown by a call inside a <c>try</c> may take the path to each of its <c>catch</c> blocks. Exceptions
+/// that leave the function uncaught are not paths (every call could throw; the rule would report everything).
+/// </summary>
+internal static class WakeFlow
+{
+    /// <summary>
+    /// True when some path from just after <paramref name="start"/> reaches an exit without an operation for which
+    /// <paramref name="isWake"/> holds. At a conditional branch for which <paramref name="eitherSideSuffices"/> holds
+    /// (the code tests the outcome, or a "something was batched" guard), a path is only counted when both sides
+    /// lack the wake: the rule cannot tell which side runs, so it stays quiet.
+    /// </summary>
+    public static bool ExitsWithoutWake(
+        ControlFlowGraph graph, FlowPosition start, Func<IOperation, bool> isWake, Func<BasicBlock, bool> eitherSideSuffices)
+    {
+        var cache = new Dictionary<ControlFlowRegion, bool>();
+        bool RegionWakes(ControlFlowRegion region) => FinallyWakes(graph, region, isWake, cache);
+
+        // The rest of the start block first.
+        int index = 0;
+        bool invocationAfterStart = false;
+        foreach (IOperation operation in FunctionGraph.BlockOperations(start.Block))
+        {
+            if (index++ <= start.Index)
+            {
+                continue;
+            }
+
+            if (ContainsWake(operation, isWake))
+            {
+                return false;
+            }
+
+            invocationAfterStart |= MayThrow(operation);
+        }
+
+        // Least fixpoint of "a path from the start of this block reaches an exit without a wake".
+        var bad = new bool[graph.Blocks.Length];
+        bool changed = true;
+        int rounds = 0;
+        while (changed && rounds++ < graph.Blocks.Length + 2)
+        {
+            changed = false;
+            foreach (BasicBlock block in graph.Blocks)
+            {
+                if (bad[block.Ordinal] || BlockWakes(block, isWake))
+                {
+                    continue;
+                }
+
+                if (Leaves(block, bad, RegionWakes, eitherSideSuffices, MayThrowAnywhere(block)))
+                {
+                    bad[block.Ordinal] = true;
+                    changed = true;
+                }
+            }
+        }
+
+        return Leaves(start.Block, bad, RegionWakes, eitherSideSuffices, invocationAfterStart);
+    }
+
+    /// <summary>Whether leaving <paramref name="block"/> (its branches and, inside a try, its catch handlers) can reach an exit unwoken.</summary>
+    private static bool Leaves(
+        BasicBlock block, bool[] bad, Func<ControlFlowRegion, bool> regionWakes, Func<BasicBlock, bool> eitherSideSuffices, bool mayThrow)
+    {
+        if (block.Kind == BasicBlockKind.Exit)
+        {
+            return true;
+        }
+
+        if (mayThrow && CatchEntries(block, bad))
+        {
+            return true;
+        }
+
+        bool fallThrough = Follows(block.FallThroughSuccessor, bad, regionWakes);
+        if (block.ConditionalSuccessor is not { } conditional)
+        {
+            return fallThrough;
+        }
+
+        bool other = Follows(conditional, bad, regionWakes);
+        return eitherSideSuffices(block) ? fallThrough && other : fallThrough || other;
+    }
+
+    private static bool Follows(ControlFlowBranch? branch, bool[] bad, Func<ControlFlowRegion, bool> regionWakes)
+    {
+        if (branch is null)
+        {
+            return false;
+        }
+
+        foreach (ControlFlowRegion region in branch.FinallyRegions)
+        {
+            if (regionWakes(region))
+            {
+                return false;
+            }
+        }
+
+        switch (branch.Semantics)
+        {
+            case ControlFlowBranchSemantics.Throw:
+            case ControlFlowBranchSemantics.Rethrow:
+                // Leaves the function, unless a catch around it takes over.
+                return !InsideCatchingTry(branch.Source) || CatchEntries(branch.Source, bad);
+            case ControlFlowBranchSemantics.ProgramTermination:
+            case ControlFlowBranchSemantics.StructuredExceptionHandling:
+            case ControlFlowBranchSemantics.Error:
+                // The end of a finally or filter resumes where the rule does not follow; broken code is not judged.
+                return false;
+        }
+
+        return branch.Destination is { } destination && bad[destination.Ordinal];
+    }
+
+    /// <summary>True when an exception inside <paramref name="block"/> can reach a catch block from which an exit is unwoken.</summary>
+    private static bool CatchEntries(BasicBlock block, bool[] bad)
+    {
+        for (ControlFlowRegion? region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { Kind: ControlFlowRegionKind.TryAndCatch } tryAndCatch)
+            {
+                continue;
+            }
+
+            foreach (ControlFlowRegion handler in tryAndCatch.NestedRegions)
+            {
+                if (handler.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler && bad[handler.FirstBlockOrdinal])
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool InsideCatchingTry(BasicBlock block)
+    {
+        for (ControlFlowRegion? region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A finally region counts as waking when any of its blocks wakes (its guards are not judged).</summary>
+    private static bool FinallyWakes(ControlFlowGraph graph, ControlFlowRegion region, Func<IOperation, bool> isWake, Dictionary<ControlFlowRegion, bool> cache)
+    {
+        if (cache.TryGetValue(region, out bool wakes))
+        {
+            return wakes;
+        }
+
+        wakes = false;
+        for (int ordinal = region.FirstBlockOrdinal; ordinal <= region.LastBlockOrdinal && ordinal < graph.Blocks.Length; ordinal++)
+        {
+            wakes |= BlockWakes(graph.Blocks[ordinal], isWake);
+        }
+
+        cache[region] = wakes;
+        return wakes;
+    }
+
+    private static bool BlockWakes(BasicBlock block, Func<IOperation, bool> isWake)
+    {
+        foreach (IOperation operation in FunctionGraph.BlockOperations(block))
+        {
+            if (ContainsWake(operation, isWake))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ContainsWake(IOperation operation, Func<IOperation, bool> isWake)
+    {
+        foreach (IOperation node in operation.DescendantsAndSelf())
+        {
+            if (isWake(node))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool MayThrowAnywhere(BasicBlock block)
+    {
+        foreach (IOperation operation in FunctionGraph.BlockOperations(block))
+        {
+            if (MayThrow(operation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Calls and object creations are what throw in practice; arithmetic and field reads are not counted.</summary>
+    private static bool MayThrow(IOperation operation)
+    {
+        foreach (IOperation node in operation.DescendantsAndSelf())
+        {
+            if (node is IInvocationOperation or IObjectCreationOperation or IPropertyReferenceOperation { Property.IsIndexer: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
