@@ -26,24 +26,6 @@ internal static class WakeFlow
         var cache = new Dictionary<ControlFlowRegion, bool>();
         bool RegionWakes(ControlFlowRegion region) => FinallyWakes(graph, region, isWake, cache);
 
-        // The rest of the start block first.
-        int index = 0;
-        bool invocationAfterStart = false;
-        foreach (IOperation operation in FunctionGraph.BlockOperations(start.Block))
-        {
-            if (index++ <= start.Index)
-            {
-                continue;
-            }
-
-            if (ContainsWake(operation, isWake))
-            {
-                return false;
-            }
-
-            invocationAfterStart |= MayThrow(operation);
-        }
-
         // Least fixpoint of "a path from the start of this block reaches an exit without a wake".
         var bad = new bool[graph.Blocks.Length];
         bool changed = true;
@@ -53,12 +35,7 @@ internal static class WakeFlow
             changed = false;
             foreach (BasicBlock block in graph.Blocks)
             {
-                if (bad[block.Ordinal] || BlockWakes(block, isWake))
-                {
-                    continue;
-                }
-
-                if (Leaves(block, bad, RegionWakes, eitherSideSuffices, MayThrowAnywhere(block)))
+                if (!bad[block.Ordinal] && FromIndex(block, -1, bad, isWake, RegionWakes, eitherSideSuffices))
                 {
                     bad[block.Ordinal] = true;
                     changed = true;
@@ -66,7 +43,36 @@ internal static class WakeFlow
             }
         }
 
-        return Leaves(start.Block, bad, RegionWakes, eitherSideSuffices, invocationAfterStart);
+        return FromIndex(start.Block, start.Index, bad, isWake, RegionWakes, eitherSideSuffices);
+    }
+
+    /// <summary>
+    /// Whether a path from after the top-level operation at <paramref name="after"/> of <paramref name="block"/> reaches an
+    /// exit unwoken: through the block's branches when nothing in the rest of the block wakes, or through a catch
+    /// block when a call before the wake throws.
+    /// </summary>
+    private static bool FromIndex(
+        BasicBlock block, int after, bool[] bad, Func<IOperation, bool> isWake, Func<ControlFlowRegion, bool> regionWakes,
+        Func<BasicBlock, bool> eitherSideSuffices)
+    {
+        int index = 0;
+        bool mayThrow = false;
+        foreach (IOperation operation in FunctionGraph.BlockOperations(block))
+        {
+            if (index++ <= after)
+            {
+                continue;
+            }
+
+            if (ContainsWake(operation, isWake))
+            {
+                return mayThrow && CatchEntries(block, bad);
+            }
+
+            mayThrow |= MayThrow(operation);
+        }
+
+        return Leaves(block, bad, regionWakes, eitherSideSuffices, mayThrow);
     }
 
     /// <summary>Whether leaving <paramref name="block"/> (its branches and, inside a try, its catch handlers) can reach an exit unwoken.</summary>
@@ -195,19 +201,6 @@ internal static class WakeFlow
         foreach (IOperation node in operation.DescendantsAndSelf())
         {
             if (isWake(node))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool MayThrowAnywhere(BasicBlock block)
-    {
-        foreach (IOperation operation in FunctionGraph.BlockOperations(block))
-        {
-            if (MayThrow(operation))
             {
                 return true;
             }
