@@ -195,11 +195,11 @@ internal static class DiagnosticDescriptors
         "The result of a resolution ioctl is ignored",
         "The result of '{0}' is ignored: AlreadyPresent needs a Wake, Partial a resubmission, RetryAfterEvents a retry");
 
-    /// <summary>Format: "UFFDIO_API on '{0}', whose handshake Userfaultfd.Create already did: a second one fails with EINVAL".</summary>
+    /// <summary>Format: "UFFDIO_API on '{0}', which already had its handshake (in Userfaultfd.Create, or earlier in this method): a second one fails with EINVAL".</summary>
     public static readonly DiagnosticDescriptor SecondApiHandshake = Error(
         DiagnosticIds.SecondApiHandshake, Categories.Protocol,
         "A second feature handshake on one userfaultfd",
-        "UFFDIO_API on '{0}', whose handshake Userfaultfd.Create already did: a second one fails with EINVAL");
+        "UFFDIO_API on '{0}', which already had its handshake (in Userfaultfd.Create, or earlier in this method): a second one fails with EINVAL");
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         Create(id, category, title, message, DiagnosticSeverity.Error);

@@ -84,6 +84,69 @@ internal sealed class FunctionGraph
         }
     }
 
+    /// <summary>Where the invocation written as <paramref name="call"/> sits in this graph, or null.</summary>
+    public FlowPosition? FindCall(SyntaxNode call)
+    {
+        foreach (BasicBlock block in Graph.Blocks)
+        {
+            int index = 0;
+            foreach (IOperation operation in BlockOperations(block))
+            {
+                foreach (IOperation node in operation.DescendantsAndSelf())
+                {
+                    if (node is IInvocationOperation && node.Syntax == call)
+                    {
+                        return new FlowPosition(block, index);
+                    }
+                }
+
+                index++;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when control can flow from <paramref name="from"/> to <paramref name="to"/> (later in a block, or a block reached by branches).</summary>
+    public static bool Reaches(FlowPosition from, FlowPosition to) =>
+        (from.Block == to.Block && from.Index < to.Index) || Reaches(from.Block, to.Block);
+
+    /// <summary>True when some branch path leads from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public static bool Reaches(BasicBlock from, BasicBlock to)
+    {
+        var seen = new HashSet<int>();
+        var pending = new Stack<BasicBlock>();
+        PushSuccessors(from, pending);
+        while (pending.Count > 0)
+        {
+            BasicBlock block = pending.Pop();
+            if (block == to)
+            {
+                return true;
+            }
+
+            if (seen.Add(block.Ordinal))
+            {
+                PushSuccessors(block, pending);
+            }
+        }
+
+        return false;
+    }
+
+    public static void PushSuccessors(BasicBlock block, Stack<BasicBlock> pending)
+    {
+        if (block.FallThroughSuccessor?.Destination is { } next)
+        {
+            pending.Push(next);
+        }
+
+        if (block.ConditionalSuccessor?.Destination is { } other)
+        {
+            pending.Push(other);
+        }
+    }
+
     /// <summary>Where <paramref name="target"/> (an operation of this graph) sits: its block and top-level index.</summary>
     public FlowPosition? Find(IOperation target)
     {

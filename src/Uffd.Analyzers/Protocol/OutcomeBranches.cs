@@ -43,7 +43,7 @@ internal sealed class OutcomeBranches
             return false;
         }
 
-        return ReadsResult(condition, depth: 0) || (IsDoneGuard(condition) && !Reaches(block, _start));
+        return ReadsResult(condition, depth: 0) || (IsDoneGuard(condition) && !FunctionGraph.Reaches(block, _start));
     }
 
     private void CollectCaptures()
@@ -186,7 +186,7 @@ internal sealed class OutcomeBranches
             }
         }
 
-        PushSuccessors(start.Block, pending);
+        FunctionGraph.PushSuccessors(start.Block, pending);
         while (pending.Count > 0)
         {
             BasicBlock block = pending.Pop();
@@ -200,7 +200,7 @@ internal sealed class OutcomeBranches
                 CollectWrites(operation);
             }
 
-            PushSuccessors(block, pending);
+            FunctionGraph.PushSuccessors(block, pending);
         }
     }
 
@@ -227,40 +227,4 @@ internal sealed class OutcomeBranches
         IFieldReferenceOperation field => field.Field,
         _ => null,
     };
-
-    /// <summary>True when <paramref name="from"/> can flow to <paramref name="to"/> (a loop that runs the call again).</summary>
-    private static bool Reaches(BasicBlock from, BasicBlock to)
-    {
-        var seen = new HashSet<int>();
-        var pending = new Stack<BasicBlock>();
-        PushSuccessors(from, pending);
-        while (pending.Count > 0)
-        {
-            BasicBlock block = pending.Pop();
-            if (block == to)
-            {
-                return true;
-            }
-
-            if (seen.Add(block.Ordinal))
-            {
-                PushSuccessors(block, pending);
-            }
-        }
-
-        return false;
-    }
-
-    private static void PushSuccessors(BasicBlock block, Stack<BasicBlock> pending)
-    {
-        if (block.FallThroughSuccessor?.Destination is { } next)
-        {
-            pending.Push(next);
-        }
-
-        if (block.ConditionalSuccessor?.Destination is { } other)
-        {
-            pending.Push(other);
-        }
-    }
 }
