@@ -53,7 +53,7 @@ public sealed class IgnoredResultAnalyzer : DiagnosticAnalyzer
                 root = parent;
             }
 
-            if (root is not (IMethodBodyBaseOperation or IBlockOperation) || !roots.Add(root))
+            if (root is not (IMethodBodyBaseOperation or IBlockOperation or IFieldInitializerOperation or IPropertyInitializerOperation) || !roots.Add(root))
             {
                 continue;
             }

@@ -37,7 +37,7 @@ internal sealed class TypeWakeFacts
                 root = parent;
             }
 
-            if (root is not (IMethodBodyBaseOperation or IBlockOperation) || !roots.Add(root))
+            if (root is not (IMethodBodyBaseOperation or IBlockOperation or IFieldInitializerOperation or IPropertyInitializerOperation) || !roots.Add(root))
             {
                 continue;
             }
