@@ -153,14 +153,14 @@ public sealed class IgnoredResultAnalyzer : DiagnosticAnalyzer
     {
         for (SyntaxNode? node = call; node is not null; node = node.Parent)
         {
-            if (node.Parent is ExpressionStatementSyntax statement)
-            {
-                return statement.Expression;
-            }
-
             if (node is not (ConditionalAccessExpressionSyntax or InvocationExpressionSyntax or MemberBindingExpressionSyntax or PostfixUnaryExpressionSyntax))
             {
                 break;
+            }
+
+            if (node.Parent is ExpressionStatementSyntax statement)
+            {
+                return statement.Expression;
             }
         }
 
