@@ -120,7 +120,7 @@ public sealed class IgnoredResultAnalyzer : DiagnosticAnalyzer
             node => node is IInvocationOperation { TargetMethod.Name: "Wake" } wake
                 && ProtocolOperations.CallsUserfaultfd(wake, userfaultfd)
                 && SymbolEqualityComparer.Default.Equals(captures.ReceiverSymbol(wake.Instance), receiver),
-            branches.EitherSideSuffices);
+            block => branches.Rule(block, null));
     }
 
     /// <summary>The statement's expression for a call used as a statement (<c>uffd?.Copy(...)</c> whole), else the call.</summary>

@@ -83,23 +83,14 @@ internal sealed class TypeWakeFacts
     /// </summary>
     public string? UnwokenPathThrough(FunctionGraph function, IInvocationOperation resolution, ISymbol receiver)
     {
-        if (!ExitsUnwoken(function, resolution, receiver))
+        if (UnwokenFrom(function, resolution, receiver) is not { } unwoken)
         {
             return null;
         }
 
-        string name = function.Function?.Name ?? "";
-        if (function.IsLambda)
+        if (unwoken.IsLambda || receiver is ILocalSymbol || unwoken.Function is not { } helper)
         {
-            // A Wake after the lambda's creation in the enclosing function (after Parallel.For, Task.WaitAll) counts.
-            return function.Enclosing is { } enclosing && function.Creation is { } creation && !Owns(function, receiver)
-                ? (ExitsUnwoken(enclosing, creation, receiver) ? EnclosingName(enclosing) : null)
-                : name;
-        }
-
-        if (receiver is ILocalSymbol || function.Function is not { } helper)
-        {
-            return name;
+            return Name(unwoken);
         }
 
         bool calledHere = false;
@@ -114,9 +105,9 @@ internal sealed class TypeWakeFacts
 
                 calledHere = true;
                 // A receiver the caller cannot name (an argument that is not a symbol) cannot be judged there.
-                if (CallerSide(helper, call, receiver) is { } callerReceiver && ExitsUnwoken(caller, call, callerReceiver))
+                if (CallerSide(helper, call, receiver) is { } callerReceiver && UnwokenFrom(caller, call, callerReceiver) is { } where)
                 {
-                    return EnclosingName(caller);
+                    return Name(where);
                 }
             }
         }
@@ -127,14 +118,36 @@ internal sealed class TypeWakeFacts
         }
 
         // Nobody in the type calls it. A field another function of the type wakes is managed there (Stage/Flush).
-        if (!Owns(function, receiver) && WokenElsewhere(helper, receiver))
+        if (!Owns(unwoken, receiver) && WokenElsewhere(helper, receiver))
         {
             return null;
         }
 
-        return name;
+        return Name(unwoken);
     }
 
+    /// <summary>
+    /// The function in which a path after <paramref name="point"/> ends without waking <paramref name="receiver"/>: this
+    /// one, or for a lambda that does not own the receiver, the code after its creation (a Wake after
+    /// <c>Parallel.For(..., i => ...)</c> counts); null when every path wakes.
+    /// </summary>
+    private FunctionGraph? UnwokenFrom(FunctionGraph function, IOperation point, ISymbol receiver)
+    {
+        if (!ExitsUnwoken(function, point, receiver))
+        {
+            return null;
+        }
+
+        return function.IsLambda && function.Enclosing is { } enclosing && function.Creation is { } creation && !Owns(function, receiver)
+            ? UnwokenFrom(enclosing, creation, receiver)
+            : function;
+    }
+
+    /// <summary>
+    /// Whether a path after the call ends unwoken when it resolved (Done) or found the page present (AlreadyPresent):
+    /// the two outcomes whose waiters a DontWake call leaves to the handler. Tests of the result follow the outcome.
+    /// A call that returns something else (a helper's bool) is followed on every path its tests allow.
+    /// </summary>
     private bool ExitsUnwoken(FunctionGraph function, IOperation point, ISymbol receiver)
     {
         if (function.Find(point) is not { } position)
@@ -143,7 +156,11 @@ internal sealed class TypeWakeFacts
         }
 
         var branches = new OutcomeBranches(function.Graph, position, point);
-        return WakeFlow.ExitsWithoutWake(function.Graph, position, node => Wakes(node, receiver), branches.EitherSideSuffices);
+        bool Exits(ulong? outcome) =>
+            WakeFlow.ExitsWithoutWake(function.Graph, position, node => Wakes(node, receiver), block => branches.Rule(block, outcome));
+        return point is IInvocationOperation { TargetMethod.ReturnType.Name: "UffdResult" }
+            ? Exits(OutcomeBranches.Done) || Exits(OutcomeBranches.AlreadyPresent)
+            : Exits(null);
     }
 
     /// <summary>A Wake on <paramref name="receiver"/>, or a call to a function of the type that may wake it.</summary>
@@ -202,8 +219,8 @@ internal sealed class TypeWakeFacts
     private bool IsDirectWake(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name == "Wake" && ProtocolOperations.CallsUserfaultfd(invocation, _userfaultfd);
 
-    private static string EnclosingName(FunctionGraph function) =>
-        function.IsLambda && function.Enclosing is { } enclosing ? EnclosingName(enclosing) : function.Function?.Name ?? "";
+    private static string Name(FunctionGraph function) =>
+        function.IsLambda && function.Enclosing is { } enclosing ? Name(enclosing) : function.Function?.Name ?? "";
 
     private static IEnumerable<IInvocationOperation> Invocations(FunctionGraph function)
     {

@@ -16,12 +16,12 @@ internal static class WakeFlow
 {
     /// <summary>
     /// True when some path from just after <paramref name="start"/> reaches an exit without an operation for which
-    /// <paramref name="isWake"/> holds. At a conditional branch for which <paramref name="eitherSideSuffices"/> holds
-    /// (the code tests the outcome, or a "something was batched" guard), a path is only counted when both sides
-    /// lack the wake: the rule cannot tell which side runs, so it stays quiet.
+    /// <paramref name="isWake"/> holds. <paramref name="branchRule"/> says how each conditional branch is followed:
+    /// both sides, only the side a known outcome takes, or either side (the rule cannot tell which runs, so a wake on
+    /// either is enough).
     /// </summary>
     public static bool ExitsWithoutWake(
-        ControlFlowGraph graph, FlowPosition start, Func<IOperation, bool> isWake, Func<BasicBlock, bool> eitherSideSuffices)
+        ControlFlowGraph graph, FlowPosition start, Func<IOperation, bool> isWake, Func<BasicBlock, BranchRule> branchRule)
     {
         var cache = new Dictionary<ControlFlowRegion, bool>();
         bool RegionWakes(ControlFlowRegion region) => FinallyWakes(graph, region, isWake, cache);
@@ -35,7 +35,7 @@ internal static class WakeFlow
             changed = false;
             foreach (BasicBlock block in graph.Blocks)
             {
-                if (!bad[block.Ordinal] && FromIndex(block, -1, bad, isWake, RegionWakes, eitherSideSuffices))
+                if (!bad[block.Ordinal] && FromIndex(block, -1, bad, isWake, RegionWakes, branchRule))
                 {
                     bad[block.Ordinal] = true;
                     changed = true;
@@ -43,7 +43,7 @@ internal static class WakeFlow
             }
         }
 
-        return FromIndex(start.Block, start.Index, bad, isWake, RegionWakes, eitherSideSuffices);
+        return FromIndex(start.Block, start.Index, bad, isWake, RegionWakes, branchRule);
     }
 
     /// <summary>
@@ -53,7 +53,7 @@ internal static class WakeFlow
     /// </summary>
     private static bool FromIndex(
         BasicBlock block, int after, bool[] bad, Func<IOperation, bool> isWake, Func<ControlFlowRegion, bool> regionWakes,
-        Func<BasicBlock, bool> eitherSideSuffices)
+        Func<BasicBlock, BranchRule> branchRule)
     {
         int index = 0;
         bool mayThrow = false;
@@ -72,12 +72,12 @@ internal static class WakeFlow
             mayThrow |= MayThrow(operation);
         }
 
-        return Leaves(block, bad, regionWakes, eitherSideSuffices, mayThrow);
+        return Leaves(block, bad, regionWakes, branchRule, mayThrow);
     }
 
     /// <summary>Whether leaving <paramref name="block"/> (its branches and, inside a try, its catch handlers) can reach an exit unwoken.</summary>
     private static bool Leaves(
-        BasicBlock block, bool[] bad, Func<ControlFlowRegion, bool> regionWakes, Func<BasicBlock, bool> eitherSideSuffices, bool mayThrow)
+        BasicBlock block, bool[] bad, Func<ControlFlowRegion, bool> regionWakes, Func<BasicBlock, BranchRule> branchRule, bool mayThrow)
     {
         if (block.Kind == BasicBlockKind.Exit)
         {
@@ -96,7 +96,14 @@ internal static class WakeFlow
         }
 
         bool other = Follows(conditional, bad, regionWakes);
-        return eitherSideSuffices(block) ? fallThrough && other : fallThrough || other;
+        bool taken = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+        return branchRule(block) switch
+        {
+            BranchRule.EitherSideWakes => fallThrough && other,
+            BranchRule.OnlyWhenTrue => taken ? other : fallThrough,
+            BranchRule.OnlyWhenFalse => taken ? fallThrough : other,
+            _ => fallThrough || other,
+        };
     }
 
     private static bool Follows(ControlFlowBranch? branch, bool[] bad, Func<ControlFlowRegion, bool> regionWakes)
@@ -222,4 +229,20 @@ internal static class WakeFlow
 
         return false;
     }
+}
+
+/// <summary>How a path search follows a conditional branch.</summary>
+internal enum BranchRule
+{
+    /// <summary>Both sides are paths.</summary>
+    BothSides,
+
+    /// <summary>The rule cannot tell which side runs: a wake on either side is enough.</summary>
+    EitherSideWakes,
+
+    /// <summary>The outcome being followed makes the condition true: only that side is a path.</summary>
+    OnlyWhenTrue,
+
+    /// <summary>The outcome being followed makes the condition false: only that side is a path.</summary>
+    OnlyWhenFalse,
 }

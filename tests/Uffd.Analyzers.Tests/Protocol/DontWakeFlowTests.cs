@@ -233,9 +233,6 @@ public sealed class DontWakeFlowTests
                     _uffd.Wake(first, (long)pages * pageSize);
                 }
 
-                public void ParallelNoWake(nint first, int pages, int pageSize) =>
-                    System.Threading.Tasks.Parallel.For(0, pages, i => _ = {|UFFD0050:_uffd.ZeroPage(first + i * pageSize, pageSize, ZeroPageMode.DontWake)|});
-
                 private void Flush()
                 {
                     if (_high > _low)
@@ -243,6 +240,12 @@ public sealed class DontWakeFlowTests
                         _uffd.Wake(_low, _high - _low);
                     }
                 }
+            }
+
+            public static class Zeroer
+            {
+                public static void ParallelNoWake(Userfaultfd uffd, nint first, int pages, int pageSize) =>
+                    Parallel.For(0, pages, i => _ = {|UFFD0050:uffd.ZeroPage(first + i * pageSize, pageSize, ZeroPageMode.DontWake)|});
             }
             """);
 
@@ -258,6 +261,39 @@ public sealed class DontWakeFlowTests
                 public UffdResult Stage(nint page, int pageSize) => _uffd.ZeroPage(page, pageSize, ZeroPageMode.DontWake);
 
                 public void Flush(nint first, long length) => _uffd.Wake(first, length);
+            }
+            """);
+
+    [Fact]
+    public Task A_wake_only_when_done_leaves_AlreadyPresent_unwoken() =>
+        Verify<DontWakeAnalyzer>.Analyzer("""
+            using Uffd;
+
+            public static class Handler
+            {
+                public static bool DoneOnly(Userfaultfd uffd, nint page, int pageSize)
+                {
+                    UffdResult result = {|UFFD0050:uffd.ZeroPage(page, pageSize, ZeroPageMode.DontWake)|};
+                    if (result.Outcome == UffdOutcome.Done)
+                    {
+                        uffd.Wake(page, pageSize);
+                        return true;
+                    }
+
+                    return false;
+                }
+
+                public static bool ResolvedOrPresent(Userfaultfd uffd, nint page, int pageSize)
+                {
+                    UffdResult result = uffd.ZeroPage(page, pageSize, ZeroPageMode.DontWake);
+                    if (result.Outcome is UffdOutcome.Done or UffdOutcome.AlreadyPresent)
+                    {
+                        uffd.Wake(page, pageSize);
+                        return true;
+                    }
+
+                    return false;
+                }
             }
             """);
 }

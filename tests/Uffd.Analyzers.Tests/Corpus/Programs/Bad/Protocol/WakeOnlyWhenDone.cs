@@ -1,5 +1,4 @@
 // corpus: expect UFFD0050
-// corpus: known-miss the wake is under a test of the copy's own result, which the rule takes for outcome handling (it does not know that IsDone excludes AlreadyPresent, whose waiters nobody wakes)
 using System;
 using Uffd;
 
