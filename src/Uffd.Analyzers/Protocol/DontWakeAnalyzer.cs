@@ -48,7 +48,7 @@ public sealed class DontWakeAnalyzer : DiagnosticAnalyzer
 
     private static void Report(SymbolAnalysisContext context, TypeWakeFacts facts, INamedTypeSymbol userfaultfd)
     {
-        facts.Complete();
+        facts.Complete(context.CancellationToken);
         foreach (FunctionGraph function in facts.Graphs)
         {
             foreach (BasicBlock block in function.Graph.Blocks)

@@ -55,7 +55,10 @@ internal sealed class Handshakes
     /// <summary>The ordinal of the parameter a helper of this file makes a handshake on, or -1.</summary>
     private int HandshakeParameter(IMethodSymbol method, IOperation call)
     {
-        if (Body(method, call) is not { } body || !body.Syntax.DescendantTokens().Any(token => token.ValueText == "ioctl"))
+        // Only a method whose text calls something named ioctl is worth its operations.
+        if (method.DeclaringSyntaxReferences.Length != 1
+            || !method.DeclaringSyntaxReferences[0].GetSyntax().DescendantTokens().Any(token => token.ValueText == "ioctl")
+            || Body(method, call) is not { } body)
         {
             return -1;
         }

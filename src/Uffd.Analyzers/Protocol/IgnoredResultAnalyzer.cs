@@ -53,7 +53,9 @@ public sealed class IgnoredResultAnalyzer : DiagnosticAnalyzer
                 root = parent;
             }
 
-            if (root is not (IMethodBodyBaseOperation or IBlockOperation or IFieldInitializerOperation or IPropertyInitializerOperation) || !roots.Add(root))
+            if (root is not (IMethodBodyBaseOperation or IBlockOperation or IFieldInitializerOperation or IPropertyInitializerOperation)
+                || !roots.Add(root)
+                || !DropsAResult(root, userfaultfd))
             {
                 continue;
             }
@@ -63,6 +65,24 @@ public sealed class IgnoredResultAnalyzer : DiagnosticAnalyzer
                 AnalyzeFunction(context, function, userfaultfd);
             }
         }
+    }
+
+    /// <summary>A cheap look before the graph is built: some waking resolution used as a statement or discarded.</summary>
+    private static bool DropsAResult(IOperation root, INamedTypeSymbol userfaultfd)
+    {
+        foreach (IOperation node in root.Descendants())
+        {
+            if (node is IInvocationOperation invocation
+                && ResolvingMethods.Contains(invocation.TargetMethod.Name)
+                && ProtocolOperations.CallsUserfaultfd(invocation, userfaultfd)
+                && !DontWakeAnalyzer.SkipsWake(invocation)
+                && invocation.Parent is IExpressionStatementOperation or IConditionalAccessOperation or ISimpleAssignmentOperation { Target: IDiscardOperation } or IConversionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void AnalyzeFunction(OperationBlockAnalysisContext context, FunctionGraph function, INamedTypeSymbol userfaultfd)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -16,15 +17,19 @@ internal sealed class TypeWakeFacts
 {
     private readonly INamedTypeSymbol _userfaultfd;
     private readonly object _gate = new();
+    private readonly List<(IOperation Root, IMethodSymbol? Owner)> _bodies = new();
     private readonly List<FunctionGraph> _graphs = new();
+    private bool _hasDontWake;
 
     /// <summary>Per function of the type, the receivers (fields, properties, its parameters) it calls Wake on.</summary>
     private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _wakes = new(SymbolEqualityComparer.Default);
 
     public TypeWakeFacts(INamedTypeSymbol userfaultfd) => _userfaultfd = userfaultfd;
 
+    /// <summary>The graphs of every body of the type, once <see cref="Complete"/> ran; none when the type makes no DontWake call.</summary>
     public IReadOnlyList<FunctionGraph> Graphs => _graphs;
 
+    /// <summary>Keeps the type's bodies; their graphs are only built when some body makes a DontWake call.</summary>
     public void Record(OperationBlockAnalysisContext context)
     {
         var roots = new HashSet<IOperation>();
@@ -42,18 +47,40 @@ internal sealed class TypeWakeFacts
                 continue;
             }
 
-            ControlFlowGraph graph = context.GetControlFlowGraph(block);
-            List<FunctionGraph> functions = FunctionGraph.All(graph, context.OwningSymbol as IMethodSymbol);
+            bool hasDontWake = false;
+            foreach (IOperation node in root.Descendants())
+            {
+                if (node is IInvocationOperation invocation && ProtocolOperations.CallsUserfaultfd(invocation, _userfaultfd) && DontWakeAnalyzer.SkipsWake(invocation))
+                {
+                    hasDontWake = true;
+                    break;
+                }
+            }
+
             lock (_gate)
             {
-                _graphs.AddRange(functions);
+                _bodies.Add((root, context.OwningSymbol as IMethodSymbol));
+                _hasDontWake |= hasDontWake;
             }
         }
     }
 
-    /// <summary>Called once, at the end of the type: builds the wake summaries from every recorded graph.</summary>
-    public void Complete()
+    /// <summary>Called once, at the end of the type: builds the graphs and the wake summaries, if a DontWake call needs them.</summary>
+    public void Complete(CancellationToken cancellationToken)
     {
+        if (!_hasDontWake)
+        {
+            return;
+        }
+
+        foreach ((IOperation root, IMethodSymbol? owner) in _bodies)
+        {
+            if (Graph(root, cancellationToken) is { } graph)
+            {
+                _graphs.AddRange(FunctionGraph.All(graph, owner));
+            }
+        }
+
         foreach (FunctionGraph function in _graphs)
         {
             if (function.Function is not { } symbol)
@@ -218,6 +245,16 @@ internal sealed class TypeWakeFacts
 
     private bool IsDirectWake(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name == "Wake" && ProtocolOperations.CallsUserfaultfd(invocation, _userfaultfd);
+
+    private static ControlFlowGraph? Graph(IOperation root, CancellationToken cancellationToken) => root switch
+    {
+        IMethodBodyOperation body => ControlFlowGraph.Create(body, cancellationToken),
+        IConstructorBodyOperation body => ControlFlowGraph.Create(body, cancellationToken),
+        IBlockOperation body => ControlFlowGraph.Create(body, cancellationToken),
+        IFieldInitializerOperation initializer => ControlFlowGraph.Create(initializer, cancellationToken),
+        IPropertyInitializerOperation initializer => ControlFlowGraph.Create(initializer, cancellationToken),
+        _ => null,
+    };
 
     private static string Name(FunctionGraph function) =>
         function.IsLambda && function.Enclosing is { } enclosing ? Name(enclosing) : function.Function?.Name ?? "";
