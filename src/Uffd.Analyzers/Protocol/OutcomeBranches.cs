@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -23,6 +25,12 @@ internal sealed class OutcomeBranches
     private readonly SyntaxNode _call;
     private readonly HashSet<ILocalSymbol> _resultLocals = new(SymbolEqualityComparer.Default);
     private readonly HashSet<CaptureId> _resultCaptures = new();
+
+    /// <summary>Locals computed from the result (<c>bool gone = result.Outcome switch { ... }</c>): tests of them are outcome tests too.</summary>
+    private readonly HashSet<ILocalSymbol> _derivedLocals = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Locals that hold the result's Outcome (<c>var outcome = result.Outcome</c>, <c>var (outcome, _, _) = result</c>).</summary>
+    private readonly HashSet<ILocalSymbol> _outcomeLocals = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _writtenAfter = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<CaptureId, List<IOperation>> _captures = new();
 
@@ -110,6 +118,7 @@ internal sealed class OutcomeBranches
     private bool IsOutcome(IOperation operation, int depth) => ProtocolOperations.Unwrap(operation) switch
     {
         IPropertyReferenceOperation { Property.Name: "Outcome", Instance: { } instance } => IsResult(instance, depth),
+        ILocalReferenceOperation local => _outcomeLocals.Contains(local.Local),
         IFlowCaptureReferenceOperation reference => _captures.TryGetValue(reference.Id, out List<IOperation>? values)
             && values.Count == 1 && depth < 6 && IsOutcome(values[0], depth + 1),
         _ => false,
@@ -157,14 +166,34 @@ internal sealed class OutcomeBranches
                 {
                     foreach (IOperation node in operation.DescendantsAndSelf())
                     {
+                        if (node is IDeconstructionAssignmentOperation deconstruction && HoldsResult(ProtocolOperations.Unwrap(deconstruction.Value), call))
+                        {
+                            AddDeconstructed(deconstruction.Target);
+                            continue;
+                        }
+
                         IOperation? value = node switch
                         {
                             IFlowCaptureOperation capture => capture.Value,
                             ISimpleAssignmentOperation { Target: ILocalReferenceOperation } assignment => assignment.Value,
                             _ => null,
                         };
-                        if (value is null || !HoldsResult(ProtocolOperations.Unwrap(value), call))
+                        if (value is null)
                         {
+                            continue;
+                        }
+
+                        if (!HoldsResult(ProtocolOperations.Unwrap(value), call))
+                        {
+                            if (node is ISimpleAssignmentOperation { Target: ILocalReferenceOperation derived } && ComputedFromResult(value))
+                            {
+                                _derivedLocals.Add(derived.Local);
+                                if (IsOutcome(value, depth: 0))
+                                {
+                                    _outcomeLocals.Add(derived.Local);
+                                }
+                            }
+
                             continue;
                         }
 
@@ -180,6 +209,56 @@ internal sealed class OutcomeBranches
                 }
             }
         }
+    }
+
+    /// <summary>The locals of <c>var (outcome, bytesDone, errno) = result</c>: all computed from it, the first its Outcome.</summary>
+    private void AddDeconstructed(IOperation target)
+    {
+        if (ProtocolOperations.Unwrap(target) is IDeclarationExpressionOperation declaration)
+        {
+            target = declaration.Expression;
+        }
+
+        if (target is not ITupleOperation tuple)
+        {
+            return;
+        }
+
+        for (int i = 0; i < tuple.Elements.Length; i++)
+        {
+            IOperation element = ProtocolOperations.Unwrap(tuple.Elements[i]) is IDeclarationExpressionOperation declared ? declared.Expression : tuple.Elements[i];
+            if (ProtocolOperations.Unwrap(element) is ILocalReferenceOperation local)
+            {
+                _derivedLocals.Add(local.Local);
+                if (i == 0)
+                {
+                    _outcomeLocals.Add(local.Local);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether an assigned value is computed from the result. A switch expression reaches the graph as a capture of
+    /// constants, so its source text is what names the result.
+    /// </summary>
+    private bool ComputedFromResult(IOperation value)
+    {
+        if (ReadsResult(value, depth: 0))
+        {
+            return true;
+        }
+
+        foreach (SyntaxNode node in value.Syntax.DescendantNodesAndSelf())
+        {
+            if (node == _call
+                || (node is IdentifierNameSyntax identifier && _resultLocals.Any(local => local.Name == identifier.Identifier.ValueText)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool HoldsResult(IOperation? value, IOperation call) => value switch
@@ -204,7 +283,7 @@ internal sealed class OutcomeBranches
             {
                 case IInvocationOperation invocation when invocation.Syntax == _call:
                     return true;
-                case ILocalReferenceOperation local when _resultLocals.Contains(local.Local):
+                case ILocalReferenceOperation local when _resultLocals.Contains(local.Local) || _derivedLocals.Contains(local.Local):
                     return true;
                 case IFlowCaptureReferenceOperation reference:
                     if (_resultCaptures.Contains(reference.Id))

@@ -296,4 +296,54 @@ public sealed class DontWakeFlowTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Tests_of_values_computed_from_the_result_are_outcome_tests() =>
+        Verify<DontWakeAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            public static class Handler
+            {
+                public static long Deconstructed(Userfaultfd uffd, nint page, ReadOnlySpan<byte> contents)
+                {
+                    var (outcome, bytesDone, _) = uffd.Copy(page, contents, CopyMode.DontWake);
+                    if (outcome == UffdOutcome.TargetGone)
+                    {
+                        return -1;
+                    }
+
+                    uffd.Wake(page, contents.Length);
+                    return bytesDone;
+                }
+
+                public static void Computed(Userfaultfd uffd, nint page, int pageSize)
+                {
+                    UffdResult result = uffd.ZeroPage(page, pageSize, ZeroPageMode.DontWake);
+                    bool gone = result.Outcome switch
+                    {
+                        UffdOutcome.TargetGone or UffdOutcome.RangeGone => true,
+                        _ => false,
+                    };
+                    if (gone)
+                    {
+                        return;
+                    }
+
+                    uffd.Wake(page, pageSize);
+                }
+
+                public static bool DeconstructedDoneOnly(Userfaultfd uffd, nint page, ReadOnlySpan<byte> contents)
+                {
+                    var (outcome, _, _) = {|UFFD0050:uffd.Copy(page, contents, CopyMode.DontWake)|};
+                    if (outcome != UffdOutcome.Done)
+                    {
+                        return false;
+                    }
+
+                    uffd.Wake(page, contents.Length);
+                    return true;
+                }
+            }
+            """);
 }
