@@ -203,9 +203,10 @@ internal sealed class TypeWakeFacts
             return SymbolEqualityComparer.Default.Equals(ProtocolOperations.ReceiverSymbol(invocation.Instance), receiver);
         }
 
-        if (!_wakes.TryGetValue(invocation.TargetMethod.OriginalDefinition, out HashSet<ISymbol>? woken))
+        IMethodSymbol callee = invocation.TargetMethod.OriginalDefinition;
+        if (!_wakes.TryGetValue(callee, out HashSet<ISymbol>? woken))
         {
-            return false;
+            _wakes[callee] = woken = ElsewhereInFile(callee);
         }
 
         foreach (ISymbol key in woken)
@@ -218,6 +219,45 @@ internal sealed class TypeWakeFacts
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// What a method of another type in the same file calls Wake on (a static <c>Waker.WakeRange(uffd, ...)</c>): its
+    /// operations come from the semantic model of the file. Empty for anything else.
+    /// </summary>
+    private HashSet<ISymbol> ElsewhereInFile(IMethodSymbol callee)
+    {
+        var receivers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        if (callee.DeclaringSyntaxReferences.Length != 1)
+        {
+            return receivers;
+        }
+
+        SyntaxReference reference = callee.DeclaringSyntaxReferences[0];
+        SemanticModel? model = null;
+        foreach ((IOperation root, _) in _bodies)
+        {
+            if (root.SemanticModel?.SyntaxTree == reference.SyntaxTree)
+            {
+                model = root.SemanticModel;
+                break;
+            }
+        }
+
+        if (model?.GetOperation(reference.GetSyntax()) is not { } body)
+        {
+            return receivers;
+        }
+
+        foreach (IOperation node in body.Descendants())
+        {
+            if (node is IInvocationOperation wake && IsDirectWake(wake) && ProtocolOperations.ReceiverSymbol(wake.Instance) is { } receiver)
+            {
+                receivers.Add(receiver);
+            }
+        }
+
+        return receivers;
     }
 
     /// <summary>What <paramref name="receiver"/>, as the callee sees it, is at the call: the argument for its parameter, else itself.</summary>
