@@ -18,7 +18,7 @@ namespace Uffd.Analyzers.Protocol;
 /// </list>
 /// An equality test (<c>pending == 16</c>) or a guard inside the loop that runs the call again is not such a branch.
 /// </summary>
-internal sealed class OutcomeBranches
+internal sealed partial class OutcomeBranches
 {
     private readonly ControlFlowGraph _graph;
     private readonly BasicBlock _start;
@@ -69,69 +69,6 @@ internal sealed class OutcomeBranches
 
         return IsDoneGuard(condition) && !FunctionGraph.Reaches(block, _start) ? BranchRule.EitherSideWakes : BranchRule.BothSides;
     }
-
-    /// <summary>The value of an outcome test for a known outcome, or null for a test the rule does not understand.</summary>
-    private bool? Evaluate(IOperation condition, ulong outcome, int depth)
-    {
-        if (depth > 6)
-        {
-            return null;
-        }
-
-        switch (ProtocolOperations.Unwrap(condition))
-        {
-            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand }:
-                return !Evaluate(operand, outcome, depth + 1);
-            case IPropertyReferenceOperation { Property.Name: "IsDone", Instance: { } instance } when IsResult(instance, depth):
-                return outcome == Done;
-            case IPropertyReferenceOperation { Property.Name: "IsResolvedOrPresent", Instance: { } instance } when IsResult(instance, depth):
-                return outcome is Done or AlreadyPresent;
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
-                ulong? constant = ProtocolOperations.ConstantBits(binary.RightOperand) ?? ProtocolOperations.ConstantBits(binary.LeftOperand);
-                IOperation other = ProtocolOperations.ConstantBits(binary.RightOperand) is null ? binary.RightOperand : binary.LeftOperand;
-                if (constant is null || !IsOutcome(other, depth))
-                {
-                    return null;
-                }
-
-                return (constant == outcome) == (binary.OperatorKind == BinaryOperatorKind.Equals);
-            case IIsPatternOperation pattern when IsOutcome(pattern.Value, depth):
-                return Matches(pattern.Pattern, outcome);
-            case IFlowCaptureReferenceOperation reference when _captures.TryGetValue(reference.Id, out List<IOperation>? values) && values.Count == 1:
-                return Evaluate(values[0], outcome, depth + 1);
-            default:
-                return null;
-        }
-    }
-
-    private static bool? Matches(IPatternOperation pattern, ulong outcome) => pattern switch
-    {
-        IConstantPatternOperation constant => ProtocolOperations.ConstantBits(constant.Value) is { } bits ? bits == outcome : null,
-        INegatedPatternOperation negated => !Matches(negated.Pattern, outcome),
-        IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.Or } or => Matches(or.LeftPattern, outcome) is { } left && Matches(or.RightPattern, outcome) is { } right ? left || right : null,
-        IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.And } and => Matches(and.LeftPattern, outcome) is { } left && Matches(and.RightPattern, outcome) is { } right ? left && right : null,
-        IDiscardPatternOperation => true,
-        _ => null,
-    };
-
-    /// <summary><c>result.Outcome</c> of the call's result (through the flow capture a <c>switch</c> makes).</summary>
-    private bool IsOutcome(IOperation operation, int depth) => ProtocolOperations.Unwrap(operation) switch
-    {
-        IPropertyReferenceOperation { Property.Name: "Outcome", Instance: { } instance } => IsResult(instance, depth),
-        ILocalReferenceOperation local => _outcomeLocals.Contains(local.Local),
-        IFlowCaptureReferenceOperation reference => _captures.TryGetValue(reference.Id, out List<IOperation>? values)
-            && values.Count == 1 && depth < 6 && IsOutcome(values[0], depth + 1),
-        _ => false,
-    };
-
-    private bool IsResult(IOperation operation, int depth) => ProtocolOperations.Unwrap(operation) switch
-    {
-        IInvocationOperation invocation => invocation.Syntax == _call,
-        ILocalReferenceOperation local => _resultLocals.Contains(local.Local),
-        IFlowCaptureReferenceOperation reference => _resultCaptures.Contains(reference.Id)
-            || (_captures.TryGetValue(reference.Id, out List<IOperation>? values) && values.Count == 1 && depth < 6 && IsResult(values[0], depth + 1)),
-        _ => false,
-    };
 
     private void CollectCaptures()
     {
