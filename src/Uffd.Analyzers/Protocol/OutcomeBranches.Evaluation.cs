@@ -13,6 +13,9 @@ namespace Uffd.Analyzers.Protocol;
 internal sealed partial class OutcomeBranches
 {
     /// <summary>The value of an outcome test for a known outcome, or null for a test the rule does not understand.</summary>
+    /// <summary>The value of <paramref name="value"/> when the call's outcome is <paramref name="outcome"/>, or null.</summary>
+    public bool? ValueFor(IOperation value, ulong outcome) => Evaluate(value, outcome, depth: 0);
+
     private bool? Evaluate(IOperation condition, ulong outcome, int depth)
     {
         if (depth > 6)
@@ -39,6 +42,9 @@ internal sealed partial class OutcomeBranches
                 return (constant == outcome) == (binary.OperatorKind == BinaryOperatorKind.Equals);
             case IIsPatternOperation pattern when IsOutcome(pattern.Value, depth):
                 return Matches(pattern.Pattern, outcome);
+            case { } value when _callValue is not null && IsResult(value, depth):
+                // The helper's own return value (a bool it computed from the outcome).
+                return _callValue(outcome);
             case IFlowCaptureReferenceOperation reference when _captures.TryGetValue(reference.Id, out List<IOperation>? values) && values.Count == 1:
                 return Evaluate(values[0], outcome, depth + 1);
             default:

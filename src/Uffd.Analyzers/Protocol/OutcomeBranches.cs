@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -23,6 +24,7 @@ internal sealed partial class OutcomeBranches
     private readonly ControlFlowGraph _graph;
     private readonly BasicBlock _start;
     private readonly SyntaxNode _call;
+    private readonly Func<ulong, bool?>? _callValue;
     private readonly HashSet<ILocalSymbol> _resultLocals = new(SymbolEqualityComparer.Default);
     private readonly HashSet<CaptureId> _resultCaptures = new();
 
@@ -34,11 +36,17 @@ internal sealed partial class OutcomeBranches
     private readonly HashSet<ISymbol> _writtenAfter = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<CaptureId, List<IOperation>> _captures = new();
 
-    public OutcomeBranches(ControlFlowGraph graph, FlowPosition start, IOperation call)
+    /// <param name="graph">The function's graph.</param>
+    /// <param name="start">Where the call is.</param>
+    /// <param name="call">A resolution, or a call to a helper that makes one.</param>
+    /// <param name="callValue">For a helper that returns what its resolution's outcome decides (<c>return
+    /// result.IsDone;</c>): its value for an outcome, so that the caller's tests of it follow the outcome too.</param>
+    public OutcomeBranches(ControlFlowGraph graph, FlowPosition start, IOperation call, Func<ulong, bool?>? callValue = null)
     {
         _graph = graph;
         _start = start.Block;
         _call = call.Syntax;
+        _callValue = callValue;
         CollectCaptures();
         CollectResultHolders(call);
         CollectWritesAfter(start);

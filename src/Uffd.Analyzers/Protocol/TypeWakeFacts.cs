@@ -132,7 +132,8 @@ internal sealed class TypeWakeFacts
 
                 calledHere = true;
                 // A receiver the caller cannot name (an argument that is not a symbol) cannot be judged there.
-                if (CallerSide(helper, call, receiver) is { } callerReceiver && UnwokenFrom(caller, call, callerReceiver) is { } where)
+                if (CallerSide(helper, call, receiver) is { } callerReceiver
+                    && UnwokenFrom(caller, call, callerReceiver, ReturnedFor(unwoken, resolution)) is { } where)
                 {
                     return Name(where);
                 }
@@ -158,9 +159,9 @@ internal sealed class TypeWakeFacts
     /// one, or for a lambda that does not own the receiver, the code after its creation (a Wake after
     /// <c>Parallel.For(..., i => ...)</c> counts); null when every path wakes.
     /// </summary>
-    private FunctionGraph? UnwokenFrom(FunctionGraph function, IOperation point, ISymbol receiver)
+    private FunctionGraph? UnwokenFrom(FunctionGraph function, IOperation point, ISymbol receiver, Func<ulong, bool?>? callValue = null)
     {
-        if (!ExitsUnwoken(function, point, receiver))
+        if (!ExitsUnwoken(function, point, receiver, callValue))
         {
             return null;
         }
@@ -175,17 +176,17 @@ internal sealed class TypeWakeFacts
     /// the two outcomes whose waiters a DontWake call leaves to the handler. Tests of the result follow the outcome.
     /// A call that returns something else (a helper's bool) is followed on every path its tests allow.
     /// </summary>
-    private bool ExitsUnwoken(FunctionGraph function, IOperation point, ISymbol receiver)
+    private bool ExitsUnwoken(FunctionGraph function, IOperation point, ISymbol receiver, Func<ulong, bool?>? callValue = null)
     {
         if (function.Find(point) is not { } position)
         {
             return false;
         }
 
-        var branches = new OutcomeBranches(function.Graph, position, point);
+        var branches = new OutcomeBranches(function.Graph, position, point, callValue);
         bool Exits(ulong? outcome) =>
             WakeFlow.ExitsWithoutWake(function.Graph, position, node => Wakes(node, receiver), block => branches.Rule(block, outcome));
-        return point is IInvocationOperation { TargetMethod.ReturnType.Name: "UffdResult" }
+        return point is IInvocationOperation { TargetMethod.ReturnType.Name: "UffdResult" } || callValue is not null
             ? Exits(OutcomeBranches.Done) || Exits(OutcomeBranches.AlreadyPresent)
             : Exits(null);
     }
@@ -285,6 +286,49 @@ internal sealed class TypeWakeFacts
 
     private bool IsDirectWake(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name == "Wake" && ProtocolOperations.CallsUserfaultfd(invocation, _userfaultfd);
+
+    /// <summary>
+    /// For a helper whose every return gives a value its resolution's outcome decides (<c>return result.IsDone;</c>):
+    /// that value per outcome; null otherwise (the caller's tests of it then let a wake on either side do).
+    /// </summary>
+    private static Func<ulong, bool?>? ReturnedFor(FunctionGraph helper, IInvocationOperation resolution)
+    {
+        if (helper.Function?.ReturnType.SpecialType != SpecialType.System_Boolean || helper.Find(resolution) is not { } position)
+        {
+            return null;
+        }
+
+        var returned = new List<IOperation>();
+        foreach (BasicBlock block in helper.Graph.Blocks)
+        {
+            if (block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return && block.BranchValue is { } value)
+            {
+                returned.Add(value);
+            }
+        }
+
+        if (returned.Count == 0)
+        {
+            return null;
+        }
+
+        var branches = new OutcomeBranches(helper.Graph, position, resolution);
+        return outcome =>
+        {
+            bool? agreed = null;
+            foreach (IOperation value in returned)
+            {
+                if (branches.ValueFor(value, outcome) is not { } known || (agreed is { } earlier && earlier != known))
+                {
+                    return null;
+                }
+
+                agreed = known;
+            }
+
+            return agreed;
+        };
+    }
 
     private static ControlFlowGraph? Graph(IOperation root, CancellationToken cancellationToken) => root switch
     {

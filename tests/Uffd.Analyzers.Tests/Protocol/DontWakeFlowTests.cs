@@ -346,4 +346,40 @@ public sealed class DontWakeFlowTests
                 }
             }
             """);
+
+    [Fact]
+    public Task A_callers_test_of_what_the_helper_returns_follows_the_outcome() =>
+        Verify<DontWakeAnalyzer>.Analyzer("""
+            using Uffd;
+
+            public sealed class Loader
+            {
+                private readonly Userfaultfd _uffd = Userfaultfd.Create();
+
+                public void WakesOnSuccessOnly(nint page, int pageSize)
+                {
+                    if (TryInstall(page, pageSize))
+                    {
+                        _uffd.Wake(page, pageSize);
+                    }
+                }
+
+                public void WakesWhenPresentToo(nint page, int pageSize)
+                {
+                    if (Installed(page, pageSize))
+                    {
+                        _uffd.Wake(page, pageSize);
+                    }
+                }
+
+                private bool TryInstall(nint page, int pageSize)
+                {
+                    UffdResult result = {|UFFD0050:_uffd.ZeroPage(page, pageSize, ZeroPageMode.DontWake)|};
+                    return result.IsDone;
+                }
+
+                private bool Installed(nint page, int pageSize) =>
+                    _uffd.ZeroPage(page, pageSize, ZeroPageMode.DontWake).IsResolvedOrPresent;
+            }
+            """);
 }

@@ -1,5 +1,4 @@
 // corpus: expect UFFD0050
-// corpus: known-miss the caller tests the helper's bool, whose meaning (IsDone, so false for AlreadyPresent) the rule does not follow into the helper; a test of an opaque value lets a wake on either side do
 using System;
 using Uffd;
 
