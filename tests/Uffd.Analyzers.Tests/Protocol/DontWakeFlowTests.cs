@@ -382,4 +382,32 @@ public sealed class DontWakeFlowTests
                     _uffd.ZeroPage(page, pageSize, ZeroPageMode.DontWake).IsResolvedOrPresent;
             }
             """);
+
+    [Fact]
+    public Task A_loop_that_never_ends_without_a_wake_is_reported() =>
+        Verify<DontWakeAnalyzer>.Analyzer("""
+            using Uffd;
+
+            public static class Handler
+            {
+                public static void Forever(Userfaultfd uffd, nint[] pages, int pageSize)
+                {
+                    int i = 0;
+                    while (true)
+                    {
+                        _ = {|UFFD0050:uffd.ZeroPage(pages[i++ % pages.Length], pageSize, ZeroPageMode.DontWake)|};
+                    }
+                }
+
+                public static void ForeverWoken(Userfaultfd uffd, nint[] pages, int pageSize)
+                {
+                    for (int i = 0; ; i++)
+                    {
+                        nint page = pages[i % pages.Length];
+                        _ = uffd.ZeroPage(page, pageSize, ZeroPageMode.DontWake);
+                        uffd.Wake(page, pageSize);
+                    }
+                }
+            }
+            """);
 }
