@@ -410,4 +410,20 @@ public sealed class DontWakeFlowTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Top_level_statements_are_judged_like_a_method() =>
+        Verify<DontWakeAnalyzer>.Program("""
+            using System;
+            using Uffd;
+
+            using UffdMemory memory = UffdMemory.MapAnonymous(Environment.SystemPageSize);
+            using Userfaultfd uffd = Userfaultfd.Create();
+            byte[] page = new byte[memory.PageSize];
+            UffdResult result = {|UFFD0050:uffd.Copy(memory.Address, page, CopyMode.DontWake)|};
+            if (result.Outcome == UffdOutcome.AlreadyPresent)
+            {
+                uffd.Wake(memory.Address, memory.PageSize);
+            }
+            """);
 }
