@@ -8,9 +8,11 @@ namespace Uffd.Analyzers.Protocol;
 
 /// <summary>
 /// UFFD0050: a resolution with DontWake (or <c>RemoveWriteProtection(..., wake: false)</c>) after which some path
-/// ends without a <c>Wake</c> on the same Userfaultfd, decided on the control-flow graph (see docs/diagnostics/UFFD0050.md).
-/// A helper that only installs is judged by its callers in the same type, one call deep: quiet when each caller
-/// wakes after the call on every path. Calls to methods of the type that wake the same uffd count as wakes.
+/// ends without a <c>Wake</c> on the same Userfaultfd when the call resolved or found the page present, decided on the
+/// control-flow graph (<see cref="WakeFlow"/>, <see cref="OutcomeBranches"/>; docs/diagnostics/UFFD0050.md). A helper
+/// that only installs is judged by its callers in the same type, one call deep (<see cref="TypeWakeFacts"/>): quiet
+/// when each caller wakes after the call on every path. Calls to methods that wake the same uffd count as wakes.
+/// A Warning: whether a thread waits on the range is not known at compile time.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DontWakeAnalyzer : DiagnosticAnalyzer
