@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -6,17 +7,16 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Uffd.Analyzers.CodeFixes.Protocol;
 
 /// <summary>
-/// UFFD0050: inserts <c>uffd.Wake(destination, length);</c> right after the statement that holds the DontWake call,
-/// reusing the call's own receiver, destination/start and length argument text (for the span overload of Copy,
-/// <c>source.Length</c>).
+/// UFFD0050: adds <c>uffd.Wake(destination, length);</c> right after the DontWake call completes, so that it runs on
+/// every path after the call and never after a <c>return</c> (see <see cref="WakePlacement"/>). Arguments with side
+/// effects are evaluated once into locals (<see cref="WakePlan"/>); an expression body becomes a block first
+/// (<see cref="ExpressionBodies"/>). Shapes it cannot rewrite without changing what the code does get no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddWakeCodeFixProvider))]
 [Shared]
@@ -28,7 +28,54 @@ public sealed class AddWakeCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.DontWakeWithoutWake);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    /// <remarks>
+    /// Fixes are applied one after the other in document order, as one fix at a time would: each then sees the locals
+    /// the others added (two hoisted 'destination' locals in one method would not compile). The calls still to fix are
+    /// moved by the text each fix inserted before them; one whose text a fix touched is left.
+    /// </remarks>
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (fixAllContext, document, diagnostics) =>
+    {
+        var pending = diagnostics.Select(d => d.Location.SourceSpan).OrderBy(span => span.Start).ToList();
+        for (int i = 0; i < pending.Count; i++)
+        {
+            CancellationToken cancellationToken = fixAllContext.CancellationToken;
+            SyntaxNode? root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || pending[i].IsEmpty || FindCall(root, pending[i]) is not { } call || !CanPlace(call))
+            {
+                continue;
+            }
+
+            Document fixedDocument = await AddWakeAsync(document, call.Span, cancellationToken).ConfigureAwait(false);
+            var changes = (await fixedDocument.GetTextChangesAsync(document, cancellationToken).ConfigureAwait(false)).ToList();
+            for (int j = i + 1; j < pending.Count; j++)
+            {
+                pending[j] = Moved(pending[j], changes);
+            }
+
+            document = fixedDocument;
+        }
+
+        return document;
+    });
+
+    /// <summary>Where <paramref name="span"/> is after <paramref name="changes"/>; an empty span at 0 when a change overlaps it.</summary>
+    private static TextSpan Moved(TextSpan span, IReadOnlyList<TextChange> changes)
+    {
+        int shift = 0;
+        foreach (TextChange change in changes)
+        {
+            if (change.Span.End <= span.Start)
+            {
+                shift += (change.NewText?.Length ?? 0) - change.Span.Length;
+            }
+            else if (change.Span.Start < span.End)
+            {
+                return default;
+            }
+        }
+
+        return new TextSpan(span.Start + shift, span.Length);
+    }
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -42,127 +89,74 @@ public sealed class AddWakeCodeFixProvider : CodeFixProvider
 
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
-            InvocationExpressionSyntax? call = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
-                .FirstAncestorOrSelf<InvocationExpressionSyntax>();
-            if (call is null
-                || WakeText(call, model, context.CancellationToken) is not { } wake
-                || ContainingStatement(call) is not { } statement)
+            if (FindCall(root, diagnostic.Location.SourceSpan) is not { } call
+                || WakePlan.For(call, model, context.CancellationToken) is not { } plan
+                || !CanPlace(call))
             {
                 continue;
             }
 
+            TextSpan span = call.Span;
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    $"Add '{wake}' after the call",
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(Insert(root, statement, wake))),
+                    $"Add '{plan.WakeText(new Dictionary<ExpressionSyntax, string>())}' after the call",
+                    cancellationToken => AddWakeAsync(context.Document, span, cancellationToken),
                     EquivalenceKey),
                 diagnostic);
         }
     }
 
-    /// <summary>"receiver.Wake(start, length);" from the call's own expressions, or null for a shape we cannot rebuild.</summary>
-    private static string? WakeText(InvocationExpressionSyntax call, SemanticModel model, CancellationToken cancellationToken)
+    /// <summary>Whether the call sits where a Wake can follow it: a statement that allows it, or an expression body.</summary>
+    private static bool CanPlace(InvocationExpressionSyntax call)
     {
-        if (call.Expression is not MemberAccessExpressionSyntax access
-            || model.GetOperation(call, cancellationToken) is not IInvocationOperation operation)
+        if (WakePlacement.ContainingStatement(call) is { } statement)
         {
-            return null;
+            return WakePlacement.IsWholeStatement(statement, call) || WakePlacement.CanHoistCall(statement, call);
         }
 
-        string? start = ArgumentText(operation, "destination") ?? ArgumentText(operation, "start");
-        string? length = ArgumentText(operation, "length");
-        if (length is null && ArgumentExpression(operation, "source") is { } source)
-        {
-            // Copy(destination, ReadOnlySpan<byte> source, mode): the copy's length is the span's.
-            length = (IsSimple(source) ? source.ToString() : "(" + source + ")") + ".Length";
-        }
-
-        return start is null || length is null ? null : $"{access.Expression}.Wake({start}, {length});";
+        // After the conversion the body is 'return body;' or 'body;': the call must come first in it.
+        return ExpressionBodies.Holding(call) is { } body && WakePlacement.EvaluatedFirst(call, body);
     }
 
-    private static string? ArgumentText(IInvocationOperation operation, string parameter) =>
-        ArgumentExpression(operation, parameter)?.ToString();
-
-    private static ExpressionSyntax? ArgumentExpression(IInvocationOperation operation, string parameter) =>
-        operation.Arguments.FirstOrDefault(argument => argument.Parameter?.Name == parameter)?.Syntax is ArgumentSyntax argument
-            ? argument.Expression
-            : null;
-
-    private static bool IsSimple(ExpressionSyntax expression) =>
-        expression is IdentifierNameSyntax or MemberAccessExpressionSyntax or LiteralExpressionSyntax or ThisExpressionSyntax;
-
-    /// <summary>The statement holding the call, unless a lambda or local function lies in between (the Wake would land outside it).</summary>
-    private static StatementSyntax? ContainingStatement(SyntaxNode call)
+    private static async Task<Document> AddWakeAsync(Document document, TextSpan callSpan, CancellationToken cancellationToken)
     {
-        for (SyntaxNode? node = call.Parent; node is not null; node = node.Parent)
+        for (int attempt = 0; attempt < 2; attempt++)
         {
-            switch (node)
+            SyntaxNode? root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            SemanticModel? model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || FindCall(root, callSpan) is not { } call || WakePlan.For(call, model, cancellationToken) is not { } plan)
             {
-                case AnonymousFunctionExpressionSyntax:
-                case LocalFunctionStatementSyntax:
-                    return null;
-                case StatementSyntax statement:
-                    return statement;
+                return document;
             }
-        }
 
-        return null;
-    }
-
-    private static SyntaxNode Insert(SyntaxNode root, StatementSyntax statement, string wakeText)
-    {
-        StatementSyntax wake = SyntaxFactory.ParseStatement(wakeText)
-            .WithLeadingTrivia(Indentation(statement))
-            .WithTrailingTrivia(LineEnd(statement));
-
-        switch (statement.Parent)
-        {
-            case BlockSyntax block:
-                return root.ReplaceNode(block, block.WithStatements(block.Statements.Insert(block.Statements.IndexOf(statement) + 1, wake)));
-            case SwitchSectionSyntax section:
-                return root.ReplaceNode(section, section.WithStatements(section.Statements.Insert(section.Statements.IndexOf(statement) + 1, wake)));
-            default:
-                // An embedded statement (if/else/loop body without braces): make it a block of both, braces at the
-                // indentation of the statement that owns it.
-                SyntaxTriviaList outer = statement.Parent?.FirstAncestorOrSelf<StatementSyntax>() is { } owner
-                    ? Indentation(owner)
-                    : SyntaxFactory.TriviaList();
-                SyntaxTriviaList lineEnd = LineEnd(statement);
-                BlockSyntax replacement = SyntaxFactory.Block(
-                    SyntaxFactory.Token(outer, SyntaxKind.OpenBraceToken, lineEnd),
-                    SyntaxFactory.List(new[] { statement, wake }),
-                    SyntaxFactory.Token(outer, SyntaxKind.CloseBraceToken, lineEnd));
-                return root.ReplaceNode(statement, replacement);
-        }
-    }
-
-    /// <summary>The whitespace that starts the line on which <paramref name="node"/> starts.</summary>
-    private static SyntaxTriviaList Indentation(SyntaxNode node)
-    {
-        SourceText text = node.SyntaxTree.GetText();
-        TextLine line = text.Lines.GetLineFromPosition(node.SpanStart);
-        int end = line.Start;
-        while (end < line.End && (text[end] == ' ' || text[end] == '\t'))
-        {
-            end++;
-        }
-
-        return end == line.Start
-            ? SyntaxFactory.TriviaList()
-            : SyntaxFactory.TriviaList(SyntaxFactory.Whitespace(text.ToString(TextSpan.FromBounds(line.Start, end))));
-    }
-
-    /// <summary>The end of line the statement ends with (so the file keeps its line endings).</summary>
-    private static SyntaxTriviaList LineEnd(StatementSyntax statement)
-    {
-        foreach (SyntaxTrivia trivia in statement.GetTrailingTrivia())
-        {
-            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            if (WakePlacement.ContainingStatement(call) is { } statement)
             {
-                return SyntaxFactory.TriviaList(trivia);
+                var taken = new HashSet<string>(
+                    (call.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? root).DescendantTokens().Select(token => token.ValueText));
+                var locals = new Dictionary<ExpressionSyntax, string>();
+                foreach ((ExpressionSyntax expression, string parameter) in plan.Hoisted)
+                {
+                    locals[expression] = WakePlacement.FreshName(parameter, taken);
+                }
+
+                string result = WakePlacement.FreshName("result", taken);
+                return document.WithSyntaxRoot(WakePlacement.Rewrite(root, statement, plan, result, locals));
             }
+
+            if (ExpressionBodies.Holding(call) is not { } body
+                || ExpressionBodies.ToBlock(body, call, model, cancellationToken) is not { } conversion)
+            {
+                return document;
+            }
+
+            SourceText text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            document = document.WithText(text.WithChanges(conversion.Change));
+            callSpan = new TextSpan(conversion.CallStart, callSpan.Length);
         }
 
-        return SyntaxFactory.TriviaList(SyntaxFactory.ElasticCarriageReturnLineFeed);
+        return document;
     }
+
+    private static InvocationExpressionSyntax? FindCall(SyntaxNode root, TextSpan span) =>
+        root.FindNode(span, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
 }

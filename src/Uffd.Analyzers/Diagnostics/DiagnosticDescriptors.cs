@@ -183,11 +183,11 @@ internal static class DiagnosticDescriptors
         "Open() on a region without a page count",
         "'{0}' has no Pages in its [FaultRegion]: Open() throws; call Open(pages) or set Pages");
 
-    /// <summary>Format: "'{0}' does not wake the waiters of its range and no Wake follows in '{1}': the faulting threads sleep forever".</summary>
-    public static readonly DiagnosticDescriptor DontWakeWithoutWake = Error(
+    /// <summary>Format: "'{0}' does not wake the waiters of its range and a path through '{1}' ends without a Wake: the faulting threads can sleep forever". A Warning: the rule cannot know that a thread waits on the range.</summary>
+    public static readonly DiagnosticDescriptor DontWakeWithoutWake = Warning(
         DiagnosticIds.DontWakeWithoutWake, Categories.Protocol,
         "DontWake without a later Wake",
-        "'{0}' does not wake the waiters of its range and no Wake follows in '{1}': the faulting threads sleep forever");
+        "'{0}' does not wake the waiters of its range and a path through '{1}' ends without a Wake: the faulting threads can sleep forever");
 
     /// <summary>Format: "The result of '{0}' is ignored: AlreadyPresent needs a Wake, Partial a resubmission, RetryAfterEvents a retry".</summary>
     public static readonly DiagnosticDescriptor ResolutionResultIgnored = Warning(
@@ -195,11 +195,11 @@ internal static class DiagnosticDescriptors
         "The result of a resolution ioctl is ignored",
         "The result of '{0}' is ignored: AlreadyPresent needs a Wake, Partial a resubmission, RetryAfterEvents a retry");
 
-    /// <summary>Format: "UFFDIO_API on '{0}', whose handshake Userfaultfd.Create already did: a second one fails with EINVAL".</summary>
+    /// <summary>Format: "UFFDIO_API on '{0}', which already had its handshake (in Userfaultfd.Create, or earlier in this method): a second one fails with EINVAL".</summary>
     public static readonly DiagnosticDescriptor SecondApiHandshake = Error(
         DiagnosticIds.SecondApiHandshake, Categories.Protocol,
         "A second feature handshake on one userfaultfd",
-        "UFFDIO_API on '{0}', whose handshake Userfaultfd.Create already did: a second one fails with EINVAL");
+        "UFFDIO_API on '{0}', which already had its handshake (in Userfaultfd.Create, or earlier in this method): a second one fails with EINVAL");
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         Create(id, category, title, message, DiagnosticSeverity.Error);

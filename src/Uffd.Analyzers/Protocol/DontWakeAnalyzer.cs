@@ -1,16 +1,18 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Uffd.Analyzers.Protocol;
 
 /// <summary>
-/// UFFD0050: a resolution with DontWake (or <c>RemoveWriteProtection(..., wake: false)</c>) that no later
-/// <c>Wake</c> on the same Userfaultfd follows in the same function. Heuristic (see docs/diagnostics/UFFD0050.md):
-/// any <c>Wake</c> call whose receiver names the same local, parameter, field or property and that starts after the
-/// call in the source of the same function (lambda and local function bodies are their own functions) counts; its
-/// range is not compared and the paths are not checked.
+/// UFFD0050: a resolution with DontWake (or <c>RemoveWriteProtection(..., wake: false)</c>) after which some path
+/// ends without a <c>Wake</c> on the same Userfaultfd when the call resolved or found the page present, decided on the
+/// control-flow graph (<see cref="WakeFlow"/>, <see cref="OutcomeBranches"/>; docs/diagnostics/UFFD0050.md). A helper
+/// that only installs is judged by its callers in the same type, one call deep (<see cref="TypeWakeFacts"/>): quiet
+/// when each caller wakes after the call on every path. Calls to methods that wake the same uffd count as wakes.
+/// A Warning: whether a thread waits on the range is not known at compile time.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DontWakeAnalyzer : DiagnosticAnalyzer
@@ -35,40 +37,48 @@ public sealed class DontWakeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(operationContext => Analyze(operationContext, userfaultfd), OperationKind.Invocation);
+            start.RegisterSymbolStartAction(symbolStart => StartType(symbolStart, userfaultfd), SymbolKind.NamedType);
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol userfaultfd)
+    private static void StartType(SymbolStartAnalysisContext context, INamedTypeSymbol userfaultfd)
     {
-        var invocation = (IInvocationOperation)context.Operation;
-        if (!ProtocolOperations.CallsUserfaultfd(invocation, userfaultfd) || !SkipsWake(invocation))
-        {
-            return;
-        }
+        var facts = new TypeWakeFacts(userfaultfd);
+        context.RegisterOperationBlockAction(block => facts.Record(block));
+        context.RegisterSymbolEndAction(end => Report(end, facts, userfaultfd));
+    }
 
-        // Only receivers that can be matched with a later Wake are judged; a call on an arbitrary expression is left alone.
-        ISymbol? receiver = ProtocolOperations.ReceiverSymbol(invocation.Instance);
-        if (receiver is null)
+    private static void Report(SymbolAnalysisContext context, TypeWakeFacts facts, INamedTypeSymbol userfaultfd)
+    {
+        facts.Complete(context.CancellationToken);
+        foreach (FunctionGraph function in facts.Graphs)
         {
-            return;
+            foreach (BasicBlock block in function.Graph.Blocks)
+            {
+                foreach (IOperation operation in FunctionGraph.BlockOperations(block))
+                {
+                    foreach (IOperation node in operation.DescendantsAndSelf())
+                    {
+                        if (node is IInvocationOperation invocation
+                            && ProtocolOperations.CallsUserfaultfd(invocation, userfaultfd)
+                            && SkipsWake(invocation)
+                            && ProtocolOperations.ReceiverSymbol(invocation.Instance) is { } receiver
+                            && facts.UnwokenPathThrough(function, invocation, receiver) is { } where)
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(
+                                DiagnosticDescriptors.DontWakeWithoutWake,
+                                invocation.Syntax.GetLocation(),
+                                invocation.TargetMethod.Name,
+                                where));
+                        }
+                    }
+                }
+            }
         }
-
-        IOperation function = ProtocolOperations.FunctionRoot(invocation);
-        if (HasLaterWake(function, invocation, receiver, userfaultfd))
-        {
-            return;
-        }
-
-        context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.DontWakeWithoutWake,
-            invocation.Syntax.GetLocation(),
-            invocation.TargetMethod.Name,
-            FunctionName(function, context.ContainingSymbol)));
     }
 
     /// <summary>True for Copy/ZeroPage/Continue/Poison/Move with a constant mode that has DontWake, and RemoveWriteProtection(wake: false).</summary>
-    private static bool SkipsWake(IInvocationOperation invocation)
+    internal static bool SkipsWake(IInvocationOperation invocation)
     {
         switch (invocation.TargetMethod.Name)
         {
@@ -88,27 +98,4 @@ public sealed class DontWakeAnalyzer : DiagnosticAnalyzer
                 return false;
         }
     }
-
-    private static bool HasLaterWake(IOperation function, IInvocationOperation call, ISymbol receiver, INamedTypeSymbol userfaultfd)
-    {
-        int end = call.Syntax.Span.End;
-        foreach (IOperation descendant in function.Descendants())
-        {
-            if (descendant is IInvocationOperation { TargetMethod.Name: "Wake" } wake
-                && wake.Syntax.SpanStart >= end
-                && ProtocolOperations.CallsUserfaultfd(wake, userfaultfd)
-                && SymbolEqualityComparer.Default.Equals(ProtocolOperations.ReceiverSymbol(wake.Instance), receiver))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static string FunctionName(IOperation function, ISymbol containingSymbol) => function switch
-    {
-        ILocalFunctionOperation local => local.Symbol.Name,
-        _ => containingSymbol.Name,
-    };
 }

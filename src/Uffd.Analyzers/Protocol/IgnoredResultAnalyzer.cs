@@ -1,14 +1,18 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Uffd.Analyzers.Protocol;
 
 /// <summary>
-/// UFFD0051: a fault-resolving Userfaultfd call used as a statement, so its <c>UffdResult</c> is dropped.
-/// <c>_ = uffd.Copy(...)</c> is an explicit choice and is not reported. <c>WriteProtect</c> is not covered: it
-/// resolves no fault, so AlreadyPresent / Partial / RetryAfterEvents handling does not apply to it.
+/// UFFD0051: the <c>UffdResult</c> of a fault-resolving Userfaultfd call is dropped (a statement or a discard
+/// <c>_ = ...</c>) and no <c>Wake</c> on the same uffd follows on every path. A Wake after the call
+/// answers every outcome (AlreadyPresent is woken, Partial and RetryAfterEvents fault again), so such code is correct.
+/// DontWake calls are left to UFFD0050, whose Wake covers them the same way. <c>WriteProtect</c> resolves no fault.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class IgnoredResultAnalyzer : DiagnosticAnalyzer
@@ -34,27 +38,127 @@ public sealed class IgnoredResultAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(operationContext => Analyze(operationContext, userfaultfd), OperationKind.ExpressionStatement);
+            start.RegisterOperationBlockAction(block => AnalyzeBlock(block, userfaultfd));
         });
     }
 
-    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol userfaultfd)
+    private static void AnalyzeBlock(OperationBlockAnalysisContext context, INamedTypeSymbol userfaultfd)
     {
-        IOperation statementExpression = ((IExpressionStatementOperation)context.Operation).Operation;
-        IOperation? expression = statementExpression;
-        if (expression is IConditionalAccessOperation conditional)
+        var roots = new HashSet<IOperation>();
+        foreach (IOperation block in context.OperationBlocks)
         {
-            expression = conditional.WhenNotNull;
+            IOperation root = block;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            if (root is not (IMethodBodyBaseOperation or IBlockOperation or IFieldInitializerOperation or IPropertyInitializerOperation)
+                || !roots.Add(root)
+                || !DropsAResult(root, userfaultfd))
+            {
+                continue;
+            }
+
+            foreach (FunctionGraph function in FunctionGraph.All(context.GetControlFlowGraph(block), context.OwningSymbol as IMethodSymbol))
+            {
+                AnalyzeFunction(context, function, userfaultfd);
+            }
+        }
+    }
+
+    /// <summary>A cheap look before the graph is built: some waking resolution used as a statement or discarded.</summary>
+    private static bool DropsAResult(IOperation root, INamedTypeSymbol userfaultfd)
+    {
+        foreach (IOperation node in root.Descendants())
+        {
+            if (node is IInvocationOperation invocation
+                && ResolvingMethods.Contains(invocation.TargetMethod.Name)
+                && ProtocolOperations.CallsUserfaultfd(invocation, userfaultfd)
+                && !DontWakeAnalyzer.SkipsWake(invocation)
+                && invocation.Parent is IExpressionStatementOperation or IConditionalAccessOperation or ISimpleAssignmentOperation { Target: IDiscardOperation } or IConversionOperation)
+            {
+                return true;
+            }
         }
 
-        if (expression is IInvocationOperation invocation
-            && ResolvingMethods.Contains(invocation.TargetMethod.Name)
-            && ProtocolOperations.CallsUserfaultfd(invocation, userfaultfd))
+        return false;
+    }
+
+    private static void AnalyzeFunction(OperationBlockAnalysisContext context, FunctionGraph function, INamedTypeSymbol userfaultfd)
+    {
+        var captures = new FlowCaptures(function.Graph);
+        foreach (BasicBlock block in function.Graph.Blocks)
         {
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.ResolutionResultIgnored,
-                statementExpression.Syntax.GetLocation(),
-                invocation.TargetMethod.Name));
+            int index = 0;
+            foreach (IOperation top in FunctionGraph.BlockOperations(block))
+            {
+                if (Unused(top) is { } call
+                    && ResolvingMethods.Contains(call.TargetMethod.Name)
+                    && ProtocolOperations.CallsUserfaultfd(call, userfaultfd)
+                    && !DontWakeAnalyzer.SkipsWake(call)
+                    && !WokenAfter(function, new FlowPosition(block, index), call, captures, userfaultfd))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.ResolutionResultIgnored, Location(call.Syntax).GetLocation(), call.TargetMethod.Name));
+                }
+
+                index++;
+            }
         }
+    }
+
+    /// <summary>
+    /// The call whose result the top-level operation drops: a statement or a discard. A result stored in a local that
+    /// is never read is not judged: short examples store a call's result to show its type (docs/diagnostics/UFFD0043.md).
+    /// </summary>
+    private static IInvocationOperation? Unused(IOperation top)
+    {
+        switch (top is IExpressionStatementOperation statement ? statement.Operation : top)
+        {
+            case IInvocationOperation invocation when top is IExpressionStatementOperation || top.Syntax.Parent is ExpressionStatementSyntax or ConditionalAccessExpressionSyntax:
+                return invocation;
+            case ISimpleAssignmentOperation { Target: IDiscardOperation, Value: var value }:
+                return ProtocolOperations.Unwrap(value) as IInvocationOperation;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>True when a Wake on the call's receiver follows on every path (every outcome is then answered).</summary>
+    private static bool WokenAfter(FunctionGraph function, FlowPosition position, IInvocationOperation call, FlowCaptures captures, INamedTypeSymbol userfaultfd)
+    {
+        if (captures.ReceiverSymbol(call.Instance) is not { } receiver)
+        {
+            return false;
+        }
+
+        var branches = new OutcomeBranches(function.Graph, position, call);
+        return !WakeFlow.ExitsWithoutWake(
+            function.Graph,
+            position,
+            node => node is IInvocationOperation { TargetMethod.Name: "Wake" } wake
+                && ProtocolOperations.CallsUserfaultfd(wake, userfaultfd)
+                && SymbolEqualityComparer.Default.Equals(captures.ReceiverSymbol(wake.Instance), receiver),
+            block => branches.Rule(block, null));
+    }
+
+    /// <summary>The statement's expression for a call used as a statement (<c>uffd?.Copy(...)</c> whole), else the call.</summary>
+    private static SyntaxNode Location(SyntaxNode call)
+    {
+        for (SyntaxNode? node = call; node is not null; node = node.Parent)
+        {
+            if (node is not (ConditionalAccessExpressionSyntax or InvocationExpressionSyntax or MemberBindingExpressionSyntax or PostfixUnaryExpressionSyntax))
+            {
+                break;
+            }
+
+            if (node.Parent is ExpressionStatementSyntax statement)
+            {
+                return statement.Expression;
+            }
+        }
+
+        return call;
     }
 }

@@ -120,6 +120,17 @@ internal static class ProtocolOperations
         return current;
     }
 
+    /// <summary>The whole member body above <paramref name="operation"/> (lambdas included): a local can be assigned outside the lambda that uses it.</summary>
+    public static IOperation MemberRoot(IOperation operation)
+    {
+        while (operation.Parent is { } parent)
+        {
+            operation = parent;
+        }
+
+        return operation;
+    }
+
     private static ulong? ToBits(object value) => value switch
     {
         byte b => b,

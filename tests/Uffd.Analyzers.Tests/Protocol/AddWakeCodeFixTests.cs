@@ -75,28 +75,6 @@ public sealed class AddWakeCodeFixTests
             """);
 
     [Fact]
-    public Task The_fix_is_not_offered_inside_an_expression_bodied_lambda() =>
-        Verify<DontWakeAnalyzer>.CodeFix<AddWakeCodeFixProvider>("""
-            using System;
-            using Uffd;
-
-            public static class Handler
-            {
-                public static Func<UffdResult> Later(Userfaultfd uffd, nint page) =>
-                    () => {|UFFD0050:uffd.ZeroPage(page, 4096, ZeroPageMode.DontWake)|};
-            }
-            """, """
-            using System;
-            using Uffd;
-
-            public static class Handler
-            {
-                public static Func<UffdResult> Later(Userfaultfd uffd, nint page) =>
-                    () => {|UFFD0050:uffd.ZeroPage(page, 4096, ZeroPageMode.DontWake)|};
-            }
-            """);
-
-    [Fact]
     public Task Fix_all_handles_else_if_bodies_and_switch_sections() =>
         Verify<DontWakeAnalyzer>.CodeFix<AddWakeCodeFixProvider>("""
             using Uffd;
