@@ -12,6 +12,9 @@ public sealed partial class Table
     [PageProvider]
     private void Fill(long pageIndex, Span<byte> page) => page.Clear();
 
+    [WriteHandler]
+    private void OnWrite(long pageIndex) => Console.WriteLine($"row page {pageIndex} changed");
+
     public void ProtectEvenPages()
     {
         for (long page = 0; page < Length / BytesPerPage; page += 2)

@@ -1,0 +1,194 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Uffd.Analyzers.RangeMath;
+
+/// <summary>
+/// Data flow within one method, cheap and conservative: the value a local holds when it is written exactly once, the
+/// initializer of a readonly field declared in the same file, and what a value means (address, byte offset, page index,
+/// page size) from the table in <see cref="RangeParameters"/>. Anything it cannot follow is Unknown, so rules stay quiet.
+/// </summary>
+internal static class ValueFlow
+{
+    private const int MaxDepth = 6;
+
+    /// <summary>Looks through conversions (casts, implicit widening) to the value converted.</summary>
+    public static IOperation SkipConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>
+    /// The one value a local is ever given: its initializer or its single assignment, when nothing else writes it (no
+    /// compound assignment, increment, ref or out). With <paramref name="allowCompound"/>, compound assignments do not
+    /// count as other writes (the value before them is what <c>x &gt;&gt;= 12</c> works on).
+    /// </summary>
+    public static IOperation? SingleValue(ILocalReferenceOperation reference, bool allowCompound = false)
+    {
+        ILocalSymbol local = reference.Local;
+        if (local.IsRef || local.IsConst)
+        {
+            return null;
+        }
+
+        IOperation root = reference;
+        while (root.Parent is { } parent)
+        {
+            root = parent;
+        }
+
+        IOperation? value = null;
+        int writes = 0;
+        foreach (IOperation operation in root.Descendants())
+        {
+            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+            {
+                if (declarator.Initializer is { } initializer)
+                {
+                    value = initializer.Value;
+                    writes++;
+                }
+
+                continue;
+            }
+
+            if (operation is not ILocalReferenceOperation use || !SymbolEqualityComparer.Default.Equals(use.Local, local))
+            {
+                continue;
+            }
+
+            switch (use.Parent)
+            {
+                case ISimpleAssignmentOperation assignment when assignment.Target == use:
+                    value = assignment.Value;
+                    writes++;
+                    break;
+                case ICompoundAssignmentOperation compound when compound.Target == use:
+                    if (!allowCompound)
+                    {
+                        return null;
+                    }
+
+                    break;
+                case IIncrementOrDecrementOperation:
+                case IAddressOfOperation:
+                case IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In }:
+                    return null;
+                default:
+                    if (use.IsDeclaration || use.Parent is ITupleOperation || use.Parent is IDeconstructionAssignmentOperation)
+                    {
+                        return null;
+                    }
+
+                    break;
+            }
+        }
+
+        return writes == 1 ? value : null;
+    }
+
+    /// <summary>The initializer of a readonly field declared in the same file as <paramref name="reference"/>, or null.</summary>
+    public static IOperation? ReadonlyInitializer(IFieldReferenceOperation reference)
+    {
+        IFieldSymbol field = reference.Field;
+        if (!field.IsReadOnly || field.IsConst || reference.SemanticModel is not { } model)
+        {
+            return null;
+        }
+
+        foreach (SyntaxReference declaration in field.DeclaringSyntaxReferences)
+        {
+            if (declaration.SyntaxTree == model.SyntaxTree
+                && declaration.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initializer })
+            {
+                return model.GetOperation(initializer);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>What <paramref name="operation"/> stands for, following locals written once and readonly fields.</summary>
+    public static ValueMeaning MeaningOf(IOperation operation, bool allowCompound = false) => MeaningOf(operation, allowCompound, 0);
+
+    private static ValueMeaning MeaningOf(IOperation operation, bool allowCompound, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return ValueMeaning.Unknown;
+        }
+
+        // An explicit cast to nint/nuint makes an address; any other native-sized value is one too (that is what they
+        // carry here), unless it is a constant.
+        while (operation is IConversionOperation conversion)
+        {
+            if (!conversion.IsImplicit && IsNative(conversion.Type) && !conversion.ConstantValue.HasValue)
+            {
+                return ValueMeaning.Address;
+            }
+
+            operation = conversion.Operand;
+        }
+
+        if (operation.ConstantValue.HasValue)
+        {
+            return ValueMeaning.Unknown;
+        }
+
+        ValueMeaning meaning = operation switch
+        {
+            IPropertyReferenceOperation property => RangeParameters.MeaningOf(property.Property),
+            IInvocationOperation invocation => RangeParameters.MeaningOf(invocation.TargetMethod),
+            IParameterReferenceOperation parameter => ParameterMeaning(parameter.Parameter),
+            ILocalReferenceOperation local => SingleValue(local, allowCompound) is { } value
+                ? MeaningOf(value, allowCompound: false, depth + 1)
+                : ValueMeaning.Unknown,
+            IFieldReferenceOperation field => ReadonlyInitializer(field) is { } initializer
+                ? MeaningOf(initializer, allowCompound: false, depth + 1)
+                : ValueMeaning.Unknown,
+            IBinaryOperation binary => BinaryMeaning(binary, depth),
+            _ => ValueMeaning.Unknown,
+        };
+        return meaning == ValueMeaning.Unknown && IsNative(operation.Type) ? ValueMeaning.Address : meaning;
+    }
+
+    private static ValueMeaning BinaryMeaning(IBinaryOperation binary, int depth)
+    {
+        ValueMeaning left = MeaningOf(binary.LeftOperand, false, depth + 1);
+        ValueMeaning right = MeaningOf(binary.RightOperand, false, depth + 1);
+        switch (binary.OperatorKind)
+        {
+            case BinaryOperatorKind.Subtract when left == ValueMeaning.Address && right == ValueMeaning.Address:
+                return ValueMeaning.ByteOffset;
+            case BinaryOperatorKind.Add or BinaryOperatorKind.Subtract:
+                return left == ValueMeaning.Address || right == ValueMeaning.Address ? ValueMeaning.Address
+                    : left == ValueMeaning.ByteOffset || right == ValueMeaning.ByteOffset ? ValueMeaning.ByteOffset
+                    : left == right ? left : ValueMeaning.Unknown;
+            case BinaryOperatorKind.Multiply:
+                return (left, right) is (ValueMeaning.PageIndex, ValueMeaning.PageSize) or (ValueMeaning.PageSize, ValueMeaning.PageIndex)
+                    ? ValueMeaning.ByteOffset
+                    : ValueMeaning.Unknown;
+            case BinaryOperatorKind.Divide:
+                return left is ValueMeaning.ByteOffset or ValueMeaning.Address && right == ValueMeaning.PageSize
+                    ? ValueMeaning.PageIndex
+                    : ValueMeaning.Unknown;
+            default:
+                return ValueMeaning.Unknown;
+        }
+    }
+
+    /// <summary>The <c>long pageIndex</c> of a provider or write handler; other parameters tell nothing.</summary>
+    private static ValueMeaning ParameterMeaning(IParameterSymbol parameter) =>
+        parameter.Type.SpecialType == SpecialType.System_Int64 && RegionSymbols.IsCallback(parameter.ContainingSymbol)
+            ? ValueMeaning.PageIndex
+            : IsNative(parameter.Type) ? ValueMeaning.Address : ValueMeaning.Unknown;
+
+    public static bool IsNative(ITypeSymbol? type) =>
+        type is { SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr };
+}
