@@ -141,22 +141,29 @@ internal static class ValueFlow
             return ValueMeaning.Unknown;
         }
 
-        ValueMeaning meaning = operation switch
+        // A value followed to where it comes from means what that source means: a native buffer from
+        // Marshal.AllocHGlobal is no address of a mapping. A value that cannot be followed (a parameter, a field written
+        // anywhere, a user's property) and is native-sized is taken for an address.
+        return operation switch
         {
-            IPropertyReferenceOperation property => RangeParameters.MeaningOf(property.Property),
             IInvocationOperation invocation => RangeParameters.MeaningOf(invocation.TargetMethod),
             IParameterReferenceOperation parameter => ParameterMeaning(parameter.Parameter),
             ILocalReferenceOperation local => SingleValue(local, allowCompound) is { } value
                 ? MeaningOf(value, allowCompound: false, depth + 1)
-                : ValueMeaning.Unknown,
+                : NativeOrUnknown(operation),
             IFieldReferenceOperation field => ReadonlyInitializer(field) is { } initializer
                 ? MeaningOf(initializer, allowCompound: false, depth + 1)
-                : ValueMeaning.Unknown,
+                : NativeOrUnknown(operation),
+            IPropertyReferenceOperation property => RangeParameters.MeaningOf(property.Property) is var known and not ValueMeaning.Unknown
+                ? known
+                : NativeOrUnknown(operation),
             IBinaryOperation binary => BinaryMeaning(binary, depth),
-            _ => ValueMeaning.Unknown,
+            _ => NativeOrUnknown(operation),
         };
-        return meaning == ValueMeaning.Unknown && IsNative(operation.Type) ? ValueMeaning.Address : meaning;
     }
+
+    private static ValueMeaning NativeOrUnknown(IOperation operation) =>
+        IsNative(operation.Type) ? ValueMeaning.Address : ValueMeaning.Unknown;
 
     private static ValueMeaning BinaryMeaning(IBinaryOperation binary, int depth)
     {
