@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Uffd.Analyzers.RangeMath;
 
@@ -44,9 +45,9 @@ public sealed class PageSizeCodeFix : CodeFixProvider
                 continue;
             }
 
-            string title = "Use " + replacement;
+            // One equivalence key for every spelling and replacement, so Fix All fixes them all in one pass.
             context.RegisterCodeFix(
-                CodeAction.Create(title, token => FixAsync(context.Document, node, spelling, replacement, token), equivalenceKey: title),
+                CodeAction.Create("Use " + replacement, token => FixAsync(context.Document, node, spelling, replacement, token), equivalenceKey: DiagnosticIds.HardCodedPageSize),
                 diagnostic);
         }
     }
@@ -119,6 +120,15 @@ public sealed class PageSizeCodeFix : CodeFixProvider
 
             default:
             {
+                // A local written once or a static readonly field is fixed where it is written, so every use follows.
+                if (WrittenAt(model, node, cancellationToken) is { } initializer)
+                {
+                    node = replaced = initializer;
+                    pageSize = replacement == PageSizeReporter.RegionPageSize && PageSizeReporter.ReplacementAt(initializer, model) != replacement
+                        ? SyntaxFactory.ParseExpression("global::System.Environment.SystemPageSize").WithAdditionalAnnotations(Simplifier.Annotation)
+                        : pageSize;
+                }
+
                 // (4 * 1024) becomes PageSize, not (PageSize).
                 if (node is BinaryExpressionSyntax && node.Parent is ParenthesizedExpressionSyntax parenthesized)
                 {
@@ -140,6 +150,26 @@ public sealed class PageSizeCodeFix : CodeFixProvider
         }
 
         return document.WithSyntaxRoot(root.ReplaceNode(replaced, fixedNode.WithTriviaFrom(replaced)));
+    }
+
+    /// <summary>The constant initializer of the non-const local or static readonly field <paramref name="node"/> names.</summary>
+    private static ExpressionSyntax? WrittenAt(SemanticModel model, ExpressionSyntax node, CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(node, cancellationToken) is not { } operation)
+        {
+            return null;
+        }
+
+        IOperation? value = ValueFlow.SkipConversions(operation) switch
+        {
+            ILocalReferenceOperation { Local.IsConst: false } local => ValueFlow.SingleValue(local),
+            IFieldReferenceOperation { Field.IsConst: false, Field.IsStatic: true } field => ValueFlow.ReadonlyInitializer(field),
+            _ => null,
+        };
+        return value?.Syntax is ExpressionSyntax { Parent: EqualsValueClauseSyntax } initializer
+            && PageSizeConstants.TryGetConstant(value, out _)
+            ? initializer
+            : null;
     }
 
     private static ITypeSymbol? TypeOf(SemanticModel model, ExpressionSyntax expression, CancellationToken cancellationToken)

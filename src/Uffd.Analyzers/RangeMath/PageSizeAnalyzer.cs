@@ -34,7 +34,8 @@ public sealed class PageSizeAnalyzer : DiagnosticAnalyzer
             var reporter = new PageSizeReporter();
             start.RegisterOperationAction(c => AnalyzeBinary(c, reporter), OperationKind.Binary);
             start.RegisterOperationAction(c => AnalyzeCompound(c, reporter), OperationKind.CompoundAssignment);
-            start.RegisterOperationAction(c => PageSizeSinks.Analyze(c, reporter), OperationKind.Argument);
+            // Per member, so that a constant found through a local or a local function is reported inside the member analyzed.
+            start.RegisterOperationBlockAction(c => PageSizeSinks.Analyze(c, reporter));
         });
     }
 
@@ -68,19 +69,19 @@ public sealed class PageSizeAnalyzer : DiagnosticAnalyzer
             case BinaryOperatorKind.Multiply when PageSizeConstants.IsPageSize(constant) && MeaningOf(other, compound) == ValueMeaning.PageIndex:
             case BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder when PageSizeConstants.IsPageSize(constant) && IsBytes(MeaningOf(other, compound)):
             case BinaryOperatorKind.Add or BinaryOperatorKind.Subtract when PageSizeConstants.IsPageSize(constant) && MeaningOf(other, compound) == ValueMeaning.Address:
-                reporter.Report(context, constant, PageSizeSpelling.Size);
+                reporter.Report(context.ReportDiagnostic, constant, PageSizeSpelling.Size);
                 break;
             case BinaryOperatorKind.And when PageSizeConstants.IsLowMask(constant) && IsBytes(MeaningOf(other, compound)):
-                reporter.Report(context, constant, PageSizeSpelling.LowMask);
+                reporter.Report(context.ReportDiagnostic, constant, PageSizeSpelling.LowMask);
                 break;
             case BinaryOperatorKind.And when PageSizeConstants.IsHighMask(constant) && IsBytes(MeaningOf(other, compound)):
-                reporter.Report(context, constant, PageSizeSpelling.HighMask);
+                reporter.Report(context.ReportDiagnostic, constant, PageSizeSpelling.HighMask);
                 break;
             case BinaryOperatorKind.RightShift when PageSizeConstants.IsPageShift(constant) && IsBytes(MeaningOf(other, compound)):
-                reporter.Report(context, whole, PageSizeSpelling.ShiftRight);
+                reporter.Report(context.ReportDiagnostic, whole, PageSizeSpelling.ShiftRight);
                 break;
             case BinaryOperatorKind.LeftShift when PageSizeConstants.IsPageShift(constant) && MeaningOf(other, compound) == ValueMeaning.PageIndex:
-                reporter.Report(context, whole, PageSizeSpelling.ShiftLeft);
+                reporter.Report(context.ReportDiagnostic, whole, PageSizeSpelling.ShiftLeft);
                 break;
         }
     }

@@ -1,9 +1,9 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Uffd.Analyzers.RangeMath;
@@ -25,6 +25,9 @@ internal enum PageSizeSpelling
 
     /// <summary><c>x &lt;&lt; 12</c>: becomes <c>x * pageSize</c>.</summary>
     ShiftLeft,
+
+    /// <summary>The constant is in a helper whose result is used here: reported at the call, no fix.</summary>
+    InHelper,
 }
 
 /// <summary>Reports UFFD0041 once per place, with what the fix needs in the diagnostic's properties.</summary>
@@ -44,11 +47,12 @@ internal sealed class PageSizeReporter
     // constant is found from each call: one diagnostic per place.
     private readonly ConcurrentDictionary<Location, byte> _reported = new();
 
-    public void Report(OperationAnalysisContext context, IOperation operation, PageSizeSpelling spelling)
+    public void Report(Action<Diagnostic> report, IOperation operation, PageSizeSpelling spelling)
     {
-        // Report where the constant is written: the initializer of a local written once, or of a static readonly field
-        // of this file, so the fix changes the one place and every use follows.
-        IOperation target = WhereWritten(operation);
+        // Reported where it is used, inside the member analyzed: a diagnostic elsewhere (a field's initializer, another
+        // method's body) would be non-local, which an IDE shows only in full solution analysis. The fix rewrites the
+        // initializer of a local or static readonly field it names, so every use follows.
+        IOperation target = SkipImplicitConversions(operation);
         SyntaxNode syntax = target.Syntax;
         Location location = syntax.GetLocation();
         if (!location.IsInSource || !_reported.TryAdd(location, 0))
@@ -66,7 +70,7 @@ internal sealed class PageSizeReporter
             PageSizeSpelling.ShiftLeft => (written, ShiftOperand(syntax) + " * " + replacement),
             _ => (IsNamed(syntax) ? written + " (4096)" : written, replacement),
         };
-        context.ReportDiagnostic(Diagnostic.Create(
+        report(Diagnostic.Create(
             DiagnosticDescriptors.HardCodedPageSize,
             location,
             ImmutableDictionary<string, string?>.Empty
@@ -76,16 +80,25 @@ internal sealed class PageSizeReporter
             suggested));
     }
 
-    private static IOperation WhereWritten(IOperation operation)
+    /// <summary>
+    /// A page size inside a helper's returned expression, found from a call that uses the result as a range: reported at
+    /// the call (a diagnostic in the helper would be non-local), naming the helper's constant; no fix at the call.
+    /// </summary>
+    public void ReportInHelper(Action<Diagnostic> report, IInvocationOperation call, IOperation constant)
     {
-        operation = SkipImplicitConversions(operation);
-        IOperation? source = ValueFlow.SkipConversions(operation) switch
+        Location location = call.Syntax.GetLocation();
+        if (!location.IsInSource || !_reported.TryAdd(location, 0))
         {
-            ILocalReferenceOperation { Local.IsConst: false } local => ValueFlow.SingleValue(local),
-            IFieldReferenceOperation { Field.IsConst: false, Field.IsStatic: true } field => ValueFlow.ReadonlyInitializer(field),
-            _ => null,
-        };
-        return source is not null && PageSizeConstants.TryGetConstant(source, out _) ? SkipImplicitConversions(source) : operation;
+            return;
+        }
+
+        string replacement = constant.SemanticModel is { } model ? ReplacementAt(constant.Syntax, model) : SystemPageSize;
+        report(Diagnostic.Create(
+            DiagnosticDescriptors.HardCodedPageSize,
+            location,
+            ImmutableDictionary<string, string?>.Empty.Add(SpellingKey, PageSizeSpelling.InHelper.ToString()),
+            call.Syntax + " (" + constant.Syntax + " in " + call.TargetMethod.Name + ")",
+            replacement + " in " + call.TargetMethod.Name));
     }
 
     private static IOperation SkipImplicitConversions(IOperation operation)
@@ -100,12 +113,19 @@ internal sealed class PageSizeReporter
 
     private static bool IsNamed(SyntaxNode syntax) => syntax is IdentifierNameSyntax or MemberAccessExpressionSyntax;
 
-    private static string ShiftOperand(SyntaxNode syntax) => syntax switch
+    private static string ShiftOperand(SyntaxNode syntax)
     {
-        BinaryExpressionSyntax binary => binary.Left.ToString(),
-        AssignmentExpressionSyntax assignment => assignment.Left.ToString(),
-        _ => syntax.ToString(),
-    };
+        ExpressionSyntax left = syntax switch
+        {
+            BinaryExpressionSyntax binary => binary.Left,
+            AssignmentExpressionSyntax assignment => assignment.Left,
+            _ => (ExpressionSyntax)syntax,
+        };
+        // a - b >> 12 shifts the difference: the division must keep it together.
+        return left is BinaryExpressionSyntax and not { RawKind: (int)SyntaxKind.MultiplyExpression or (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression }
+            ? "(" + left + ")"
+            : left.ToString();
+    }
 
     /// <summary>
     /// <c>PageSize</c> inside an instance method, property or local function of a region (where the region is open, and

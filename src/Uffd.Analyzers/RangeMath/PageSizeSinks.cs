@@ -1,3 +1,4 @@
+using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -15,27 +16,32 @@ internal static class PageSizeSinks
 {
     private const int MaxDepth = 8;
 
-    public static void Analyze(OperationAnalysisContext context, PageSizeReporter reporter)
+    public static void Analyze(OperationBlockAnalysisContext context, PageSizeReporter reporter)
     {
-        var argument = (IArgumentOperation)context.Operation;
-        if (argument.Parameter is not { } parameter || argument.ArgumentKind != ArgumentKind.Explicit)
+        foreach (IOperation block in context.OperationBlocks)
         {
-            return;
-        }
+            foreach (IOperation operation in block.DescendantsAndSelf())
+            {
+                if (operation is not IArgumentOperation { Parameter: { } parameter, ArgumentKind: ArgumentKind.Explicit } argument)
+                {
+                    continue;
+                }
 
-        RangeRole role = RangeParameters.RoleOf(parameter);
-        if (role == RangeRole.None)
-        {
-            role = HelperParameterRole(argument, parameter);
-        }
+                RangeRole role = RangeParameters.RoleOf(parameter);
+                if (role == RangeRole.None)
+                {
+                    role = HelperParameterRole(argument, parameter);
+                }
 
-        if (role != RangeRole.None)
-        {
-            Walk(context, reporter, argument.Value, role, depth: 0, helperFollowed: false);
+                if (role != RangeRole.None)
+                {
+                    Walk(context.ReportDiagnostic, reporter, argument.Value, role, depth: 0, helper: null);
+                }
+            }
         }
     }
 
-    private static void Walk(OperationAnalysisContext context, PageSizeReporter reporter, IOperation value, RangeRole role, int depth, bool helperFollowed)
+    private static void Walk(Action<Diagnostic> report, PageSizeReporter reporter, IOperation value, RangeRole role, int depth, IInvocationOperation? helper)
     {
         if (depth > MaxDepth)
         {
@@ -49,7 +55,7 @@ internal static class PageSizeSinks
             // (Read(4096, ...)) may be a record, and 4096 pages is a count.
             if (role is RangeRole.KernelRange or RangeRole.PagedBytes or RangeRole.PageSize)
             {
-                reporter.Report(context, operation, PageSizeSpelling.Size);
+                Report(report, reporter, operation, PageSizeSpelling.Size, helper);
             }
 
             return;
@@ -58,26 +64,26 @@ internal static class PageSizeSinks
         switch (operation)
         {
             case ILocalReferenceOperation local when ValueFlow.SingleValue(local) is { } single:
-                Walk(context, reporter, single, role, depth + 1, helperFollowed);
+                Walk(report, reporter, single, role, depth + 1, helper);
                 break;
             case IConditionalOperation conditional:
-                Walk(context, reporter, conditional.WhenTrue, role, depth + 1, helperFollowed);
+                Walk(report, reporter, conditional.WhenTrue, role, depth + 1, helper);
                 if (conditional.WhenFalse is { } whenFalse)
                 {
-                    Walk(context, reporter, whenFalse, role, depth + 1, helperFollowed);
+                    Walk(report, reporter, whenFalse, role, depth + 1, helper);
                 }
 
                 break;
-            case IInvocationOperation invocation when !helperFollowed && ReturnedExpression(invocation) is { } returned:
-                Walk(context, reporter, returned, role, depth + 1, helperFollowed: true);
+            case IInvocationOperation invocation when helper is null && ReturnedExpression(invocation) is { } returned:
+                Walk(report, reporter, returned, role, depth + 1, helper: invocation);
                 break;
             case IBinaryOperation binary:
-                WalkBinary(context, reporter, binary, role, depth, helperFollowed);
+                WalkBinary(report, reporter, binary, role, depth, helper);
                 break;
         }
     }
 
-    private static void WalkBinary(OperationAnalysisContext context, PageSizeReporter reporter, IBinaryOperation binary, RangeRole role, int depth, bool helperFollowed)
+    private static void WalkBinary(Action<Diagnostic> report, PageSizeReporter reporter, IBinaryOperation binary, RangeRole role, int depth, IInvocationOperation? helper)
     {
         IOperation left = binary.LeftOperand, right = binary.RightOperand;
         bool bytes = role is RangeRole.KernelRange or RangeRole.PagedBytes or RangeRole.Bytes;
@@ -89,8 +95,8 @@ internal static class PageSizeSinks
                 WalkFactor(right, left);
                 break;
             case BinaryOperatorKind.Divide when role == RangeRole.Pages && PageSizeConstants.IsPageSize(right):
-                reporter.Report(context, right, PageSizeSpelling.Size);
-                Walk(context, reporter, left, role, depth + 1, helperFollowed);
+                Report(report, reporter, right, PageSizeSpelling.Size, helper);
+                Walk(report, reporter, left, role, depth + 1, helper);
                 break;
             case BinaryOperatorKind.Add or BinaryOperatorKind.Subtract:
                 WalkTerm(left);
@@ -98,7 +104,7 @@ internal static class PageSizeSinks
                 break;
             case BinaryOperatorKind.LeftShift when bytes && PageSizeConstants.IsPageShift(right):
             case BinaryOperatorKind.RightShift when role == RangeRole.Pages && PageSizeConstants.IsPageShift(right):
-                reporter.Report(context, binary, binary.OperatorKind == BinaryOperatorKind.LeftShift ? PageSizeSpelling.ShiftLeft : PageSizeSpelling.ShiftRight);
+                Report(report, reporter, binary, binary.OperatorKind == BinaryOperatorKind.LeftShift ? PageSizeSpelling.ShiftLeft : PageSizeSpelling.ShiftRight, helper);
                 break;
         }
 
@@ -106,11 +112,11 @@ internal static class PageSizeSinks
         {
             if (!PageSizeConstants.IsPageSize(factor))
             {
-                Walk(context, reporter, factor, role, depth + 1, helperFollowed);
+                Walk(report, reporter, factor, role, depth + 1, helper);
             }
             else if (bytes && !PageSizeConstants.IsPageSize(other) && ValueFlow.MeaningOf(other) != ValueMeaning.PageSize)
             {
-                reporter.Report(context, factor, PageSizeSpelling.Size);
+                Report(report, reporter, factor, PageSizeSpelling.Size, helper);
             }
         }
 
@@ -118,29 +124,57 @@ internal static class PageSizeSinks
         {
             // A term of a sum has the sum's role: 4096 added to a paged range is a page (Walk judges the bare constant by
             // the role: in a byte offset it stays quiet), index * 4096 added to anything is an offset.
-            Walk(context, reporter, term, role, depth + 1, helperFollowed);
+            Walk(report, reporter, term, role, depth + 1, helper);
         }
     }
 
-    /// <summary>The expression a same-file method returns (expression body or a lone return), for one level of helpers.</summary>
+    private static void Report(
+        Action<Diagnostic> report, PageSizeReporter reporter, IOperation operation, PageSizeSpelling spelling, IInvocationOperation? helper)
+    {
+        // A local function lies inside the member analyzed: its constant is reported (and fixed) where it is written.
+        if (helper is null || helper.TargetMethod.MethodKind == MethodKind.LocalFunction)
+        {
+            reporter.Report(report, operation, spelling);
+        }
+        else
+        {
+            reporter.ReportInHelper(report, helper, operation);
+        }
+    }
+
+    /// <summary>The expression a same-file method or local function returns (expression body or a lone return).</summary>
     private static IOperation? ReturnedExpression(IInvocationOperation invocation)
     {
-        IMethodSymbol method = invocation.TargetMethod;
-        if (invocation.SemanticModel is not { } model || method.DeclaringSyntaxReferences.Length != 1)
+        if (invocation.SemanticModel is not { } model || DeclarationInFile(invocation.TargetMethod, model) is not { } declaration)
         {
             return null;
         }
 
-        SyntaxReference reference = method.DeclaringSyntaxReferences[0];
-        if (reference.SyntaxTree != model.SyntaxTree || reference.GetSyntax() is not MethodDeclarationSyntax declaration)
-        {
-            return null;
-        }
-
-        ExpressionSyntax? returned = declaration.ExpressionBody?.Expression
-            ?? (declaration.Body is { Statements.Count: 1 } body && body.Statements[0] is ReturnStatementSyntax { Expression: { } expression } ? expression : null);
+        (ArrowExpressionClauseSyntax? arrow, BlockSyntax? block) = Bodies(declaration);
+        ExpressionSyntax? returned = arrow?.Expression
+            ?? (block is { Statements.Count: 1 } && block.Statements[0] is ReturnStatementSyntax { Expression: { } expression } ? expression : null);
         return returned is null ? null : model.GetOperation(returned);
     }
+
+    /// <summary>The declaration of a method or local function declared once, in the file being analyzed.</summary>
+    private static SyntaxNode? DeclarationInFile(IMethodSymbol method, SemanticModel model)
+    {
+        if (method.DeclaringSyntaxReferences.Length != 1 || method.DeclaringSyntaxReferences[0] is not { } reference
+            || reference.SyntaxTree != model.SyntaxTree)
+        {
+            return null;
+        }
+
+        SyntaxNode syntax = reference.GetSyntax();
+        return syntax is MethodDeclarationSyntax or LocalFunctionStatementSyntax ? syntax : null;
+    }
+
+    private static (ArrowExpressionClauseSyntax? Arrow, BlockSyntax? Block) Bodies(SyntaxNode declaration) => declaration switch
+    {
+        MethodDeclarationSyntax method => (method.ExpressionBody, method.Body),
+        LocalFunctionStatementSyntax local => (local.ExpressionBody, local.Body),
+        _ => (null, null),
+    };
 
     /// <summary>
     /// One level of helpers: the role of the table parameter that a same-file method passes its own parameter to,
@@ -149,19 +183,19 @@ internal static class PageSizeSinks
     private static RangeRole HelperParameterRole(IArgumentOperation argument, IParameterSymbol parameter)
     {
         if (parameter.ContainingSymbol is not IMethodSymbol method || argument.SemanticModel is not { } model
-            || method.DeclaringSyntaxReferences.Length != 1 || !RangeParameters.IsNumeric(parameter.Type))
+            || !RangeParameters.IsNumeric(parameter.Type) || DeclarationInFile(method, model) is not { } declaration)
         {
             return RangeRole.None;
         }
 
-        SyntaxReference reference = method.DeclaringSyntaxReferences[0];
-        if (reference.SyntaxTree != model.SyntaxTree || reference.GetSyntax() is not MethodDeclarationSyntax declaration
-            || model.GetOperation(declaration) is not { } body)
+        (ArrowExpressionClauseSyntax? arrow, BlockSyntax? block) = Bodies(declaration);
+        SyntaxNode? bodySyntax = (SyntaxNode?)arrow?.Expression ?? block;
+        if (bodySyntax is null || model.GetOperation(bodySyntax) is not { } body)
         {
             return RangeRole.None;
         }
 
-        foreach (IOperation operation in body.Descendants())
+        foreach (IOperation operation in body.DescendantsAndSelf())
         {
             if (operation is IArgumentOperation { Parameter: { } inner } use
                 && ValueFlow.SkipConversions(use.Value) is IParameterReferenceOperation passed

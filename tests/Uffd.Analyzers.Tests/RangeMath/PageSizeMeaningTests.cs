@@ -16,18 +16,18 @@ public sealed class PageSizeMeaningTests
             public partial class Rows
             {
                 private const int BytesPerPage = 4096;
-                private static readonly int s_pageBytes = {|#1:4096|};
+                private static readonly int s_pageBytes = 4096;
 
                 [PageProvider]
                 private void Fill(long pageIndex, Span<byte> page) => page.Clear();
 
                 public void ReadConst(long row, Span<byte> into) => Read(row * {|#0:BytesPerPage|}, into);
-                public void ReadStatic(long row, Span<byte> into) => Read(row * s_pageBytes, into);
+                public void ReadStatic(long row, Span<byte> into) => Read(row * {|#1:s_pageBytes|}, into);
 
                 public void Warm(long first, long count)
                 {
-                    long pageBytes = {|#2:4096|};
-                    Prefault(first * pageBytes, count * pageBytes);
+                    long pageBytes = 4096;
+                    Prefault(first * {|#2:pageBytes|}, count * {|#5:pageBytes|});
                 }
 
                 public static void Drop(UffdMemory memory, long first)
@@ -38,8 +38,9 @@ public sealed class PageSizeMeaningTests
             }
             """,
             Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(0).WithArguments("BytesPerPage (4096)", "PageSize"),
-            Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(1).WithArguments("4096", "Environment.SystemPageSize"),
-            Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(2).WithArguments("4096", "PageSize"),
+            Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(1).WithArguments("s_pageBytes (4096)", "PageSize"),
+            Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(2).WithArguments("pageBytes (4096)", "PageSize"),
+            Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(5).WithArguments("pageBytes (4096)", "PageSize"),
             Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(3).WithArguments("size (4096)", "Environment.SystemPageSize"),
             Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(4).WithArguments("size (4096)", "Environment.SystemPageSize"));
 
@@ -114,14 +115,14 @@ public sealed class PageSizeMeaningTests
                 [PageProvider]
                 private void Fill(long pageIndex, Span<byte> page) => page.Clear();
 
-                private static long OffsetOf(long page) => page * {|#0:4096|};
+                private static long OffsetOf(long page) => page * 4096;
                 private void Load(long offset, Span<byte> into) => Read(offset, into);
 
-                public void First(long page, Span<byte> into) => Read(OffsetOf(page), into);
+                public void First(long page, Span<byte> into) => Read({|#0:OffsetOf(page)|}, into);
                 public void Second(int number, Span<byte> into) => Load(number * {|#1:4096L|}, into);
             }
             """,
-            Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(0).WithArguments("4096", "Environment.SystemPageSize"),
+            Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(0).WithArguments("OffsetOf(page) (4096 in OffsetOf)", "Environment.SystemPageSize in OffsetOf"),
             Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(1).WithArguments("4096L", "PageSize"));
 
     [Fact]
