@@ -202,6 +202,12 @@ public sealed class PageSizeCodeFixTests
                     long pageBytes = 4096;
                     Prefault(first * {|UFFD0041:pageBytes|}, count * {|UFFD0041:pageBytes|});
                 }
+
+                public static void Drop(UffdMemory memory, long page)
+                {
+                    const int size = 4 * 1024;
+                    memory.Discard(page * {|UFFD0041:size|}, {|UFFD0041:size|});
+                }
             }
             """, """
             using System;
@@ -222,6 +228,12 @@ public sealed class PageSizeCodeFixTests
                 {
                     long pageBytes = PageSize;
                     Prefault(first * pageBytes, count * pageBytes);
+                }
+
+                public static void Drop(UffdMemory memory, long page)
+                {
+                    int size = Environment.SystemPageSize;
+                    memory.Discard(page * size, size);
                 }
             }
             """);
