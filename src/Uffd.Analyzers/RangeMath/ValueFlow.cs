@@ -142,8 +142,9 @@ internal static class ValueFlow
         }
 
         // A value followed to where it comes from means what that source means: a native buffer from
-        // Marshal.AllocHGlobal is no address of a mapping. A value that cannot be followed (a parameter, a field written
-        // anywhere, a user's property) and is native-sized is taken for an address.
+        // Marshal.AllocHGlobal is no address of a mapping. A native-sized parameter, or a local written in several
+        // places (a cursor), is taken for an address; a field or a user's property written elsewhere is not followed and
+        // tells nothing (a class may keep a native buffer there).
         return operation switch
         {
             IInvocationOperation invocation => RangeParameters.MeaningOf(invocation.TargetMethod),
@@ -153,10 +154,8 @@ internal static class ValueFlow
                 : NativeOrUnknown(operation),
             IFieldReferenceOperation field => ReadonlyInitializer(field) is { } initializer
                 ? MeaningOf(initializer, allowCompound: false, depth + 1)
-                : NativeOrUnknown(operation),
-            IPropertyReferenceOperation property => RangeParameters.MeaningOf(property.Property) is var known and not ValueMeaning.Unknown
-                ? known
-                : NativeOrUnknown(operation),
+                : ValueMeaning.Unknown,
+            IPropertyReferenceOperation property => RangeParameters.MeaningOf(property.Property),
             IBinaryOperation binary => BinaryMeaning(binary, depth),
             _ => NativeOrUnknown(operation),
         };
