@@ -173,6 +173,7 @@ public sealed class PageSizeCodeFix : CodeFixProvider
             || local.DeclaringSyntaxReferences.Length != 1
             || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax
             {
+                Initializer: not null,
                 Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement },
             }
             || statement.Parent is not { } scope)

@@ -130,7 +130,8 @@ internal sealed class PageSizeReporter
     /// <summary>
     /// <c>PageSize</c> inside an instance method, property or local function of a region (where the region is open, and
     /// the page size is the region's own, huge pages included); <c>Environment.SystemPageSize</c> in static code, static
-    /// lambdas and local functions, constructors and initializers, where <c>this</c> is not reachable or not open yet.
+    /// lambdas and local functions, constructors and initializers, and the argument of <c>Open</c>, where <c>this</c> is
+    /// not reachable or not open yet.
     /// </summary>
     public static string ReplacementAt(SyntaxNode node, SemanticModel model)
     {
@@ -138,6 +139,8 @@ internal sealed class PageSizeReporter
         {
             switch (ancestor)
             {
+                // The page count given to Open is computed before the region is open: its PageSize would throw.
+                case InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Open" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Open" } }:
                 case AnonymousFunctionExpressionSyntax function when function.Modifiers.Any(SyntaxKind.StaticKeyword):
                 case LocalFunctionStatementSyntax local when local.Modifiers.Any(SyntaxKind.StaticKeyword):
                 case EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax or VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax } }:

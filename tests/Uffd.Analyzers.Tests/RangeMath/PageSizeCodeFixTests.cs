@@ -22,7 +22,7 @@ public sealed class PageSizeCodeFixTests
             using System;
             using Uffd;
 
-            [FaultRegion(Pages = 8)]
+            [FaultRegion]
             public sealed partial class Rows
             {
                 private readonly UffdMemory _scratch = UffdMemory.MapAnonymous(4 * {|UFFD0041:4096|});
@@ -53,12 +53,14 @@ public sealed class PageSizeCodeFixTests
                 public long Bytes => PageCount * {|UFFD0041:4096|};
 
                 public long Spare => _spare.Length + _scratch.Length;
+
+                public void OpenFor(long bytes) => Open(bytes / {|UFFD0041:4096|});
             }
             """, """
             using System;
             using Uffd;
 
-            [FaultRegion(Pages = 8)]
+            [FaultRegion]
             public sealed partial class Rows
             {
                 private readonly UffdMemory _scratch = UffdMemory.MapAnonymous(4 * Environment.SystemPageSize);
@@ -89,6 +91,8 @@ public sealed class PageSizeCodeFixTests
                 public long Bytes => PageCount * PageSize;
 
                 public long Spare => _spare.Length + _scratch.Length;
+
+                public void OpenFor(long bytes) => Open(bytes / Environment.SystemPageSize);
             }
             """);
 
