@@ -66,6 +66,14 @@ internal static class PageSizeSinks
             case ILocalReferenceOperation local when ValueFlow.SingleValue(local) is { } single:
                 Walk(report, reporter, single, role, depth + 1, helper);
                 break;
+            case ILocalReferenceOperation local when depth < 2:
+                // A local written several times (a loop cursor) moves by its steps: offset += 2 * 4096 steps pages.
+                foreach (IOperation step in ValueFlow.Steps(local))
+                {
+                    Walk(report, reporter, step, role, depth + 1, helper);
+                }
+
+                break;
             case IConditionalOperation conditional:
                 Walk(report, reporter, conditional.WhenTrue, role, depth + 1, helper);
                 if (conditional.WhenFalse is { } whenFalse)

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -91,6 +93,56 @@ internal static class ValueFlow
         }
 
         return writes == 1 ? value : null;
+    }
+
+    /// <summary>
+    /// The steps added to or subtracted from a local written several times (<c>offset += 2 * 4096</c>): whatever the
+    /// local holds, it moves by these. Its initializer and plain assignments are not returned (which of them reaches a
+    /// use is a question of flow); empty when anything else writes it (a ref, an out, another compound operator).
+    /// </summary>
+    public static IReadOnlyList<IOperation> Steps(ILocalReferenceOperation reference)
+    {
+        ILocalSymbol local = reference.Local;
+        var values = new List<IOperation>();
+        if (local.IsRef)
+        {
+            return values;
+        }
+
+        IOperation root = reference;
+        while (root.Parent is { } parent)
+        {
+            root = parent;
+        }
+
+        foreach (IOperation operation in root.Descendants())
+        {
+            if (operation is not ILocalReferenceOperation use || !SymbolEqualityComparer.Default.Equals(use.Local, local))
+            {
+                continue;
+            }
+
+            switch (use.Parent)
+            {
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound when compound.Target == use:
+                    values.Add(compound.Value);
+                    break;
+                case ICompoundAssignmentOperation compound when compound.Target == use:
+                case IIncrementOrDecrementOperation:
+                case IAddressOfOperation:
+                case IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In }:
+                    return Array.Empty<IOperation>();
+                default:
+                    if (use.IsDeclaration || use.Parent is ITupleOperation || use.Parent is IDeconstructionAssignmentOperation)
+                    {
+                        return Array.Empty<IOperation>();
+                    }
+
+                    break;
+            }
+        }
+
+        return values;
     }
 
     /// <summary>The initializer of a readonly field declared in the same file as <paramref name="reference"/>, or null.</summary>

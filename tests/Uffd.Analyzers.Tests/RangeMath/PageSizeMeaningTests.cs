@@ -126,6 +126,33 @@ public sealed class PageSizeMeaningTests
             Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(1).WithArguments("4096L", "PageSize"));
 
     [Fact]
+    public Task The_step_of_a_cursor_given_to_a_paged_range_is_a_page_size() =>
+        Verify<PageSizeAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            public static class Reclaim
+            {
+                public static void DropEveryOther(UffdMemory memory)
+                {
+                    for (long offset = 0; offset < memory.Length; offset += 2 * {|#0:4096|})
+                    {
+                        memory.Discard(offset, memory.PageSize);
+                    }
+                }
+
+                public static void CopyEvery(UffdMemory memory, byte[] buffer)
+                {
+                    for (long offset = 0; offset < memory.Length; offset += 4096)
+                    {
+                        buffer.AsSpan(0, 16).CopyTo(memory.AsSpan(offset, 16));
+                    }
+                }
+            }
+            """,
+            Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(0).WithArguments("4096", "Environment.SystemPageSize"));
+
+    [Fact]
     public Task Counts_buffers_flags_hashes_and_native_buffers_of_4096_are_not_page_sizes() =>
         Verify<PageSizeAnalyzer>.Analyzer("""
             using System;
