@@ -112,7 +112,8 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        if (ValueFlow.MeaningOf(operation) == ValueMeaning.PageSize)
+        if (ValueFlow.MeaningOf(operation) == ValueMeaning.PageSize
+            || (operation is IParameterReferenceOperation passed && ValueFlow.ReceivesPageSize(passed)))
         {
             return true;
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -240,6 +241,49 @@ internal static class ValueFlow
                 return ValueMeaning.Unknown;
         }
     }
+
+    /// <summary>
+    /// One level of helpers, backwards: a parameter of a method declared in this file that a call in this file passes a
+    /// page size to (<c>Down(fault.Address, memory.PageSize)</c> makes <c>size</c> of <c>Down(nint a, int size)</c> one).
+    /// </summary>
+    public static bool ReceivesPageSize(IParameterReferenceOperation reference)
+    {
+        IParameterSymbol parameter = reference.Parameter;
+        if (reference.SemanticModel is not { } model || parameter.ContainingSymbol is not IMethodSymbol method
+            || method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
+        {
+            return false;
+        }
+
+        SyntaxNode root = model.SyntaxTree.GetRoot();
+        foreach (InvocationExpressionSyntax call in root.DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            if (!CallsByName(call, method.Name) || model.GetOperation(call) is not IInvocationOperation invocation
+                || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+            {
+                continue;
+            }
+
+            foreach (IArgumentOperation argument in invocation.Arguments)
+            {
+                if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, parameter.OriginalDefinition)
+                    && MeaningOf(argument.Value) == ValueMeaning.PageSize)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool CallsByName(InvocationExpressionSyntax call, string name) => call.Expression switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+        MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText == name,
+        GenericNameSyntax generic => generic.Identifier.ValueText == name,
+        _ => false,
+    };
 
     /// <summary>The <c>long pageIndex</c> of a provider or write handler; other parameters tell nothing.</summary>
     private static ValueMeaning ParameterMeaning(IParameterSymbol parameter) =>

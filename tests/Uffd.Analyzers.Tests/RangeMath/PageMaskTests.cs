@@ -92,6 +92,23 @@ public sealed class PageMaskTests
             Verify<PageMaskAnalyzer>.Diagnostic("UFFD0042").WithLocation(3).WithArguments("~PageBytes", "~(PageBytes - 1)"));
 
     [Fact]
+    public Task A_helper_parameter_that_a_call_in_the_file_gives_a_page_size_is_one() =>
+        Verify<PageMaskAnalyzer>.Analyzer("""
+            using Uffd;
+
+            public static class Align
+            {
+                private static nint Down(nint address, int size) => address & {|#0:~(nint)size|};
+                private static long Clear(long flags, long bit) => flags & ~bit;
+
+                public static nint Start(UffdMemory memory, PageFaultEvent fault) => Down(fault.Address, memory.PageSize);
+                public static nint Line(nint address) => Down(address, 64);
+                public static long Flags(long flags) => Clear(flags, 0x40);
+            }
+            """,
+            Verify<PageMaskAnalyzer>.Diagnostic("UFFD0042").WithLocation(0).WithArguments("~(nint)size", "~((nint)size - 1)"));
+
+    [Fact]
     public Task Flags_that_equal_4096_are_not_page_sizes() =>
         Verify<PageMaskAnalyzer>.Analyzer("""
             using System.IO;

@@ -1,5 +1,4 @@
 // corpus: expect UFFD0042
-// corpus: known-miss the page size reaches the mask through a parameter named 'size' of a helper; the rule does not follow arguments into callees
 using System;
 using Uffd;
 
