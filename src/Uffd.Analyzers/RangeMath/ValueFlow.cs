@@ -83,6 +83,10 @@ internal static class ValueFlow
                 case IAddressOfOperation:
                 case IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In }:
                     return null;
+                case ITupleOperation when DeconstructedValue(use) is { } element:
+                    value = element;
+                    writes++;
+                    break;
                 default:
                     if (use.IsDeclaration || use.Parent is ITupleOperation || use.Parent is IDeconstructionAssignmentOperation)
                     {
@@ -94,6 +98,29 @@ internal static class ValueFlow
         }
 
         return writes == 1 ? value : null;
+    }
+
+    /// <summary>
+    /// The element a deconstruction of a tuple literal gives the local: <c>var (first, count) = (offset / 4096, n);</c>
+    /// gives <c>first</c> its first element. Null for any other deconstruction (of a method's tuple, a nested one).
+    /// </summary>
+    private static IOperation? DeconstructedValue(ILocalReferenceOperation use)
+    {
+        if (use.Parent is not ITupleOperation target)
+        {
+            return null;
+        }
+
+        IOperation? assignment = target.Parent is IDeclarationExpressionOperation declaration ? declaration.Parent : target.Parent;
+        if (assignment is not IDeconstructionAssignmentOperation deconstruction
+            || SkipConversions(deconstruction.Value) is not ITupleOperation source
+            || source.Elements.Length != target.Elements.Length)
+        {
+            return null;
+        }
+
+        int index = target.Elements.IndexOf(use);
+        return index < 0 ? null : source.Elements[index];
     }
 
     /// <summary>

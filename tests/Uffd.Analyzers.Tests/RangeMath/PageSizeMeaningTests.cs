@@ -153,6 +153,33 @@ public sealed class PageSizeMeaningTests
             Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(0).WithArguments("4096", "Environment.SystemPageSize"));
 
     [Fact]
+    public Task A_tuple_deconstructed_into_locals_is_followed_element_by_element() =>
+        Verify<PageSizeAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 64, Mode = FaultMode.Missing | FaultMode.WriteProtect)]
+            public partial class Blocks
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Clear();
+
+                public void ProtectBytes(long offset, long length)
+                {
+                    var (first, count) = (offset / {|#0:4096|}, length);
+                    Protect(first, count);
+                }
+
+                public void ProtectRows(long row, (long First, long Count) range)
+                {
+                    var (first, count) = range;
+                    Protect(first + row, count);
+                }
+            }
+            """,
+            Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(0).WithArguments("4096", "PageSize"));
+
+    [Fact]
     public Task Counts_buffers_flags_hashes_and_native_buffers_of_4096_are_not_page_sizes() =>
         Verify<PageSizeAnalyzer>.Analyzer("""
             using System;

@@ -1,5 +1,4 @@
 // corpus: expect UFFD0041
-// corpus: known-miss locals written by a deconstruction are not followed; the rule sees only Protect(first, count)
 using System;
 using Uffd;
 
