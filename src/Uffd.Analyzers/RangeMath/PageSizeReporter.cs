@@ -115,12 +115,17 @@ internal sealed class PageSizeReporter
 
     private static string ShiftOperand(SyntaxNode syntax)
     {
-        ExpressionSyntax left = syntax switch
+        ExpressionSyntax? left = syntax switch
         {
             BinaryExpressionSyntax binary => binary.Left,
             AssignmentExpressionSyntax assignment => assignment.Left,
-            _ => (ExpressionSyntax)syntax,
+            _ => null,
         };
+        if (left is null)
+        {
+            return syntax.ToString();
+        }
+
         // a - b >> 12 shifts the difference: the division must keep it together.
         return left is BinaryExpressionSyntax and not { RawKind: (int)SyntaxKind.MultiplyExpression or (int)SyntaxKind.DivideExpression or (int)SyntaxKind.ModuloExpression }
             ? "(" + left + ")"
