@@ -62,7 +62,7 @@ public sealed class PageSizeCodeFix : CodeFixProvider
     }
 
     /// <summary>A property cannot stand where the language wants a constant.</summary>
-    private static bool OnlyConstantsAllowed(SyntaxNode node)
+    internal static bool OnlyConstantsAllowed(SyntaxNode node)
     {
         foreach (SyntaxNode ancestor in node.Ancestors())
         {
@@ -119,20 +119,20 @@ public sealed class PageSizeCodeFix : CodeFixProvider
             case PageSizeSpelling.ShiftRight or PageSizeSpelling.ShiftLeft:
                 return document;
 
-            case PageSizeSpelling.Size when ConstLocalToRewrite(model, node, cancellationToken) is { } constLocal:
+            case PageSizeSpelling.Size when PageSizeFixTargets.ConstLocalToRewrite(model, node, cancellationToken) is { } constLocal:
             {
                 // A const local of 4096 becomes a local holding the page size: replacing only its uses would leave it
                 // unused (CS0219, an error where warnings are).
                 ExpressionSyntax size = PageSizeReporter.ReplacementAt(constLocal, model) == PageSizeReporter.RegionPageSize
                     ? SyntaxFactory.IdentifierName("PageSize")
                     : SyntaxFactory.ParseExpression("global::System.Environment.SystemPageSize").WithAdditionalAnnotations(Simplifier.Annotation);
-                return document.WithSyntaxRoot(root.ReplaceNode(constLocal, WithoutConst(constLocal, size, model, cancellationToken)));
+                return document.WithSyntaxRoot(root.ReplaceNode(constLocal, PageSizeFixTargets.WithoutConst(constLocal, size, model, cancellationToken)));
             }
 
             default:
             {
                 // A local written once or a static readonly field is fixed where it is written, so every use follows.
-                if (WrittenAt(model, node, cancellationToken) is { } initializer)
+                if (PageSizeFixTargets.WrittenAt(model, node, cancellationToken) is { } initializer)
                 {
                     node = replaced = initializer;
                     pageSize = replacement == PageSizeReporter.RegionPageSize && PageSizeReporter.ReplacementAt(initializer, model) != replacement
@@ -163,72 +163,6 @@ public sealed class PageSizeCodeFix : CodeFixProvider
         return document.WithSyntaxRoot(root.ReplaceNode(replaced, fixedNode.WithTriviaFrom(replaced)));
     }
 
-    /// <summary>
-    /// The declaration of the const local <paramref name="node"/> names, when it declares that one local and no use of
-    /// it needs a constant (a case label, another const): then it can hold the page size instead.
-    /// </summary>
-    private static LocalDeclarationStatementSyntax? ConstLocalToRewrite(SemanticModel model, ExpressionSyntax node, CancellationToken cancellationToken)
-    {
-        if (model.GetSymbolInfo(node, cancellationToken).Symbol is not ILocalSymbol { IsConst: true } local
-            || local.DeclaringSyntaxReferences.Length != 1
-            || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax
-            {
-                Initializer: not null,
-                Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement },
-            }
-            || statement.Parent is not { } scope)
-        {
-            return null;
-        }
-
-        foreach (IdentifierNameSyntax use in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
-        {
-            if (use.Identifier.ValueText == local.Name
-                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(use, cancellationToken).Symbol, local)
-                && (OnlyConstantsAllowed(use) || use.Ancestors().OfType<LocalDeclarationStatementSyntax>().Any(d => d.IsConst)))
-            {
-                return null;
-            }
-        }
-
-        return statement;
-    }
-
-    private static LocalDeclarationStatementSyntax WithoutConst(
-        LocalDeclarationStatementSyntax statement, ExpressionSyntax pageSize, SemanticModel model, CancellationToken cancellationToken)
-    {
-        SyntaxToken constKeyword = statement.Modifiers.First(modifier => modifier.IsKind(SyntaxKind.ConstKeyword));
-        VariableDeclarationSyntax declaration = statement.Declaration;
-        VariableDeclaratorSyntax variable = declaration.Variables[0];
-        ExpressionSyntax value = variable.Initializer!.Value;
-        ExpressionSyntax size = Typed(pageSize, model.GetTypeInfo(declaration.Type, cancellationToken).Type).WithTriviaFrom(value);
-        declaration = declaration.ReplaceNode(value, size);
-        LocalDeclarationStatementSyntax result = statement.WithModifiers(statement.Modifiers.Remove(constKeyword)).WithDeclaration(declaration);
-        return result.Modifiers.Count == 0
-            ? result.WithDeclaration(declaration.WithType(declaration.Type.WithLeadingTrivia(constKeyword.LeadingTrivia)))
-            : result;
-    }
-
-    /// <summary>The constant initializer of the non-const local or static readonly field <paramref name="node"/> names.</summary>
-    private static ExpressionSyntax? WrittenAt(SemanticModel model, ExpressionSyntax node, CancellationToken cancellationToken)
-    {
-        if (model.GetOperation(node, cancellationToken) is not { } operation)
-        {
-            return null;
-        }
-
-        IOperation? value = ValueFlow.SkipConversions(operation) switch
-        {
-            ILocalReferenceOperation { Local.IsConst: false } local => ValueFlow.SingleValue(local),
-            IFieldReferenceOperation { Field.IsConst: false, Field.IsStatic: true } field => ValueFlow.ReadonlyInitializer(field),
-            _ => null,
-        };
-        return value?.Syntax is ExpressionSyntax { Parent: EqualsValueClauseSyntax } initializer
-            && PageSizeConstants.TryGetConstant(value, out _)
-            ? initializer
-            : null;
-    }
-
     private static ITypeSymbol? TypeOf(SemanticModel model, ExpressionSyntax expression, CancellationToken cancellationToken)
     {
         TypeInfo info = model.GetTypeInfo(expression, cancellationToken);
@@ -239,7 +173,7 @@ public sealed class PageSizeCodeFix : CodeFixProvider
     /// The page size is an int: in an unsigned context (uint, ulong, nuint) it is cast, so that <c>u / pageSize</c> or
     /// <c>u &amp; (pageSize - 1)</c> keeps the type <c>u &gt;&gt; 12</c> or <c>u &amp; 4095</c> had.
     /// </summary>
-    private static ExpressionSyntax Typed(ExpressionSyntax pageSize, ITypeSymbol? type)
+    internal static ExpressionSyntax Typed(ExpressionSyntax pageSize, ITypeSymbol? type)
     {
         TypeSyntax? unsigned = type?.SpecialType switch
         {

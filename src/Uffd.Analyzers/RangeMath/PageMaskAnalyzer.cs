@@ -104,7 +104,7 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
         if (PageSizeConstants.IsPageSize(operation))
         {
             return IsSpelledNumber(operation)
-                || ValueFlow.MeaningOf(other) is ValueMeaning.Address or ValueMeaning.ByteOffset;
+                || ValueMeanings.MeaningOf(other) is ValueMeaning.Address or ValueMeaning.ByteOffset;
         }
 
         if (operation.ConstantValue.HasValue)
@@ -112,8 +112,8 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        if (ValueFlow.MeaningOf(operation) == ValueMeaning.PageSize
-            || (operation is IParameterReferenceOperation passed && ValueFlow.ReceivesPageSize(passed)))
+        if (ValueMeanings.MeaningOf(operation) == ValueMeaning.PageSize
+            || (operation is IParameterReferenceOperation passed && ValueMeanings.ReceivesPageSize(passed)))
         {
             return true;
         }

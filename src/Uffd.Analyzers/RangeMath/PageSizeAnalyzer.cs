@@ -87,7 +87,7 @@ public sealed class PageSizeAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A compound assignment works on the value before it: its own write does not hide the local's meaning.</summary>
-    private static ValueMeaning MeaningOf(IOperation operation, bool compound) => ValueFlow.MeaningOf(operation, allowCompound: compound);
+    private static ValueMeaning MeaningOf(IOperation operation, bool compound) => ValueMeanings.MeaningOf(operation, allowCompound: compound);
 
     private static bool IsBytes(ValueMeaning meaning) => meaning is ValueMeaning.Address or ValueMeaning.ByteOffset;
 }

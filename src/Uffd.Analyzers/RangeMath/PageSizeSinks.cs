@@ -122,7 +122,7 @@ internal static class PageSizeSinks
             {
                 Walk(report, reporter, factor, role, depth + 1, helper);
             }
-            else if (bytes && !PageSizeConstants.IsPageSize(other) && ValueFlow.MeaningOf(other) != ValueMeaning.PageSize)
+            else if (bytes && !PageSizeConstants.IsPageSize(other) && ValueMeanings.MeaningOf(other) != ValueMeaning.PageSize)
             {
                 Report(report, reporter, factor, PageSizeSpelling.Size, helper);
             }
