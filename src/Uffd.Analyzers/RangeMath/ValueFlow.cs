@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -13,6 +14,8 @@ namespace Uffd.Analyzers.RangeMath;
 /// </summary>
 internal static class ValueFlow
 {
+    private static readonly ConditionalWeakTable<IOperation, Dictionary<ILocalSymbol, LocalWrites>> s_writes = new();
+
     /// <summary>Looks through conversions (casts, implicit widening) to the value converted.</summary>
     public static IOperation SkipConversions(IOperation operation)
     {
@@ -31,70 +34,132 @@ internal static class ValueFlow
     /// </summary>
     public static IOperation? SingleValue(ILocalReferenceOperation reference, bool allowCompound = false)
     {
-        ILocalSymbol local = reference.Local;
-        if (local.IsRef || local.IsConst)
+        if (reference.Local.IsRef || reference.Local.IsConst || WritesOf(reference) is not { } writes
+            || writes.OtherWrite || (writes.CompoundWrite && !allowCompound))
         {
             return null;
         }
 
+        return writes.Values == 1 ? writes.Value : null;
+    }
+
+    /// <summary>
+    /// The steps added to or subtracted from a local written several times (<c>offset += 2 * 4096</c>): whatever the
+    /// local holds, it moves by these. Its initializer and plain assignments are not returned (which of them reaches a
+    /// use is a question of flow); empty when anything else writes it (a ref, an out, another compound operator).
+    /// </summary>
+    public static IReadOnlyList<IOperation> Steps(ILocalReferenceOperation reference) =>
+        reference.Local.IsRef || WritesOf(reference) is not { } writes || writes.OtherWrite || writes.NonAdditiveCompound
+            ? Array.Empty<IOperation>()
+            : writes.Steps;
+
+    /// <summary>How each local of the method holding <paramref name="reference"/> is written: one pass per method, cached.</summary>
+    private static LocalWrites? WritesOf(ILocalReferenceOperation reference)
+    {
         IOperation root = reference;
         while (root.Parent is { } parent)
         {
             root = parent;
         }
 
-        IOperation? value = null;
-        int writes = 0;
+        return s_writes.GetValue(root, Collect).TryGetValue(reference.Local, out LocalWrites? writes) ? writes : null;
+    }
+
+    private static Dictionary<ILocalSymbol, LocalWrites> Collect(IOperation root)
+    {
+        var all = new Dictionary<ILocalSymbol, LocalWrites>(SymbolEqualityComparer.Default);
+        LocalWrites Of(ILocalSymbol local)
+        {
+            if (!all.TryGetValue(local, out LocalWrites? writes))
+            {
+                all[local] = writes = new LocalWrites();
+            }
+
+            return writes;
+        }
+
         foreach (IOperation operation in root.Descendants())
         {
-            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+            if (operation is IVariableDeclaratorOperation { Initializer: { } initializer } declarator)
             {
-                if (declarator.Initializer is { } initializer)
-                {
-                    value = initializer.Value;
-                    writes++;
-                }
-
+                Of(declarator.Symbol).Add(initializer.Value);
                 continue;
             }
 
-            if (operation is not ILocalReferenceOperation use || !SymbolEqualityComparer.Default.Equals(use.Local, local))
+            if (operation is not ILocalReferenceOperation use)
             {
                 continue;
             }
 
+            LocalWrites writes = Of(use.Local);
             switch (use.Parent)
             {
                 case ISimpleAssignmentOperation assignment when assignment.Target == use:
-                    value = assignment.Value;
-                    writes++;
+                    writes.Add(assignment.Value);
                     break;
                 case ICompoundAssignmentOperation compound when compound.Target == use:
-                    if (!allowCompound)
+                    writes.CompoundWrite = true;
+                    if (compound.OperatorKind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract)
                     {
-                        return null;
+                        writes.Steps.Add(compound.Value);
+                    }
+                    else
+                    {
+                        writes.NonAdditiveCompound = true;
                     }
 
                     break;
                 case IIncrementOrDecrementOperation:
                 case IAddressOfOperation:
                 case IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In }:
-                    return null;
+                    writes.OtherWrite = true;
+                    break;
                 case ITupleOperation when DeconstructedValue(use) is { } element:
-                    value = element;
-                    writes++;
+                    writes.Add(element);
                     break;
                 default:
-                    if (use.IsDeclaration || use.Parent is ITupleOperation || use.Parent is IDeconstructionAssignmentOperation)
-                    {
-                        return null;
-                    }
-
+                    writes.OtherWrite |= use.IsDeclaration || IsDeconstructionTarget(use);
                     break;
             }
         }
 
-        return writes == 1 ? value : null;
+        return all;
+    }
+
+    /// <summary>The writes of one local in one method.</summary>
+    private sealed class LocalWrites
+    {
+        public int Values { get; private set; }
+
+        /// <summary>The last value given (the only one when <see cref="Values"/> is 1).</summary>
+        public IOperation? Value { get; private set; }
+
+        public bool CompoundWrite { get; set; }
+
+        public bool NonAdditiveCompound { get; set; }
+
+        /// <summary>A write the rules cannot follow: increment, ref, out, address taken, another deconstruction.</summary>
+        public bool OtherWrite { get; set; }
+
+        public List<IOperation> Steps { get; } = new();
+
+        public void Add(IOperation value)
+        {
+            Value = value;
+            Values++;
+        }
+    }
+
+    /// <summary>A local written by a deconstruction (<c>(a, b) = ...</c>, <c>var (a, b) = ...</c>), not read in a tuple.</summary>
+    private static bool IsDeconstructionTarget(ILocalReferenceOperation use)
+    {
+        IOperation node = use;
+        while (node.Parent is ITupleOperation or IDeclarationExpressionOperation)
+        {
+            node = node.Parent;
+        }
+
+        return node != use && node.Parent is IDeconstructionAssignmentOperation deconstruction && deconstruction.Target == node;
     }
 
     /// <summary>
@@ -108,8 +173,8 @@ internal static class ValueFlow
             return null;
         }
 
-        IOperation? assignment = target.Parent is IDeclarationExpressionOperation declaration ? declaration.Parent : target.Parent;
-        if (assignment is not IDeconstructionAssignmentOperation deconstruction
+        IOperation written = target.Parent is IDeclarationExpressionOperation declaration ? declaration : target;
+        if (written.Parent is not IDeconstructionAssignmentOperation deconstruction || deconstruction.Target != written
             || SkipConversions(deconstruction.Value) is not ITupleOperation source
             || source.Elements.Length != target.Elements.Length)
         {
@@ -118,56 +183,6 @@ internal static class ValueFlow
 
         int index = target.Elements.IndexOf(use);
         return index < 0 ? null : source.Elements[index];
-    }
-
-    /// <summary>
-    /// The steps added to or subtracted from a local written several times (<c>offset += 2 * 4096</c>): whatever the
-    /// local holds, it moves by these. Its initializer and plain assignments are not returned (which of them reaches a
-    /// use is a question of flow); empty when anything else writes it (a ref, an out, another compound operator).
-    /// </summary>
-    public static IReadOnlyList<IOperation> Steps(ILocalReferenceOperation reference)
-    {
-        ILocalSymbol local = reference.Local;
-        var values = new List<IOperation>();
-        if (local.IsRef)
-        {
-            return values;
-        }
-
-        IOperation root = reference;
-        while (root.Parent is { } parent)
-        {
-            root = parent;
-        }
-
-        foreach (IOperation operation in root.Descendants())
-        {
-            if (operation is not ILocalReferenceOperation use || !SymbolEqualityComparer.Default.Equals(use.Local, local))
-            {
-                continue;
-            }
-
-            switch (use.Parent)
-            {
-                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound when compound.Target == use:
-                    values.Add(compound.Value);
-                    break;
-                case ICompoundAssignmentOperation compound when compound.Target == use:
-                case IIncrementOrDecrementOperation:
-                case IAddressOfOperation:
-                case IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In }:
-                    return Array.Empty<IOperation>();
-                default:
-                    if (use.IsDeclaration || use.Parent is ITupleOperation || use.Parent is IDeconstructionAssignmentOperation)
-                    {
-                        return Array.Empty<IOperation>();
-                    }
-
-                    break;
-            }
-        }
-
-        return values;
     }
 
     /// <summary>The initializer of a readonly field declared in the same file as <paramref name="reference"/>, or null.</summary>

@@ -175,6 +175,13 @@ public sealed class PageSizeMeaningTests
                     var (first, count) = range;
                     Protect(first + row, count);
                 }
+
+                public void Swap(long a, long b)
+                {
+                    long x = 4096, y = b;
+                    (x, y) = (y, x);
+                    Protect(x, y);
+                }
             }
             """,
             Verify<PageSizeAnalyzer>.Diagnostic("UFFD0041").WithLocation(0).WithArguments("4096", "PageSize"));
