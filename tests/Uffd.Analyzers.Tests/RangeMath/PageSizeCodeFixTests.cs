@@ -243,6 +243,38 @@ public sealed class PageSizeCodeFixTests
             """);
 
     [Fact]
+    public Task A_helpers_constant_reported_at_the_call_has_no_fix_there() =>
+        Verify<PageSizeAnalyzer>.CodeFix<PageSizeCodeFix>("""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 8)]
+            public sealed partial class Frames
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Clear();
+
+                private static long OffsetOf(long page) => page * 4096;
+
+                public void First(long page, Span<byte> into) => Read({|UFFD0041:OffsetOf(page)|}, into);
+            }
+            """, """
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 8)]
+            public sealed partial class Frames
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Clear();
+
+                private static long OffsetOf(long page) => page * 4096;
+
+                public void First(long page, Span<byte> into) => Read({|UFFD0041:OffsetOf(page)|}, into);
+            }
+            """);
+
+    [Fact]
     public Task A_CRLF_file_keeps_its_line_endings() =>
         FixAsync(
             "using System;\r\nusing Uffd;\r\n\r\npublic static class Drop\r\n{\r\n    public static void Page(UffdMemory memory, long page) =>\r\n        memory.Discard(page * {|UFFD0041:4096|}, {|UFFD0041:4096|});\r\n}\r\n",
