@@ -10,8 +10,8 @@ namespace Uffd.Analyzers.RangeMath;
 
 /// <summary>
 /// UFFD0042: <c>x &amp; ~pageSize</c> clears the one bit of the page size instead of the offset within the page; the mask
-/// is <c>~(pageSize - 1)</c>. A page size is the constant 4096, or a value whose symbol is named like <c>pageSize</c>
-/// (<c>Environment.SystemPageSize</c>, <c>memory.PageSize</c>, a region's <c>PageSize</c>, a local <c>pageSize</c>).
+/// is <c>~(pageSize - 1)</c>. A page size is a value that means one (through locals and readonly fields), the literal
+/// 4096, a named constant of 4096 masking an address or offset, or a symbol named like <c>pageSize</c>.
 /// </summary>
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
@@ -34,8 +34,8 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
         var binary = (IBinaryOperation)context.Operation;
         if (binary.OperatorKind == BinaryOperatorKind.And)
         {
-            Check(context, binary.LeftOperand);
-            Check(context, binary.RightOperand);
+            Check(context, binary.LeftOperand, binary.RightOperand);
+            Check(context, binary.RightOperand, binary.LeftOperand);
         }
     }
 
@@ -44,16 +44,16 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
         var compound = (ICompoundAssignmentOperation)context.Operation;
         if (compound.OperatorKind == BinaryOperatorKind.And)
         {
-            Check(context, compound.Value);
+            Check(context, compound.Value, compound.Target);
         }
     }
 
-    private static void Check(OperationAnalysisContext context, IOperation operand)
+    private static void Check(OperationAnalysisContext context, IOperation operand, IOperation other)
     {
         operand = SkipConversions(operand);
         if (operand is not IUnaryOperation { OperatorKind: UnaryOperatorKind.BitwiseNegation } negation
             || negation.Syntax is not PrefixUnaryExpressionSyntax negationSyntax
-            || !IsPageSize(SkipConversions(negation.Operand)))
+            || !IsPageSize(SkipConversions(negation.Operand), other))
         {
             return;
         }
@@ -88,11 +88,34 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
         || expression.IsKind(SyntaxKind.AddExpression) || expression.IsKind(SyntaxKind.SubtractExpression)
         || expression.IsKind(SyntaxKind.MultiplyExpression) || expression.IsKind(SyntaxKind.DivideExpression);
 
-    private static bool IsPageSize(IOperation operation)
+    /// <summary>
+    /// A page size: a value that means one (<c>Environment.SystemPageSize</c>, a region's or mapping's <c>PageSize</c>,
+    /// a local or readonly field holding one: <see cref="ValueFlow"/>); the literal 4096; a named constant of 4096 only
+    /// when the other operand is an address or byte offset (<c>O_DSYNC</c> is 0x1000 too); a symbol named like a page
+    /// size (a parameter <c>pageSize</c> tells nothing else). Enums are flags, never page sizes.
+    /// </summary>
+    private static bool IsPageSize(IOperation operation, IOperation other)
     {
-        if (operation.ConstantValue is { HasValue: true, Value: { } constant } && IsInteger(constant))
+        if (operation.Type is { TypeKind: TypeKind.Enum })
         {
-            return Convert.ToDecimal(constant, System.Globalization.CultureInfo.InvariantCulture) == 4096m;
+            return false;
+        }
+
+        if (PageSizeConstants.IsPageSize(operation))
+        {
+            return IsSpelledNumber(operation)
+                || ValueMeanings.MeaningOf(other) is ValueMeaning.Address or ValueMeaning.ByteOffset;
+        }
+
+        if (operation.ConstantValue.HasValue)
+        {
+            return false;
+        }
+
+        if (ValueMeanings.MeaningOf(operation) == ValueMeaning.PageSize
+            || (operation is IParameterReferenceOperation passed && ValueMeanings.ReceivesPageSize(passed)))
+        {
+            return true;
         }
 
         string? name = operation switch
@@ -112,8 +135,13 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
             && name.IndexOf("bits", StringComparison.OrdinalIgnoreCase) < 0;
     }
 
-    private static bool IsInteger(object value) =>
-        value is sbyte or byte or short or ushort or int or uint or long or ulong;
+    /// <summary>4096 written as a number (<c>4096</c>, <c>0x1000</c>, <c>4 * 1024</c>), not through a name.</summary>
+    private static bool IsSpelledNumber(IOperation operation) => operation switch
+    {
+        ILiteralOperation => true,
+        IBinaryOperation binary => IsSpelledNumber(SkipConversions(binary.LeftOperand)) && IsSpelledNumber(SkipConversions(binary.RightOperand)),
+        _ => false,
+    };
 
     private static IOperation SkipConversions(IOperation operation)
     {

@@ -6,26 +6,20 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Uffd.Analyzers.RangeMath;
 
 /// <summary>
-/// UFFD0041: the page size written as a literal (<c>4096</c>, <c>0x1000</c>, <c>4 * 1024</c>, <c>1 &lt;&lt; 12</c>) in range
-/// arithmetic over values that come from a region or the runtime. The heuristic (docs/diagnostics/UFFD0041.md): the
-/// literal is an operand of the arithmetic expression (<c>* / % + - &amp;</c>, compound assignments included) that contains
-/// it, and that expression either has another operand that comes from the region or the runtime (an <c>nint</c> or
-/// <c>nuint</c> value, a member of a runtime type or of a <c>[FaultRegion]</c> class, a parameter of a
-/// <c>[PageProvider]</c> or <c>[WriteHandler]</c>), or is passed to a method of <c>Userfaultfd</c>, <c>UffdMemory</c> or a
-/// region.
+/// UFFD0041: the page size hard-coded as 4096 (however spelled, see <see cref="PageSizeConstants"/>), as a shift by 12,
+/// or as the mask 4095, where the meaning of the value makes it a page size (docs/diagnostics/UFFD0041.md):
+/// <list type="bullet">
+/// <item>where it is used: passed to a runtime or generated parameter whose role (<see cref="RangeParameters"/>) makes
+/// it one: a byte range the kernel or runtime takes in pages, a byte offset computed from an index, a page index
+/// computed from bytes; directly or through a local written once, a same-file helper's return value or parameter;</item>
+/// <item>by the other operand: a page index times 4096, an address or byte offset divided by, masked with or shifted by
+/// it, an address plus 4096.</item>
+/// </list>
+/// Anything else stays quiet: 4096 given to <c>Open(pages)</c> is a count, <c>new byte[4096]</c> a buffer.
 /// </summary>
-[DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PageSizeAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property: the replacement the fix writes.</summary>
-    internal const string ReplacementKey = "Replacement";
-
-    /// <summary>Replacement inside an instance member of a region: its generated <c>PageSize</c> property.</summary>
-    internal const string RegionPageSize = "PageSize";
-
-    /// <summary>Replacement elsewhere.</summary>
-    internal const string SystemPageSize = "Environment.SystemPageSize";
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.HardCodedPageSize);
@@ -35,127 +29,65 @@ public sealed class PageSizeAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterOperationAction(Analyze, OperationKind.Literal, OperationKind.Binary);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var reporter = new PageSizeReporter();
+            start.RegisterOperationAction(c => AnalyzeBinary(c, reporter), OperationKind.Binary);
+            start.RegisterOperationAction(c => AnalyzeCompound(c, reporter), OperationKind.CompoundAssignment);
+            // Per member, so that a constant found through a local or a local function is reported inside the member analyzed.
+            start.RegisterOperationBlockAction(c => PageSizeSinks.Analyze(c, reporter));
+        });
     }
 
-    private static void Analyze(OperationAnalysisContext context)
+    private static void AnalyzeBinary(OperationAnalysisContext context, PageSizeReporter reporter)
     {
-        IOperation literal = context.Operation;
-        if (!IsPageSizeLiteral(literal) || IsPageSizeLiteral(literal.Parent))
+        var binary = (IBinaryOperation)context.Operation;
+        if (binary.ConstantValue.HasValue)
         {
             return;
         }
 
-        // The arithmetic expression the literal is an operand of: up through conversions and arithmetic.
-        IOperation expression = literal;
-        bool inArithmetic = false;
-        bool derived = false;
-        while (true)
+        CheckOperands(context, reporter, binary, binary.OperatorKind, binary.LeftOperand, binary.RightOperand, compound: false);
+        if (binary.OperatorKind is BinaryOperatorKind.Multiply or BinaryOperatorKind.Add or BinaryOperatorKind.And)
         {
-            IOperation? parent = expression.Parent;
-            if (parent is IConversionOperation)
-            {
-                expression = parent;
-            }
-            else if (parent is IBinaryOperation binary && IsArithmetic(binary.OperatorKind))
-            {
-                derived |= IsDerived(binary.LeftOperand == expression ? binary.RightOperand : binary.LeftOperand, context.ContainingSymbol);
-                inArithmetic = true;
-                expression = parent;
-            }
-            else if (parent is ICompoundAssignmentOperation compound && IsArithmetic(compound.OperatorKind) && compound.Value == expression)
-            {
-                derived |= IsDerived(compound.Target, context.ContainingSymbol);
-                inArithmetic = true;
-                expression = parent;
-            }
-            else
-            {
+            CheckOperands(context, reporter, binary, binary.OperatorKind, binary.RightOperand, binary.LeftOperand, compound: false);
+        }
+    }
+
+    private static void AnalyzeCompound(OperationAnalysisContext context, PageSizeReporter reporter)
+    {
+        var compound = (ICompoundAssignmentOperation)context.Operation;
+        CheckOperands(context, reporter, compound, compound.OperatorKind, compound.Target, compound.Value, compound: true);
+    }
+
+    /// <summary>Checks <paramref name="constant"/> as the page size applied to <paramref name="other"/> by <paramref name="kind"/>.</summary>
+    private static void CheckOperands(
+        OperationAnalysisContext context, PageSizeReporter reporter, IOperation whole, BinaryOperatorKind kind, IOperation other, IOperation constant, bool compound)
+    {
+        switch (kind)
+        {
+            case BinaryOperatorKind.Multiply when PageSizeConstants.IsPageSize(constant) && MeaningOf(other, compound) == ValueMeaning.PageIndex:
+            case BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder when PageSizeConstants.IsPageSize(constant) && IsBytes(MeaningOf(other, compound)):
+            case BinaryOperatorKind.Add or BinaryOperatorKind.Subtract when PageSizeConstants.IsPageSize(constant) && MeaningOf(other, compound) == ValueMeaning.Address:
+                reporter.Report(context.ReportDiagnostic, constant, PageSizeSpelling.Size);
                 break;
-            }
-        }
-
-        bool rangeArgument = expression.Parent is IArgumentOperation { Parameter.ContainingSymbol: IMethodSymbol method } && IsRangeApi(method);
-        // A constant expression outside a call may sit where only constants are allowed (const, case, attribute): PageSize could not.
-        if ((!(inArithmetic && derived) && !rangeArgument) || (expression.ConstantValue.HasValue && !rangeArgument))
-        {
-            return;
-        }
-
-        bool inRegion = context.ContainingSymbol is IMethodSymbol { IsStatic: false } member && RegionSymbols.IsRegion(member.ContainingType);
-        string replacement = inRegion ? RegionPageSize : SystemPageSize;
-        context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.HardCodedPageSize,
-            literal.Syntax.GetLocation(),
-            ImmutableDictionary<string, string?>.Empty.Add(ReplacementKey, replacement),
-            literal.Syntax.ToString(),
-            replacement));
-    }
-
-    /// <summary>A literal 4096, or a binary expression of literals that folds to 4096 (<c>4 * 1024</c>, <c>1 &lt;&lt; 12</c>).</summary>
-    private static bool IsPageSizeLiteral(IOperation? operation) => operation switch
-    {
-        ILiteralOperation literal => Is4096(literal),
-        IBinaryOperation binary => Is4096(binary) && IsLiteral(binary.LeftOperand) && IsLiteral(binary.RightOperand),
-        _ => false,
-    };
-
-    private static bool IsLiteral(IOperation operation) =>
-        operation is ILiteralOperation || (operation is IConversionOperation { IsImplicit: true, Operand: ILiteralOperation });
-
-    private static bool Is4096(IOperation operation) =>
-        operation.ConstantValue is { HasValue: true, Value: int or long or uint or ulong } constant
-        && System.Convert.ToDecimal(constant.Value, System.Globalization.CultureInfo.InvariantCulture) == 4096m;
-
-    private static bool IsArithmetic(BinaryOperatorKind kind) => kind is BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide
-        or BinaryOperatorKind.Remainder or BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.And;
-
-    /// <summary>Methods whose numeric parameters are byte ranges: the runtime's <c>Userfaultfd</c> and <c>UffdMemory</c>, and regions.</summary>
-    private static bool IsRangeApi(IMethodSymbol method) =>
-        RegionSymbols.IsRuntimeType(method.ContainingType, "Userfaultfd")
-        || RegionSymbols.IsRuntimeType(method.ContainingType, "UffdMemory")
-        || RegionSymbols.IsRegion(method.ContainingType);
-
-    /// <summary>
-    /// A value from the region or the runtime: of type <c>nint</c>/<c>nuint</c>, a member of a runtime type or a region,
-    /// a callback's parameter, or arithmetic over one of these.
-    /// </summary>
-    private static bool IsDerived(IOperation operation, ISymbol? containingSymbol)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            if (!conversion.IsImplicit && IsNative(conversion.Type))
-            {
-                return true;
-            }
-
-            operation = conversion.Operand;
-        }
-
-        if (IsNative(operation.Type))
-        {
-            return true;
-        }
-
-        switch (operation)
-        {
-            case IBinaryOperation binary:
-                return IsDerived(binary.LeftOperand, containingSymbol) || IsDerived(binary.RightOperand, containingSymbol);
-            case IParameterReferenceOperation parameter:
-                return RegionSymbols.IsCallback(parameter.Parameter.ContainingSymbol);
-            case IFieldReferenceOperation { Field.IsConst: true }:
-                return false;
-            case IMemberReferenceOperation member:
-                return IsRuntimeOrRegion(member.Member.ContainingType);
-            case IInvocationOperation invocation:
-                return IsRuntimeOrRegion(invocation.TargetMethod.ContainingType);
-            default:
-                return false;
+            case BinaryOperatorKind.And when PageSizeConstants.IsLowMask(constant) && IsBytes(MeaningOf(other, compound)):
+                reporter.Report(context.ReportDiagnostic, constant, PageSizeSpelling.LowMask);
+                break;
+            case BinaryOperatorKind.And when PageSizeConstants.IsHighMask(constant) && IsBytes(MeaningOf(other, compound)):
+                reporter.Report(context.ReportDiagnostic, constant, PageSizeSpelling.HighMask);
+                break;
+            case BinaryOperatorKind.RightShift when PageSizeConstants.IsPageShift(constant) && IsBytes(MeaningOf(other, compound)):
+                reporter.Report(context.ReportDiagnostic, whole, PageSizeSpelling.ShiftRight);
+                break;
+            case BinaryOperatorKind.LeftShift when PageSizeConstants.IsPageShift(constant) && MeaningOf(other, compound) == ValueMeaning.PageIndex:
+                reporter.Report(context.ReportDiagnostic, whole, PageSizeSpelling.ShiftLeft);
+                break;
         }
     }
 
-    private static bool IsRuntimeOrRegion(ITypeSymbol? type) => RegionSymbols.IsRuntimeType(type) || RegionSymbols.IsRegion(type);
+    /// <summary>A compound assignment works on the value before it: its own write does not hide the local's meaning.</summary>
+    private static ValueMeaning MeaningOf(IOperation operation, bool compound) => ValueMeanings.MeaningOf(operation, allowCompound: compound);
 
-    private static bool IsNative(ITypeSymbol? type) =>
-        type is { SpecialType: SpecialType.System_IntPtr or SpecialType.System_UIntPtr };
+    private static bool IsBytes(ValueMeaning meaning) => meaning is ValueMeaning.Address or ValueMeaning.ByteOffset;
 }

@@ -46,4 +46,55 @@ public sealed class ConstantRangeTests
                 }
             }
             """);
+
+    [Fact]
+    public Task Constants_held_in_static_readonly_fields_and_locals_written_once_are_followed() =>
+        Verify<ConstantRangeAnalyzer>.Analyzer("""
+            using Uffd;
+
+            public static class Use
+            {
+                private static readonly long s_chunk = 6000;
+
+                public static void Run(Userfaultfd uffd, UffdMemory memory)
+                {
+                    memory.Discard(0, {|#0:s_chunk|});
+                    long head = 1_000_000;
+                    uffd.Register(memory.Address, {|#1:head|}, RegisterMode.Missing);
+                }
+            }
+            """,
+            Verify<ConstantRangeAnalyzer>.Diagnostic("UFFD0043").WithLocation(0).WithArguments("length", "6000", "Discard"),
+            Verify<ConstantRangeAnalyzer>.Diagnostic("UFFD0043").WithLocation(1).WithArguments("length", "1000000", "Register"));
+
+    [Fact]
+    public Task Locals_written_more_than_once_and_paged_runtime_lengths_are_not_followed() =>
+        Verify<ConstantRangeAnalyzer>.Analyzer("""
+            using Uffd;
+
+            [FaultRegion(Pages = 4)]
+            public partial class Letters
+            {
+                [PageProvider]
+                private void Fill(long pageIndex, System.Span<byte> page) => page.Clear();
+
+                public void Warm() => Prefault(0, 100);
+            }
+
+            public static class Use
+            {
+                public static UffdMemory Map() => UffdMemory.MapAnonymous(100);
+
+                public static void Run(Userfaultfd uffd, UffdMemory memory, bool all)
+                {
+                    long length = 100;
+                    if (all)
+                    {
+                        length = memory.Length;
+                    }
+
+                    uffd.Wake(memory.Address, length);
+                }
+            }
+            """);
 }

@@ -62,4 +62,77 @@ public sealed class PageMaskTests
                 public static long Or(long x, int pageSize) => x | (long)pageSize;
             }
             """);
+
+    [Fact]
+    public Task A_page_size_held_in_a_local_or_a_readonly_field_is_followed() =>
+        Verify<PageMaskAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            public sealed class Align
+            {
+                private readonly int _granule = Environment.SystemPageSize;
+                private static readonly long s_bytes = Environment.SystemPageSize;
+                private const int PageBytes = 4096;
+
+                public nint Start(PageFaultEvent fault) => fault.Address & {|#0:~(nint)_granule|};
+                public static long Down(long offset) => offset & {|#1:~s_bytes|};
+                public static nint Local(UffdMemory memory, PageFaultEvent fault)
+                {
+                    int size = memory.PageSize;
+                    return fault.Address & {|#2:~(nint)size|};
+                }
+
+                public static nint Named(PageFaultEvent fault) => fault.Address & {|#3:~PageBytes|};
+            }
+            """,
+            Verify<PageMaskAnalyzer>.Diagnostic("UFFD0042").WithLocation(0).WithArguments("~(nint)_granule", "~((nint)_granule - 1)"),
+            Verify<PageMaskAnalyzer>.Diagnostic("UFFD0042").WithLocation(1).WithArguments("~s_bytes", "~(s_bytes - 1)"),
+            Verify<PageMaskAnalyzer>.Diagnostic("UFFD0042").WithLocation(2).WithArguments("~(nint)size", "~((nint)size - 1)"),
+            Verify<PageMaskAnalyzer>.Diagnostic("UFFD0042").WithLocation(3).WithArguments("~PageBytes", "~(PageBytes - 1)"));
+
+    [Fact]
+    public Task A_helper_parameter_that_a_call_in_the_file_gives_a_page_size_is_one() =>
+        Verify<PageMaskAnalyzer>.Analyzer("""
+            using Uffd;
+
+            public static class Align
+            {
+                private static nint Down(nint address, int size) => address & {|#0:~(nint)size|};
+                private static long Clear(long flags, long bit) => flags & ~bit;
+
+                public static nint Start(UffdMemory memory, PageFaultEvent fault) => Down(fault.Address, memory.PageSize);
+                public static nint Line(nint address) => Down(address, 64);
+                public static long Flags(long flags) => Clear(flags, 0x40);
+            }
+            """,
+            Verify<PageMaskAnalyzer>.Diagnostic("UFFD0042").WithLocation(0).WithArguments("~(nint)size", "~((nint)size - 1)"));
+
+    [Fact]
+    public Task Flags_that_equal_4096_are_not_page_sizes() =>
+        Verify<PageMaskAnalyzer>.Analyzer("""
+            using System.IO;
+
+            public static class Flags
+            {
+                private const int O_DSYNC = 0x1000;
+
+                public static int Buffered(int openFlags) => openFlags & ~O_DSYNC;
+                public static FileAttributes Online(FileAttributes attributes) => attributes & ~FileAttributes.Offline;
+                public static long Twice(long x, int size)
+                {
+                    int bit = size;
+                    return x & ~bit;
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task The_fix_keeps_CRLF_line_endings_and_builds_clean()
+    {
+        const string source = "using System;\r\nusing Uffd;\r\n\r\npublic static class Align\r\n{\r\n    public static nint Start(PageFaultEvent fault) =>\r\n        fault.Address & {|UFFD0042:~(nint)Environment.SystemPageSize|};\r\n}\r\n";
+        const string fixedSource = "using System;\r\nusing Uffd;\r\n\r\npublic static class Align\r\n{\r\n    public static nint Start(PageFaultEvent fault) =>\r\n        fault.Address & ~((nint)Environment.SystemPageSize - 1);\r\n}\r\n";
+        await Verify<PageMaskAnalyzer>.CodeFix<PageMaskCodeFix>(source, fixedSource);
+        await FixedCode.AssertCleanAsync(fixedSource);
+    }
 }
