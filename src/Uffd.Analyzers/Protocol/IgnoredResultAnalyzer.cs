@@ -9,8 +9,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Uffd.Analyzers.Protocol;
 
 /// <summary>
-/// UFFD0051: the <c>UffdResult</c> of a fault-resolving Userfaultfd call is dropped (a statement or a discard
-/// <c>_ = ...</c>) and no <c>Wake</c> on the same uffd follows on every path. A Wake after the call
+/// UFFD0051: the <c>UffdResult</c> of a fault-resolving Userfaultfd call is dropped (a statement, a discard
+/// <c>_ = ...</c>, or a local never read) and no <c>Wake</c> on the same uffd follows on every path. A Wake after the call
 /// answers every outcome (AlreadyPresent is woken, Partial and RetryAfterEvents fault again), so such code is correct.
 /// DontWake calls are left to UFFD0050, whose Wake covers them the same way. <c>WriteProtect</c> resolves no fault.
 /// </summary>
@@ -76,7 +76,7 @@ public sealed class IgnoredResultAnalyzer : DiagnosticAnalyzer
                 && ResolvingMethods.Contains(invocation.TargetMethod.Name)
                 && ProtocolOperations.CallsUserfaultfd(invocation, userfaultfd)
                 && !DontWakeAnalyzer.SkipsWake(invocation)
-                && invocation.Parent is IExpressionStatementOperation or IConditionalAccessOperation or ISimpleAssignmentOperation { Target: IDiscardOperation } or IConversionOperation)
+                && invocation.Parent is IExpressionStatementOperation or IConditionalAccessOperation or ISimpleAssignmentOperation or IVariableInitializerOperation or IConversionOperation)
             {
                 return true;
             }
@@ -93,7 +93,7 @@ public sealed class IgnoredResultAnalyzer : DiagnosticAnalyzer
             int index = 0;
             foreach (IOperation top in FunctionGraph.BlockOperations(block))
             {
-                if (Unused(top) is { } call
+                if (Unused(top, function) is { } call
                     && ResolvingMethods.Contains(call.TargetMethod.Name)
                     && ProtocolOperations.CallsUserfaultfd(call, userfaultfd)
                     && !DontWakeAnalyzer.SkipsWake(call)
@@ -108,21 +108,46 @@ public sealed class IgnoredResultAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>
-    /// The call whose result the top-level operation drops: a statement or a discard. A result stored in a local that
-    /// is never read is not judged: short examples store a call's result to show its type (docs/diagnostics/UFFD0043.md).
-    /// </summary>
-    private static IInvocationOperation? Unused(IOperation top)
+    /// <summary>The call whose result the top-level operation drops: a statement, a discard, or a local nobody reads.</summary>
+    private static IInvocationOperation? Unused(IOperation top, FunctionGraph function)
     {
         switch (top is IExpressionStatementOperation statement ? statement.Operation : top)
         {
-            case IInvocationOperation invocation when top is IExpressionStatementOperation || top.Syntax.Parent is ExpressionStatementSyntax or ConditionalAccessExpressionSyntax:
+            case IInvocationOperation invocation:
                 return invocation;
             case ISimpleAssignmentOperation { Target: IDiscardOperation, Value: var value }:
                 return ProtocolOperations.Unwrap(value) as IInvocationOperation;
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local, Value: var value }
+                when ProtocolOperations.Unwrap(value) is IInvocationOperation invocation && !IsRead(local.Local, function):
+                return invocation;
             default:
                 return null;
         }
+    }
+
+    /// <summary>Whether the local is read anywhere in the function or the lambdas and local functions it holds.</summary>
+    private static bool IsRead(ILocalSymbol local, FunctionGraph function)
+    {
+        foreach (FunctionGraph graph in FunctionGraph.All(function.Graph, function.Function))
+        {
+            foreach (BasicBlock block in graph.Graph.Blocks)
+            {
+                foreach (IOperation operation in FunctionGraph.BlockOperations(block))
+                {
+                    foreach (IOperation node in operation.DescendantsAndSelf())
+                    {
+                        if (node is ILocalReferenceOperation reference
+                            && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                            && !(reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when a Wake on the call's receiver follows on every path (every outcome is then answered).</summary>

@@ -7,7 +7,7 @@ namespace Uffd.Analyzers.Tests.Protocol;
 public sealed class IgnoredResultFlowTests
 {
     [Fact]
-    public Task A_discard_is_reported_and_a_stored_result_is_not_judged() =>
+    public Task A_discard_and_a_local_never_read_are_reported_and_a_local_read_is_not() =>
         Verify<IgnoredResultAnalyzer>.Analyzer("""
             using Uffd;
 
@@ -16,12 +16,14 @@ public sealed class IgnoredResultFlowTests
                 public static void Serve(Userfaultfd uffd, nint page, nint buffer, int pageSize)
                 {
                     _ = {|#0:uffd.ZeroPage(page, pageSize)|};
-                    var result = uffd.Copy(page, buffer, pageSize);
-                    System.Console.WriteLine("served");
+                    var kept = {|#1:uffd.Copy(page, buffer, pageSize)|};
+                    var read = uffd.Copy(page + pageSize, buffer, pageSize);
+                    System.Console.WriteLine(read.Outcome);
                 }
             }
             """,
-            Verify<IgnoredResultAnalyzer>.Diagnostic("UFFD0051").WithLocation(0).WithArguments("ZeroPage"));
+            Verify<IgnoredResultAnalyzer>.Diagnostic("UFFD0051").WithLocation(0).WithArguments("ZeroPage"),
+            Verify<IgnoredResultAnalyzer>.Diagnostic("UFFD0051").WithLocation(1).WithArguments("Copy"));
 
     [Fact]
     public Task A_wake_on_every_later_path_answers_every_outcome() =>
