@@ -39,7 +39,17 @@ internal static class FaultRegionParser
                 options.WriteTracking,
                 options.UserModeOnly),
             GetCallback(callbacks.Provider, callbacks.ProviderSignature),
-            GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature));
+            GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature),
+            GetLanguageLevel(context.TargetNode.SyntaxTree.Options));
+    }
+
+    /// <summary>The generated file is parsed with the project's options, so the declaration's tree tells its (effective) version.</summary>
+    private static LanguageLevel GetLanguageLevel(ParseOptions options)
+    {
+        LanguageVersion version = options is CSharpParseOptions csharp ? csharp.LanguageVersion : LanguageVersion.Latest;
+        return version >= LanguageVersion.CSharp9 ? LanguageLevel.CSharp9
+            : version >= LanguageVersion.CSharp8 ? LanguageLevel.CSharp8
+            : LanguageLevel.CSharp7;
     }
 
     private static TypeHierarchySpec GetHierarchy(INamedTypeSymbol type)
