@@ -10,12 +10,16 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Options;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace Uffd.Analyzers.CodeFixes;
 
 /// <summary>
-/// UFFD0010: adds a <c>[PageProvider]</c> stub that throws <see cref="System.NotImplementedException"/>. Names are
+/// UFFD0010: adds a <c>[PageProvider]</c> stub that serves zero pages, with a comment saying where the page's bytes
+/// go. It must not throw: a provider that throws fails the region on its first fault (the default policy is FailFast),
+/// so a stub that compiled would still crash the program. It is static because it reads no field yet (an instance
+/// method would draw CA1822); the user removes <c>static</c> when the provider needs the region's state. Names are
 /// written fully qualified and simplified afterwards, so the stub compiles with or without <c>using System; using Uffd;</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPageProviderCodeFix))]
@@ -52,12 +56,16 @@ public sealed class AddPageProviderCodeFix : CodeFixProvider
     {
         DocumentEditor editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         string name = FreeName(editor.SemanticModel.GetDeclaredSymbol(declaration, cancellationToken));
-        MemberDeclarationSyntax? stub = SyntaxFactory.ParseMemberDeclaration(
-            "[global::Uffd.PageProvider]\n" +
-            $"private void {name}(long pageIndex, global::System.Span<byte> page)\n" +
-            "{\n" +
-            "    throw new global::System.NotImplementedException();\n" +
-            "}\n");
+        SyntaxTrivia newLine = NewLine(declaration);
+        // Written with the file's own line ending, so a CRLF file stays CRLF (the formatter fixes indentation only).
+        MemberDeclarationSyntax? stub = SyntaxFactory.ParseMemberDeclaration(string.Join(newLine.ToFullString(),
+            "[global::Uffd.PageProvider]",
+            $"private static void {name}(long pageIndex, global::System.Span<byte> page)",
+            "{",
+            "    // Write the bytes of page pageIndex into page here; until then every page reads as zeros.",
+            "    page.Clear();",
+            "}",
+            ""));
         if (stub is null)
         {
             return document;
@@ -66,21 +74,37 @@ public sealed class AddPageProviderCodeFix : CodeFixProvider
         if (declaration.Members.Count > 0)
         {
             // A blank line separates the stub from the member before it (the formatter keeps blank lines, never adds them).
-            stub = stub.WithLeadingTrivia(stub.GetLeadingTrivia().Insert(0, NewLine(declaration)));
+            stub = stub.WithLeadingTrivia(stub.GetLeadingTrivia().Insert(0, newLine));
         }
 
-        editor.AddMember(declaration, stub.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation));
-        return editor.GetChangedDocument();
+        var indent = new SyntaxAnnotation();
+        editor.AddMember(declaration, stub.WithAdditionalAnnotations(indent, Simplifier.Annotation));
+        return await FormatAsync(editor.GetChangedDocument(), indent, newLine.ToFullString(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The end-of-line the class already uses.</summary>
+    /// <summary>
+    /// Indents the stub with the file's own line ending. The formatter writes the workspace's end-of-line where it breaks
+    /// lines (a class written on one line), which would mix LF into a CRLF file; so it runs here with the file's, and the
+    /// stub carries no Formatter annotation for the code action's clean-up to format it again.
+    /// </summary>
+    private static async Task<Document> FormatAsync(Document document, SyntaxAnnotation stub, string newLine, CancellationToken cancellationToken)
+    {
+        OptionSet options = await document.GetOptionsAsync(cancellationToken).ConfigureAwait(false);
+        options = options.WithChangedOption(FormattingOptions.NewLine, LanguageNames.CSharp, newLine);
+        return await Formatter.FormatAsync(document, stub, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The end-of-line the class already uses, else the file's (a class written on one line has none).</summary>
     private static SyntaxTrivia NewLine(SyntaxNode declaration)
     {
-        foreach (SyntaxTrivia trivia in declaration.DescendantTrivia())
+        foreach (SyntaxNode scope in new[] { declaration, declaration.SyntaxTree.GetRoot() })
         {
-            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            foreach (SyntaxTrivia trivia in scope.DescendantTrivia())
             {
-                return trivia;
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    return trivia;
+                }
             }
         }
 
