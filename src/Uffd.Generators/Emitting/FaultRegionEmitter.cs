@@ -345,14 +345,44 @@ internal static class FaultRegionEmitter
 
     private static void WriteDispose(IndentedTextWriter writer, EmitContext context)
     {
+        const string summary = "Serves the faults already waiting, stops the handler threads and unmaps the region. Idempotent.";
         writer.WriteLine();
-        writer.WriteLine("/// <summary>Serves the faults already waiting, stops the handler threads and unmaps the region. Idempotent.</summary>");
-        writer.WriteLine(s_generatedCode);
-        writer.WriteLine("public void Dispose()");
-        using (writer.WriteBlock())
+        if (context.Spec.Type.IsSealed)
         {
-            writer.WriteLine($"{Interlocked}.Exchange(ref {context.State}, {StateDisposed});");
-            writer.WriteLine($"{Interlocked}.Exchange(ref {context.EngineField}, null)?.Dispose();");
+            writer.WriteLine($"/// <summary>{summary}</summary>");
+            writer.WriteLine(s_generatedCode);
+            writer.WriteLine("public void Dispose()");
+            using (writer.WriteBlock())
+            {
+                WriteRelease(writer, context);
+            }
+        }
+        else
+        {
+            // A class that can be derived from gets the dispose pattern (CA1063 under AnalysisLevel=latest-all), so a
+            // derived class releases what it adds by overriding Dispose(bool) and calling this one.
+            writer.WriteLine($"/// <summary>{summary}</summary>");
+            writer.WriteLine(s_generatedCode);
+            writer.WriteLine("public void Dispose()");
+            using (writer.WriteBlock())
+            {
+                writer.WriteLine("this.Dispose(true);");
+                writer.WriteLine("global::System.GC.SuppressFinalize(this);");
+            }
+
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>From <c>Dispose()</c> (<paramref name=\"disposing\"/> true): serves the faults already waiting, stops the handler threads and unmaps the region, once. From a finalizer: nothing, as the engine finalizes its own handles. A derived class that overrides it calls this one.</summary>");
+            writer.WriteLine("/// <param name=\"disposing\">True when called from <c>Dispose()</c>, false from a finalizer.</param>");
+            writer.WriteLine(s_generatedCode);
+            writer.WriteLine("protected virtual void Dispose(bool disposing)");
+            using (writer.WriteBlock())
+            {
+                writer.WriteLine("if (disposing)");
+                using (writer.WriteBlock())
+                {
+                    WriteRelease(writer, context);
+                }
+            }
         }
 
         string name = context.Spec.Type.DisplayName;
@@ -365,6 +395,12 @@ internal static class FaultRegionEmitter
         writer.WriteLine($"    ?? throw ({Volatile}.Read(ref {context.State}) == {StateDisposed}");
         writer.WriteLine($"        ? new global::System.ObjectDisposedException(\"{name}\")");
         writer.WriteLine($"        : new {InvalidOperation}(\"{name} is not open: call {openCall} first.\"));");
+    }
+
+    private static void WriteRelease(IndentedTextWriter writer, EmitContext context)
+    {
+        writer.WriteLine($"{Interlocked}.Exchange(ref {context.State}, {StateDisposed});");
+        writer.WriteLine($"{Interlocked}.Exchange(ref {context.EngineField}, null)?.Dispose();");
     }
 
     private static void WriteCallbacks(IndentedTextWriter writer, EmitContext context)

@@ -67,7 +67,8 @@ internal static class FaultRegionParser
             type.Name,
             type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             GeneratedFileName.For(type),
-            new EquatableArray<ContainingTypeSpec>(containers.ToImmutable()));
+            new EquatableArray<ContainingTypeSpec>(containers.ToImmutable()),
+            type.IsSealed);
     }
 
     private static string GetKeywords(INamedTypeSymbol container) => container switch
