@@ -6,7 +6,8 @@ namespace Uffd.Generators.Model;
 /// </summary>
 internal enum LanguageLevel
 {
-    /// <summary>C# 7.3 and below: no nullable annotations (<c>#nullable</c>, <c>T?</c> on reference types).</summary>
+    /// <summary>C# 7.2 and 7.3: no nullable annotations (<c>#nullable</c>, <c>T?</c> on reference types). Below 7.2 nothing
+    /// compiles: the callbacks interface the generated struct implements takes <c>in</c> parameters.</summary>
     CSharp7,
     /// <summary>C# 8: nullable annotations, but no <c>nint</c> and no <c>not</c> pattern.</summary>
     CSharp8,

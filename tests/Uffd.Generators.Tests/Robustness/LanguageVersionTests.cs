@@ -6,10 +6,10 @@ using Uffd.Generators.Tests.Infrastructure;
 namespace Uffd.Generators.Tests.Robustness;
 
 /// <summary>
-/// A project at any <c>LangVersion</c> from 7.3 up gets generated code its compiler accepts: the generator writes only
+/// A project at any <c>LangVersion</c> from 7.2 up gets generated code its compiler accepts: the generator writes only
 /// what the project's version allows (no <c>nint</c> or <c>not</c> patterns below C# 9, no nullable annotations below
 /// 8), so no error or warning ever appears inside a <c>.g.cs</c>. Every branch of the emitter is covered by one of the
-/// regions below, in the C# 7.3 the oldest project can write.
+/// regions below, in the C# 7.2 the oldest project can write.
 /// </summary>
 public sealed class LanguageVersionTests
 {
@@ -90,7 +90,8 @@ public sealed class LanguageVersionTests
 
     public static TheoryData<LanguageVersion> Versions => new()
     {
-        LanguageVersion.CSharp7_3, // below 8 as well: Span parameters need 7.2, and 7.3 is what old projects pin
+        LanguageVersion.CSharp7_2, // below 8 as well: the callbacks interface takes "in" parameters, which need 7.2
+        LanguageVersion.CSharp7_3,
         LanguageVersion.CSharp8,
         LanguageVersion.CSharp9,
         LanguageVersion.CSharp10,
