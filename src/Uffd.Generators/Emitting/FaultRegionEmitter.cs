@@ -494,18 +494,34 @@ internal static class FaultRegionEmitter
         return name.Length > 0;
     }
 
-    /// <summary>The statement that calls a user callback; around it, for an <c>[Obsolete]</c> one, the pragma that keeps its warning out of this file.</summary>
+    /// <summary>
+    /// The statement that calls a user callback; around it, for an <c>[Obsolete]</c> or <c>[Experimental]</c> one, the
+    /// pragma that keeps its diagnostic out of this file (it is meant for the method's other callers).
+    /// </summary>
     private static void WriteCall(IndentedTextWriter writer, CallbackSpec callback, string statement)
     {
-        if (!callback.IsObsolete)
+        var suppressed = new List<string>();
+        if (callback.IsObsolete)
+        {
+            suppressed.Add("CS0612");
+            suppressed.Add("CS0618");
+        }
+
+        if (callback.ExperimentalId is not null)
+        {
+            suppressed.Add(callback.ExperimentalId);
+        }
+
+        if (suppressed.Count == 0)
         {
             writer.WriteLine(statement);
             return;
         }
 
-        writer.WriteLine("#pragma warning disable CS0612, CS0618 // [Obsolete] warns the method's other callers; the region must still call it");
+        string ids = string.Join(", ", suppressed);
+        writer.WriteLine($"#pragma warning disable {ids} // the attribute warns the method's other callers; the region must still call it");
         writer.WriteLine(statement);
-        writer.WriteLine("#pragma warning restore CS0612, CS0618");
+        writer.WriteLine($"#pragma warning restore {ids}");
     }
 
     private static string Call(RegionSpec spec, CallbackSpec callback, string moreArguments)

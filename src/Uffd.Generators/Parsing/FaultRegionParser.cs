@@ -83,7 +83,8 @@ internal static class FaultRegionParser
     private static CallbackSpec? GetCallback(IMethodSymbol? method, CallbackSignature? signature) =>
         method is null || signature is null
             ? null
-            : new CallbackSpec(Escape(method.Name), method.IsStatic, signature.Value.Input, signature.Value.ReturnsPageFill, IsObsolete(method));
+            : new CallbackSpec(
+                Escape(method.Name), method.IsStatic, signature.Value.Input, signature.Value.ReturnsPageFill, IsObsolete(method), ExperimentalId(method));
 
     private static bool IsObsolete(IMethodSymbol method)
     {
@@ -96,6 +97,24 @@ internal static class FaultRegionParser
         }
 
         return false;
+    }
+
+    /// <summary>The ID of <c>[System.Diagnostics.CodeAnalysis.Experimental("ID")]</c>, when a <c>#pragma</c> can name it.</summary>
+    private static string? ExperimentalId(IMethodSymbol method)
+    {
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "ExperimentalAttribute", ContainingNamespace.Name: "CodeAnalysis" } experimental
+                && experimental.ContainingNamespace.ToDisplayString() == "System.Diagnostics.CodeAnalysis"
+                && attribute.ConstructorArguments.Length == 1
+                && attribute.ConstructorArguments[0].Value is string id
+                && SyntaxFacts.IsValidIdentifier(id))
+            {
+                return id;
+            }
+        }
+
+        return null;
     }
 
     private static string Escape(string identifier) =>

@@ -105,6 +105,15 @@ namespace Strict
         }
     }
 
+    /// <summary>An experimental provider: its diagnostic (an error by default) is for other callers, not the region.</summary>
+    [FaultRegion(Pages = 4)]
+    public sealed partial class Preview
+    {
+        [System.Diagnostics.CodeAnalysis.Experimental("STRICT001")]
+        [PageProvider]
+        private static void Fill(long pageIndex, Span<byte> page) => page.Fill(8);
+    }
+
 #pragma warning disable CA1034 // nested public types are the case under test
     /// <summary>Nested in a static class and a struct.</summary>
     public static partial class Outer
