@@ -74,6 +74,8 @@ internal enum RegionDeclarationError
     UnusedWriteHandler,
     /// <summary>A callback whose calls the compiler removes: a partial method with no body, or a <c>[Conditional]</c> one.</summary>
     CallbackCompiledAway,
+    /// <summary>A callback marked <c>[Obsolete(..., error: true)]</c>: the generated call would be error CS0619.</summary>
+    CallbackObsoleteAsError,
     /// <summary>The class (or a base class) already declares a member the generator would add (Dispose, Open, ...).</summary>
     MemberNameConflict,
 }

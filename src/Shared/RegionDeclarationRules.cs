@@ -367,6 +367,11 @@ internal static class RegionDeclarationRules
             {
                 return RegionDeclarationError.CallbackCompiledAway;
             }
+
+            if (IsObsoleteAsError(provider))
+            {
+                return RegionDeclarationError.CallbackObsoleteAsError;
+            }
         }
         else if (options.NeedsProvider)
         {
@@ -389,6 +394,11 @@ internal static class RegionDeclarationRules
             if (IsCompiledAway(writeHandler))
             {
                 return RegionDeclarationError.CallbackCompiledAway;
+            }
+
+            if (IsObsoleteAsError(writeHandler))
+            {
+                return RegionDeclarationError.CallbackObsoleteAsError;
             }
         }
 
@@ -419,6 +429,38 @@ internal static class RegionDeclarationRules
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// True for <c>[Obsolete(message, error: true)]</c>: every call is error CS0619, which no pragma suppresses, so the
+    /// generated call would break the build. Not inside an <c>[Obsolete]</c> region or container: there the call is in
+    /// an obsolete context, which the compiler does not report.
+    /// </summary>
+    public static bool IsObsoleteAsError(IMethodSymbol method)
+    {
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (FindObsolete(type) is not null)
+            {
+                return false;
+            }
+        }
+
+        return FindObsolete(method.PartialDefinitionPart ?? method) is { ConstructorArguments: { Length: 2 } arguments }
+               && arguments[1].Value is true;
+    }
+
+    private static AttributeData? FindObsolete(ISymbol symbol)
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+            {
+                return attribute;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -57,6 +57,7 @@ public sealed class InvalidDeclarationTests
         { "NestedInFileLocal", Wrap("file partial class Outer { [FaultRegion(Pages = 4)] public partial class Bad { " + Provider + " } }"), nameof(RegionDeclarationError.IsFileLocal) },
         { "BodilessPartialProvider", Region("public partial class Bad { [PageProvider] partial void Fill(long pageIndex, Span<byte> page); }"), nameof(RegionDeclarationError.CallbackCompiledAway) },
         { "ConditionalProvider", Region("public partial class Bad { [System.Diagnostics.Conditional(\"TRACE\")] " + Provider + " }"), nameof(RegionDeclarationError.CallbackCompiledAway) },
+        { "ObsoleteAsErrorProvider", Region("public partial class Bad { [Obsolete(\"region only\", true)] " + Provider + " }"), nameof(RegionDeclarationError.CallbackObsoleteAsError) },
         { "ExplicitIDisposableDispose", Region("public partial class Bad : IDisposable { " + Provider + " void IDisposable.Dispose() { } }"), nameof(RegionDeclarationError.MemberNameConflict) },
         { "BaseClassDispose", Region("public partial class Bad : Base { " + Provider + " }") + "\npublic class Base : IDisposable { public void Dispose() { } }", nameof(RegionDeclarationError.MemberNameConflict) },
         { "ClassNamedLikeAMember", Region("public partial class Length { " + Provider + " }").Replace("Bad", "Length"), nameof(RegionDeclarationError.MemberNameConflict) },

@@ -61,6 +61,16 @@ public sealed class UserDeclarationTests
             }
         }
         """)]
+    [InlineData("an obsolete-as-error provider in an obsolete region, where the compiler reports no obsolete call", """
+        [System.Obsolete("the old cache")]
+        [Uffd.FaultRegion(Pages = 4)]
+        public partial class Letters
+        {
+            [System.Obsolete("only the region calls it", error: true)]
+            [Uffd.PageProvider]
+            private void Fill(long pageIndex, System.Span<byte> page) => page.Fill(1);
+        }
+        """)]
     [InlineData("an experimental region class", """
         [System.Diagnostics.CodeAnalysis.Experimental("LETTERS002")]
         [Uffd.FaultRegion(Pages = 4)]
