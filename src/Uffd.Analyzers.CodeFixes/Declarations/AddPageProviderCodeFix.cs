@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Globalization;
@@ -12,12 +13,13 @@ using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Options;
 using Microsoft.CodeAnalysis.Simplification;
+using Uffd.SourceGeneration;
 
 namespace Uffd.Analyzers.CodeFixes;
 
 /// <summary>
-/// UFFD0010: adds a <c>[PageProvider]</c> stub that serves zero pages, with a comment saying where the page's bytes
-/// go. It must not throw: a provider that throws fails the region on its first fault (the default policy is FailFast),
+/// UFFD0010: adds a <c>[PageProvider]</c> stub that serves zero pages (<c>page.Clear()</c>), with a comment saying where
+/// the page's bytes go; in a region with Minor faults it leaves the page as staged. It must not throw: a provider that throws fails the region on its first fault (the default policy is FailFast),
 /// so a stub that compiled would still crash the program. It is static because it reads no field yet (an instance
 /// method would draw CA1822); the user removes <c>static</c> when the provider needs the region's state. Names are
 /// written fully qualified and simplified afterwards, so the stub compiles with or without <c>using System; using Uffd;</c>.
@@ -55,17 +57,29 @@ public sealed class AddPageProviderCodeFix : CodeFixProvider
     private static async Task<Document> FixAsync(Document document, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
         DocumentEditor editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        string name = FreeName(editor.SemanticModel.GetDeclaredSymbol(declaration, cancellationToken));
+        INamedTypeSymbol? region = editor.SemanticModel.GetDeclaredSymbol(declaration, cancellationToken);
         SyntaxTrivia newLine = NewLine(declaration);
-        // Written with the file's own line ending, so a CRLF file stays CRLF (the formatter fixes indentation only).
-        MemberDeclarationSyntax? stub = SyntaxFactory.ParseMemberDeclaration(string.Join(newLine.ToFullString(),
+        var lines = new List<string>
+        {
             "[global::Uffd.PageProvider]",
-            $"private static void {name}(long pageIndex, global::System.Span<byte> page)",
+            $"private static void {FreeName(region)}(long pageIndex, global::System.Span<byte> page)",
             "{",
-            "    // Write the bytes of page pageIndex into page here; until then every page reads as zeros.",
-            "    page.Clear();",
-            "}",
-            ""));
+        };
+        if (HasMinorFaults(region))
+        {
+            // A minor fault's page is the page-cache page itself: clearing it would destroy what was staged there.
+            lines.Add("    // A minor fault's page holds what was staged through AliasSpan (zeros if nothing was); adjust it here.");
+        }
+        else
+        {
+            lines.Add("    // Write the bytes of page pageIndex into page here; until then every page reads as zeros.");
+            lines.Add("    page.Clear();");
+        }
+
+        lines.Add("}");
+        lines.Add("");
+        // Written with the file's own line ending, so a CRLF file stays CRLF (the formatter fixes indentation only).
+        MemberDeclarationSyntax? stub = SyntaxFactory.ParseMemberDeclaration(string.Join(newLine.ToFullString(), lines));
         if (stub is null)
         {
             return document;
@@ -110,6 +124,11 @@ public sealed class AddPageProviderCodeFix : CodeFixProvider
 
         return SyntaxFactory.EndOfLine("\n");
     }
+
+    private static bool HasMinorFaults(INamedTypeSymbol? region) =>
+        region is not null
+        && RegionDeclarationRules.ReadOptions(region, out RegionOptions options) is null
+        && (options.Mode & RegionFaultMode.Minor) != 0;
 
     /// <summary>FillPage, or FillPage2, FillPage3, ... when the class already has a member of that name.</summary>
     private static string FreeName(INamedTypeSymbol? type)

@@ -62,14 +62,13 @@ public sealed class AddPageProviderCodeFixTests
                 }
             }
 
-            [Uffd.FaultRegion(Mode = Uffd.FaultMode.Minor, Memory = Uffd.RegionMemory.Shared)]
+            [Uffd.FaultRegion(Mode = Uffd.FaultMode.Minor)]
             public partial class Digits
             {
                 [Uffd.PageProvider]
                 private static void FillPage(long pageIndex, System.Span<byte> page)
                 {
-                    // Write the bytes of page pageIndex into page here; until then every page reads as zeros.
-                    page.Clear();
+                    // A minor fault's page holds what was staged through AliasSpan (zeros if nothing was); adjust it here.
                 }
             }
             """;
@@ -82,7 +81,7 @@ public sealed class AddPageProviderCodeFixTests
                 public int Pages => FillPage;
             }
 
-            [Uffd.FaultRegion(Mode = Uffd.FaultMode.Minor, Memory = Uffd.RegionMemory.Shared)]
+            [Uffd.FaultRegion(Mode = Uffd.FaultMode.Minor)]
             public partial class {|UFFD0010:Digits|}
             {
             }
