@@ -345,31 +345,27 @@ internal static class FaultRegionEmitter
 
     private static void WriteDispose(IndentedTextWriter writer, EmitContext context)
     {
-        const string summary = "Serves the faults already waiting, stops the handler threads and unmaps the region. Idempotent.";
         writer.WriteLine();
-        if (context.Spec.Type.IsSealed)
+        writer.WriteLine("/// <summary>Serves the faults already waiting, stops the handler threads and unmaps the region. Idempotent.</summary>");
+        writer.WriteLine(s_generatedCode);
+        writer.WriteLine("public void Dispose()");
+        using (writer.WriteBlock())
         {
-            writer.WriteLine($"/// <summary>{summary}</summary>");
-            writer.WriteLine(s_generatedCode);
-            writer.WriteLine("public void Dispose()");
-            using (writer.WriteBlock())
+            if (context.Spec.Type.IsSealed)
             {
                 WriteRelease(writer, context);
             }
-        }
-        else
-        {
-            // A class that can be derived from gets the dispose pattern (CA1063 under AnalysisLevel=latest-all), so a
-            // derived class releases what it adds by overriding Dispose(bool) and calling this one.
-            writer.WriteLine($"/// <summary>{summary}</summary>");
-            writer.WriteLine(s_generatedCode);
-            writer.WriteLine("public void Dispose()");
-            using (writer.WriteBlock())
+            else
             {
                 writer.WriteLine("this.Dispose(true);");
                 writer.WriteLine("global::System.GC.SuppressFinalize(this);");
             }
+        }
 
+        if (!context.Spec.Type.IsSealed)
+        {
+            // A class that can be derived from gets the dispose pattern (CA1063 under AnalysisLevel=latest-all), so a
+            // derived class releases what it adds by overriding Dispose(bool) and calling this one.
             writer.WriteLine();
             writer.WriteLine("/// <summary>From <c>Dispose()</c> (<paramref name=\"disposing\"/> true): serves the faults already waiting, stops the handler threads and unmaps the region, once. From a finalizer: nothing, as the engine finalizes its own handles. A derived class that overrides it calls this one.</summary>");
             writer.WriteLine("/// <param name=\"disposing\">True when called from <c>Dispose()</c>, false from a finalizer.</param>");
