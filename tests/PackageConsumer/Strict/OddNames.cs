@@ -42,3 +42,14 @@ namespace Strict.AVeryLongNamespaceSegmentNamedTheWayCodeGeneratorsAndEnterprise
         private static void Fill(long pageIndex, Span<byte> page) => page.Fill(6);
     }
 }
+
+namespace Strict.国际化
+{
+    /// <summary>A long name in a script of three UTF-8 bytes per character: the file name must stay under 255 bytes.</summary>
+    [FaultRegion(Pages = 4)]
+    public sealed partial class 区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域区域
+    {
+        [PageProvider]
+        private static void 填充(long pageIndex, Span<byte> page) => page.Fill(11);
+    }
+}
