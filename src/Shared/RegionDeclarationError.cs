@@ -22,8 +22,10 @@ internal enum RegionDeclarationError
     IsFileLocal,
     /// <summary>A file declaring the class has syntax errors (the compiler reports them).</summary>
     SyntaxErrors,
-    /// <summary>A containing type is not partial (or not a class, struct or record), so the generated part cannot nest in it.</summary>
+    /// <summary>A containing class, struct or record is not partial, so the generated part cannot nest in it.</summary>
     ContainingTypeNotPartial,
+    /// <summary>A containing type is an interface, which the generated part cannot reopen around the class.</summary>
+    NestedInInterface,
     /// <summary>A containing type is generic (not supported).</summary>
     ContainingTypeGeneric,
     /// <summary><c>[FaultRegion]</c> appears more than once on the class (across its partial declarations).</summary>

@@ -83,7 +83,7 @@ internal static class RegionDeclarationRules
         return null;
     }
 
-    /// <summary>A non-generic, non-static, non-record partial class, nested only in non-generic partial types.</summary>
+    /// <summary>A non-generic, non-static, non-record partial class, nested only in non-generic partial classes and structs.</summary>
     public static RegionDeclarationError? CheckType(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         if (type.TypeKind != TypeKind.Class)
@@ -119,6 +119,15 @@ internal static class RegionDeclarationRules
         if (HasSyntaxErrors(type, cancellationToken))
         {
             return RegionDeclarationError.SyntaxErrors;
+        }
+
+        // First, since no partial modifier anywhere helps there: an interface anywhere up the chain.
+        for (INamedTypeSymbol? container = type.ContainingType; container is not null; container = container.ContainingType)
+        {
+            if (container.TypeKind == TypeKind.Interface)
+            {
+                return RegionDeclarationError.NestedInInterface;
+            }
         }
 
         for (INamedTypeSymbol? container = type.ContainingType; container is not null; container = container.ContainingType)

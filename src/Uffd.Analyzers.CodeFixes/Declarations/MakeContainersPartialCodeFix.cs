@@ -38,10 +38,8 @@ public sealed class MakeContainersPartialCodeFix : CodeFixProvider
             return;
         }
 
-        // Under an interface the generated half cannot nest at all: partial elsewhere would leave UFFD0002 in place.
-        List<TypeDeclarationSyntax> ancestors = region.Ancestors().OfType<TypeDeclarationSyntax>().ToList();
-        List<TypeDeclarationSyntax> containers = ancestors.Where(PartialModifier.CanAdd).ToList();
-        if (containers.Count == 0 || ancestors.Any(container => container is InterfaceDeclarationSyntax))
+        List<TypeDeclarationSyntax> containers = region.Ancestors().OfType<TypeDeclarationSyntax>().Where(PartialModifier.CanAdd).ToList();
+        if (containers.Count == 0)
         {
             return;
         }

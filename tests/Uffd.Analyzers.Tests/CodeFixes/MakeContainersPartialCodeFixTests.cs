@@ -105,29 +105,4 @@ public sealed class MakeContainersPartialCodeFixTests
             """, Fixed);
         await FixedCode.AssertBuildsCleanAsync(Fixed);
     }
-
-    [Fact]
-    public Task No_fix_is_offered_inside_an_interface_because_partial_would_not_make_the_region_valid()
-    {
-        // An interface cannot hold the generated half, partial or not: adding partial to the class around the region
-        // would leave UFFD0002 in place.
-        const string Source = """
-            using System;
-            using Uffd;
-
-            public interface IStore
-            {
-                public class Holder
-                {
-                    [FaultRegion(Pages = 4)]
-                    public partial class {|UFFD0002:Letters|}
-                    {
-                        [PageProvider]
-                        private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
-                    }
-                }
-            }
-            """;
-        return Verify<RegionDeclarationAnalyzer>.CodeFix<MakeContainersPartialCodeFix>(Source, Source);
-    }
 }

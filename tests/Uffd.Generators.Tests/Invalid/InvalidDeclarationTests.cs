@@ -37,6 +37,7 @@ public sealed class InvalidDeclarationTests
         { "GenericClass", Region("public partial class Bad<T> { " + Provider + " }"), nameof(RegionDeclarationError.IsGeneric) },
         { "FileLocal", Region("file partial class Bad { " + Provider + " }"), nameof(RegionDeclarationError.IsFileLocal) },
         { "NestedInNonPartial", Wrap("public class Outer { [FaultRegion(Pages = 4)] public partial class Bad { " + Provider + " } }"), nameof(RegionDeclarationError.ContainingTypeNotPartial) },
+        { "NestedInInterface", Wrap("public partial interface IOuter { public partial class Middle { [FaultRegion(Pages = 4)] public partial class Bad { " + Provider + " } } }"), nameof(RegionDeclarationError.NestedInInterface) },
         { "NestedInGeneric", Wrap("public partial class Outer<T> { [FaultRegion(Pages = 4)] public partial class Bad { " + Provider + " } }"), nameof(RegionDeclarationError.ContainingTypeGeneric) },
         { "NoProviderForMissing", Region("public partial class Bad { }"), nameof(RegionDeclarationError.MissingProvider) },
         { "NoProviderForMinor", Region("public partial class Bad { }", "Mode = FaultMode.Minor, Pages = 4"), nameof(RegionDeclarationError.MissingProvider) },
