@@ -40,6 +40,17 @@ public sealed class UserDeclarationTests
             private void Fill(long pageIndex, System.Span<byte> page) => page.Fill(1);
         }
         """)]
+    [InlineData("lower-case names with digits and underscores", """
+        public static partial class cache_v2
+        {
+            [Uffd.FaultRegion(Pages = 4)]
+            public partial class pages2
+            {
+                [Uffd.PageProvider]
+                private void fill_page(long pageIndex, System.Span<byte> page) => page.Fill(1);
+            }
+        }
+        """)]
     [InlineData("an obsolete region class", """
         [System.Obsolete("use the new cache")]
         [Uffd.FaultRegion(Pages = 4)]
