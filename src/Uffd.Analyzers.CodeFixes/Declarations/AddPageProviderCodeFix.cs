@@ -19,10 +19,11 @@ namespace Uffd.Analyzers.CodeFixes;
 
 /// <summary>
 /// UFFD0010: adds a <c>[PageProvider]</c> stub that serves zero pages (<c>page.Clear()</c>), with a comment saying where
-/// the page's bytes go; in a region with Minor faults it leaves the page as staged. It must not throw: a provider that throws fails the region on its first fault (the default policy is FailFast),
-/// so a stub that compiled would still crash the program. It is static because it reads no field yet (an instance
-/// method would draw CA1822); the user removes <c>static</c> when the provider needs the region's state. Names are
-/// written fully qualified and simplified afterwards, so the stub compiles with or without <c>using System; using Uffd;</c>.
+/// the page's bytes go; in a region with Minor faults it leaves the page as staged. It must not throw: a provider that
+/// throws fails the region on its first fault (the default policy is FailFast), so a stub that compiled would still
+/// crash the program. It is static because it reads no field yet (an instance method would draw CA1822); the user
+/// removes <c>static</c> when the provider needs the region's state. Names are written fully qualified and simplified
+/// afterwards, so the stub compiles with or without <c>using System; using Uffd;</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPageProviderCodeFix))]
 [Shared]
