@@ -22,8 +22,10 @@ internal enum RegionDeclarationError
     IsFileLocal,
     /// <summary>A file declaring the class has syntax errors (the compiler reports them).</summary>
     SyntaxErrors,
-    /// <summary>A containing type is not partial (or not a class, struct or record), so the generated part cannot nest in it.</summary>
+    /// <summary>A containing class, struct or record is not partial, so the generated part cannot nest in it.</summary>
     ContainingTypeNotPartial,
+    /// <summary>A containing type is an interface, which the generated part cannot reopen around the class.</summary>
+    NestedInInterface,
     /// <summary>A containing type is generic (not supported).</summary>
     ContainingTypeGeneric,
     /// <summary><c>[FaultRegion]</c> appears more than once on the class (across its partial declarations).</summary>
@@ -74,6 +76,8 @@ internal enum RegionDeclarationError
     UnusedWriteHandler,
     /// <summary>A callback whose calls the compiler removes: a partial method with no body, or a <c>[Conditional]</c> one.</summary>
     CallbackCompiledAway,
+    /// <summary>A callback marked <c>[Obsolete(..., error: true)]</c>: the generated call would be error CS0619.</summary>
+    CallbackObsoleteAsError,
     /// <summary>The class (or a base class) already declares a member the generator would add (Dispose, Open, ...).</summary>
     MemberNameConflict,
 }

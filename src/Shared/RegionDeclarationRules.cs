@@ -78,7 +78,7 @@ internal static class RegionDeclarationRules
         return null;
     }
 
-    /// <summary>A non-generic, non-static, non-record partial class, nested only in non-generic partial types.</summary>
+    /// <summary>A non-generic, non-static, non-record partial class, nested only in non-generic partial classes and structs.</summary>
     public static RegionDeclarationError? CheckType(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         if (type.TypeKind != TypeKind.Class)
@@ -114,6 +114,15 @@ internal static class RegionDeclarationRules
         if (HasSyntaxErrors(type, cancellationToken))
         {
             return RegionDeclarationError.SyntaxErrors;
+        }
+
+        // First, since no partial modifier anywhere helps there: an interface anywhere up the chain.
+        for (INamedTypeSymbol? container = type.ContainingType; container is not null; container = container.ContainingType)
+        {
+            if (container.TypeKind == TypeKind.Interface)
+            {
+                return RegionDeclarationError.NestedInInterface;
+            }
         }
 
         for (INamedTypeSymbol? container = type.ContainingType; container is not null; container = container.ContainingType)
@@ -362,6 +371,11 @@ internal static class RegionDeclarationRules
             {
                 return RegionDeclarationError.CallbackCompiledAway;
             }
+
+            if (IsObsoleteAsError(provider))
+            {
+                return RegionDeclarationError.CallbackObsoleteAsError;
+            }
         }
         else if (options.NeedsProvider)
         {
@@ -384,6 +398,11 @@ internal static class RegionDeclarationRules
             if (IsCompiledAway(writeHandler))
             {
                 return RegionDeclarationError.CallbackCompiledAway;
+            }
+
+            if (IsObsoleteAsError(writeHandler))
+            {
+                return RegionDeclarationError.CallbackObsoleteAsError;
             }
         }
 
@@ -414,6 +433,38 @@ internal static class RegionDeclarationRules
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// True for <c>[Obsolete(message, error: true)]</c>: every call is error CS0619, which no pragma suppresses, so the
+    /// generated call would break the build. Not inside an <c>[Obsolete]</c> region or container: there the call is in
+    /// an obsolete context, which the compiler does not report.
+    /// </summary>
+    public static bool IsObsoleteAsError(IMethodSymbol method)
+    {
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (FindObsolete(type) is not null)
+            {
+                return false;
+            }
+        }
+
+        return FindObsolete(method.PartialDefinitionPart ?? method) is { ConstructorArguments: { Length: 2 } arguments }
+               && arguments[1].Value is true;
+    }
+
+    private static AttributeData? FindObsolete(ISymbol symbol)
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+            {
+                return attribute;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

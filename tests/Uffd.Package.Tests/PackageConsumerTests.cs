@@ -9,7 +9,8 @@ namespace Uffd.Package.Tests;
 /// What a user of the UffdGen package gets, proven on the package itself: <c>dotnet pack UffdGen.sln</c> makes exactly
 /// one package, and tests/PackageConsumer, with nothing but a PackageReference to it, builds with no warning, runs a
 /// generated region, gets the analyzers' UFFD0001 for a bad declaration, and publishes with NativeAOT from the command
-/// line to a native binary that runs.
+/// line to a native binary that runs; tests/PackageConsumer/Strict, every unusual declaration the generator must
+/// survive, builds under <c>AnalysisLevel=latest-all</c> with warnings as errors at the SDK's C# and at C# 8.
 /// </summary>
 public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixture<PackedRepository>
 {
@@ -101,6 +102,40 @@ public sealed class PackageConsumerTests(PackedRepository packed) : IClassFixtur
             $"expected UFFD0001 with its help link {link}, and no other error:\n{build}");
         // The page the link names is in the repository, where the link points.
         Assert.True(File.Exists(Path.Combine(PackedRepository.RepositoryRoot, "docs", "diagnostics", "UFFD0001.md")));
+    }
+
+    [Theory]
+    // The SDK's default C# (the generated code uses everything the emitter writes) and C# 8 (IntPtr instead of nint,
+    // no 'not' pattern; the Modern folder of C# 9/10 containers is left out). C# 7.2 to 12 are also compiled in memory
+    // by tests/Uffd.Generators.Tests (Robustness/LanguageVersionTests).
+    [InlineData(null, 19)]
+    [InlineData("8", 17)]
+    public void Every_unusual_declaration_builds_under_latest_all_analysis_with_warnings_as_errors(string? langVersion, int regions)
+    {
+        packed.AssertPacked();
+        // Under obj/, which the SDK leaves out of the project's sources (a folder beside them would be compiled again).
+        string generated = Path.Combine("obj", "generated-" + (langVersion ?? "default"));
+        var args = new List<string>
+        {
+            "build", "--no-incremental", "-tl:off", "-clp:Summary", "-p:UseSharedCompilation=false",
+            "-p:EmitCompilerGeneratedFiles=true", $"-p:CompilerGeneratedFilesOutputPath={generated}",
+        };
+        if (langVersion is not null)
+        {
+            args.Add($"-p:LangVersion={langVersion}");
+        }
+
+        CommandResult build = packed.DotnetInConsumer("Strict", BuildTimeout, args.ToArray());
+        // TreatWarningsAsErrors and AnalysisLevel=latest-all: any CA rule, compiler warning (inside a .g.cs or not), a
+        // generator or analyzer that does not load in this SDK's compiler (CS8032, CS8784, CS9057) or throws (AD0001,
+        // CS8785) fails the build.
+        Assert.True(build.ExitCode == 0 && build.Warnings.Length == 0 && build.Output.Contains("0 Warning(s)", StringComparison.Ordinal),
+            build.ToString());
+        string[] loadOrCrash = { "CS8032", "CS8784", "CS8785", "CS9057", "AD0001" };
+        Assert.DoesNotContain(build.Lines, l => loadOrCrash.Any(id => l.Contains(id, StringComparison.Ordinal)));
+        // The generator ran in the SDK's compiler and wrote every region, none skipped.
+        string[] files = Directory.GetFiles(Path.Combine(packed.Consumer, "Strict", generated), "*.FaultRegion.g.cs", SearchOption.AllDirectories);
+        Assert.True(files.Length == regions, $"{files.Length} generated regions instead of {regions}:\n{string.Join("\n", files)}\n{build}");
     }
 
     [Fact]

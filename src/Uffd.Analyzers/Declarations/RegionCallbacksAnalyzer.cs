@@ -10,7 +10,8 @@ namespace Uffd.Analyzers.Declarations;
 /// Checks a region's <c>[PageProvider]</c> and <c>[WriteHandler]</c> methods against its mode, with the generator's
 /// signature rules (<see cref="RegionDeclarationRules.GetProviderSignature"/>): UFFD0010 (no provider), UFFD0011 (write
 /// protection without a handler; synchronous tracking only), UFFD0020/0023 (bad signature), UFFD0021/0024 (more than one), UFFD0025 (never called),
-/// UFFD0026 (a bodiless partial or <c>[Conditional]</c> callback, whose calls the compiler removes).
+/// UFFD0026 (a bodiless partial or <c>[Conditional]</c> callback, whose calls the compiler removes), UFFD0027 (an
+/// <c>[Obsolete]</c>-as-error callback, whose generated call would not compile).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
@@ -27,7 +28,8 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
         DiagnosticDescriptors.InvalidWriteHandlerSignature,
         DiagnosticDescriptors.MultipleWriteHandlers,
         DiagnosticDescriptors.CallbackNeverCalled,
-        DiagnosticDescriptors.CallbackCompiledAway);
+        DiagnosticDescriptors.CallbackCompiledAway,
+        DiagnosticDescriptors.CallbackObsoleteAsError);
 
     private protected override void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attribute)
     {
@@ -96,7 +98,7 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
             }
             else
             {
-                ReportIfCompiledAway(context, provider, location, "[PageProvider]");
+                ReportIfNotCallable(context, provider, location, "[PageProvider]");
             }
         }
     }
@@ -134,12 +136,12 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
             }
             else
             {
-                ReportIfCompiledAway(context, handler, location, "[WriteHandler]");
+                ReportIfNotCallable(context, handler, location, "[WriteHandler]");
             }
         }
     }
 
-    private static void ReportIfCompiledAway(SymbolAnalysisContext context, IMethodSymbol method, Location location, string role)
+    private static void ReportIfNotCallable(SymbolAnalysisContext context, IMethodSymbol method, Location location, string role)
     {
         if (RegionDeclarationRules.IsCompiledAway(method))
         {
@@ -147,6 +149,10 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
                 ? "is a partial method with no body"
                 : "is [Conditional]";
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallbackCompiledAway, location, method.Name, role, why));
+        }
+        else if (RegionDeclarationRules.IsObsoleteAsError(method))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CallbackObsoleteAsError, location, method.Name, role));
         }
     }
 }

@@ -36,6 +36,9 @@ public sealed class RegionDeclarationAnalyzer : RegionTypeAnalyzer
             RegionDeclarationError.IsStatic => Diagnostic.Create(DiagnosticDescriptors.RegionStatic, location, type.Name),
             RegionDeclarationError.IsRecord => Diagnostic.Create(DiagnosticDescriptors.RegionNotPlainClass, location, type.Name, "a record"),
             RegionDeclarationError.IsFileLocal => Diagnostic.Create(DiagnosticDescriptors.RegionNotPlainClass, location, type.Name, FileLocality(type)),
+            // Partial would not help there, so not UFFD0002 (whose fix adds partial): the class must move out.
+            RegionDeclarationError.NestedInInterface => Diagnostic.Create(
+                DiagnosticDescriptors.RegionNotPlainClass, location, type.Name, $"nested in the interface '{NearestInterface(type)}'"),
             RegionDeclarationError.IsGeneric => Diagnostic.Create(DiagnosticDescriptors.RegionGeneric, location, type.Name, ""),
             RegionDeclarationError.ContainingTypeGeneric => GenericContainer(type, location),
             RegionDeclarationError.ContainingTypeNotPartial => NonPartialContainer(type, location, context),
@@ -62,6 +65,17 @@ public sealed class RegionDeclarationAnalyzer : RegionTypeAnalyzer
         }
 
         return "file-local";
+    }
+
+    private static string NearestInterface(INamedTypeSymbol type)
+    {
+        INamedTypeSymbol? container = type.ContainingType;
+        while (container is not null && container.TypeKind != TypeKind.Interface)
+        {
+            container = container.ContainingType;
+        }
+
+        return container?.Name ?? "";
     }
 
     private static Diagnostic GenericContainer(INamedTypeSymbol type, Location location)

@@ -88,6 +88,12 @@ internal static class DiagnosticDescriptors
         "A callback whose calls the compiler removes",
         "The {1} '{0}' {2}: the compiler removes every call to it, so the region would never run it");
 
+    /// <summary>Format: "The {1} '{0}' is [Obsolete] as an error: the region's generated call to it would not compile (CS0619); drop 'error: true'".</summary>
+    public static readonly DiagnosticDescriptor CallbackObsoleteAsError = Error(
+        DiagnosticIds.CallbackObsoleteAsError, Categories.Callbacks,
+        "A callback marked [Obsolete] as an error",
+        "The {1} '{0}' is [Obsolete] as an error: the region's generated call to it would not compile (CS0619); drop 'error: true'");
+
     public static readonly DiagnosticDescriptor InvalidProviderSignature = Error(
         DiagnosticIds.InvalidProviderSignature, Categories.Callbacks,
         "Invalid [PageProvider] signature",

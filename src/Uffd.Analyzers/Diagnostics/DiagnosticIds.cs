@@ -26,6 +26,7 @@ internal static class DiagnosticIds
     public const string MultipleWriteHandlers = "UFFD0024";
     public const string CallbackNeverCalled = "UFFD0025";
     public const string CallbackCompiledAway = "UFFD0026";
+    public const string CallbackObsoleteAsError = "UFFD0027";
 
     public const string CallbackTouchesOwnRegion = "UFFD0030";
     public const string BlockingWaitInCallback = "UFFD0031";

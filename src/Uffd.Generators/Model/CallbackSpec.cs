@@ -8,4 +8,7 @@ namespace Uffd.Generators.Model;
 /// <param name="Input">What the first parameter is: the page index or the fault context (by value or <c>in</c>).</param>
 /// <param name="ReturnsPageFill">The provider returns <c>PageFill</c> (otherwise void: the page counts as filled).</param>
 /// <param name="IsObsolete">The method is <c>[Obsolete]</c>: the generated call suppresses the warning the user cannot fix there.</param>
-internal sealed record CallbackSpec(string Name, bool IsStatic, CallbackInput Input, bool ReturnsPageFill, bool IsObsolete = false);
+/// <param name="ExperimentalId">The diagnostic ID of its <c>[Experimental]</c> attribute, or null: the generated call suppresses
+/// that diagnostic (an error by default), which marks the method's other callers, not the region that must call it.</param>
+internal sealed record CallbackSpec(
+    string Name, bool IsStatic, CallbackInput Input, bool ReturnsPageFill, bool IsObsolete = false, string? ExperimentalId = null);

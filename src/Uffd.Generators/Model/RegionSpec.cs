@@ -10,8 +10,10 @@ namespace Uffd.Generators.Model;
 /// <param name="Settings">The attribute's values.</param>
 /// <param name="Provider">The <c>[PageProvider]</c> method, or null (WriteProtect-only regions).</param>
 /// <param name="WriteHandler">The <c>[WriteHandler]</c> method, or null.</param>
+/// <param name="Language">The newest C# the project's compiler accepts in the generated file.</param>
 internal sealed record RegionSpec(
     TypeHierarchySpec Type,
     RegionSettingsSpec Settings,
     CallbackSpec? Provider,
-    CallbackSpec? WriteHandler);
+    CallbackSpec? WriteHandler,
+    LanguageLevel Language = LanguageLevel.CSharp9);

@@ -39,7 +39,17 @@ internal static class FaultRegionParser
                 options.WriteTracking,
                 options.UserModeOnly),
             GetCallback(callbacks.Provider, callbacks.ProviderSignature),
-            GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature));
+            GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature),
+            GetLanguageLevel(context.TargetNode.SyntaxTree.Options));
+    }
+
+    /// <summary>The generated file is parsed with the project's options, so the declaration's tree tells its (effective) version.</summary>
+    private static LanguageLevel GetLanguageLevel(ParseOptions options)
+    {
+        LanguageVersion version = options is CSharpParseOptions csharp ? csharp.LanguageVersion : LanguageVersion.Latest;
+        return version >= LanguageVersion.CSharp9 ? LanguageLevel.CSharp9
+            : version >= LanguageVersion.CSharp8 ? LanguageLevel.CSharp8
+            : LanguageLevel.CSharp7;
     }
 
     private static TypeHierarchySpec GetHierarchy(INamedTypeSymbol type)
@@ -57,7 +67,8 @@ internal static class FaultRegionParser
             type.Name,
             type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             GeneratedFileName.For(type),
-            new EquatableArray<ContainingTypeSpec>(containers.ToImmutable()));
+            new EquatableArray<ContainingTypeSpec>(containers.ToImmutable()),
+            type.IsSealed);
     }
 
     private static string GetKeywords(INamedTypeSymbol container) => container switch
@@ -72,7 +83,8 @@ internal static class FaultRegionParser
     private static CallbackSpec? GetCallback(IMethodSymbol? method, CallbackSignature? signature) =>
         method is null || signature is null
             ? null
-            : new CallbackSpec(Escape(method.Name), method.IsStatic, signature.Value.Input, signature.Value.ReturnsPageFill, IsObsolete(method));
+            : new CallbackSpec(
+                Escape(method.Name), method.IsStatic, signature.Value.Input, signature.Value.ReturnsPageFill, IsObsolete(method), ExperimentalId(method));
 
     private static bool IsObsolete(IMethodSymbol method)
     {
@@ -85,6 +97,24 @@ internal static class FaultRegionParser
         }
 
         return false;
+    }
+
+    /// <summary>The ID of <c>[System.Diagnostics.CodeAnalysis.Experimental("ID")]</c>, when a <c>#pragma</c> can name it.</summary>
+    private static string? ExperimentalId(IMethodSymbol method)
+    {
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "ExperimentalAttribute", ContainingNamespace.Name: "CodeAnalysis" } experimental
+                && experimental.ContainingNamespace.ToDisplayString() == "System.Diagnostics.CodeAnalysis"
+                && attribute.ConstructorArguments.Length == 1
+                && attribute.ConstructorArguments[0].Value is string id
+                && SyntaxFacts.IsValidIdentifier(id))
+            {
+                return id;
+            }
+        }
+
+        return null;
     }
 
     private static string Escape(string identifier) =>

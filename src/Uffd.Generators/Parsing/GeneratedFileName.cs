@@ -12,7 +12,10 @@ namespace Uffd.Generators.Parsing;
 /// </summary>
 internal static class GeneratedFileName
 {
-    /// <summary>The longest name kept whole; with the suffix, a file name stays well under 255 characters.</summary>
+    /// <summary>
+    /// The longest name kept whole, in UTF-8 bytes (file systems count bytes: 255 on Linux, and a name of 100 CJK
+    /// characters is 300); with the suffix, a file name stays well under 255.
+    /// </summary>
     private const int MaxLength = 100;
 
     public static string For(INamedTypeSymbol type)
@@ -31,14 +34,25 @@ internal static class GeneratedFileName
             safe.Append(char.IsLetterOrDigit(c) || c is '_' or '.' ? c : '_');
         }
 
-        if (safe.Length <= MaxLength)
+        if (Encoding.UTF8.GetByteCount(safe.ToString()) <= MaxLength)
         {
             return safe.ToString();
         }
 
         // Cut, then tell apart names that share the cut prefix by a hash of the whole name (stable across runs and
-        // machines, unlike string.GetHashCode). Names equal even so are numbered by the output stage.
-        return safe.ToString(0, MaxLength - 9) + "." + Fnv1a(full).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+        // machines, unlike string.GetHashCode). Names equal even so are numbered by the output stage. No surrogate
+        // pair is cut in half: a surrogate is not a letter, so it became '_' above.
+        int length = 0;
+        for (int bytes = 0; length < safe.Length; length++)
+        {
+            bytes += Encoding.UTF8.GetByteCount(safe.ToString(length, 1));
+            if (bytes > MaxLength - 9)
+            {
+                break;
+            }
+        }
+
+        return safe.ToString(0, length) + "." + Fnv1a(full).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static uint Fnv1a(string text)

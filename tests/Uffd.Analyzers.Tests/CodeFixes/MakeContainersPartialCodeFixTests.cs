@@ -7,8 +7,29 @@ namespace Uffd.Analyzers.Tests.CodeFixes;
 public sealed class MakeContainersPartialCodeFixTests
 {
     [Fact]
-    public Task Every_non_partial_container_becomes_partial() =>
-        Verify<RegionDeclarationAnalyzer>.CodeFix<MakeContainersPartialCodeFix>("""
+    public async Task Every_non_partial_container_becomes_partial()
+    {
+        const string Fixed = """
+                using System;
+                using Uffd;
+
+                public static partial class Outer
+                {
+                    public partial class Middle
+                    {
+                        internal partial struct Inner
+                        {
+                            [FaultRegion(Pages = 4)]
+                            public partial class Letters
+                            {
+                                [PageProvider]
+                                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+                            }
+                        }
+                    }
+                }
+                """;
+        await Verify<RegionDeclarationAnalyzer>.CodeFix<MakeContainersPartialCodeFix>("""
             using System;
             using Uffd;
 
@@ -27,30 +48,38 @@ public sealed class MakeContainersPartialCodeFixTests
                     }
                 }
             }
-            """, """
-            using System;
-            using Uffd;
-
-            public static partial class Outer
-            {
-                public partial class Middle
-                {
-                    internal partial struct Inner
-                    {
-                        [FaultRegion(Pages = 4)]
-                        public partial class Letters
-                        {
-                            [PageProvider]
-                            private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
-                        }
-                    }
-                }
-            }
-            """);
+            """, Fixed);
+        await FixedCode.AssertBuildsCleanAsync(Fixed);
+    }
 
     [Fact]
-    public Task Fix_all_fixes_the_containers_of_every_region() =>
-        Verify<RegionDeclarationAnalyzer>.CodeFix<MakeContainersPartialCodeFix>("""
+    public async Task Fix_all_fixes_the_containers_of_every_region()
+    {
+        const string Fixed = """
+                using System;
+                using Uffd;
+
+                partial class First
+                {
+                    [FaultRegion(Pages = 4)]
+                    partial class Letters
+                    {
+                        [PageProvider]
+                        private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+                    }
+                }
+
+                public partial class Second
+                {
+                    [FaultRegion(Pages = 4)]
+                    public partial class Digits
+                    {
+                        [PageProvider]
+                        private void Fill(long pageIndex, Span<byte> page) => page.Fill(2);
+                    }
+                }
+                """;
+        await Verify<RegionDeclarationAnalyzer>.CodeFix<MakeContainersPartialCodeFix>("""
             using System;
             using Uffd;
 
@@ -73,28 +102,7 @@ public sealed class MakeContainersPartialCodeFixTests
                     private void Fill(long pageIndex, Span<byte> page) => page.Fill(2);
                 }
             }
-            """, """
-            using System;
-            using Uffd;
-
-            partial class First
-            {
-                [FaultRegion(Pages = 4)]
-                partial class Letters
-                {
-                    [PageProvider]
-                    private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
-                }
-            }
-
-            public partial class Second
-            {
-                [FaultRegion(Pages = 4)]
-                public partial class Digits
-                {
-                    [PageProvider]
-                    private void Fill(long pageIndex, Span<byte> page) => page.Fill(2);
-                }
-            }
-            """);
+            """, Fixed);
+        await FixedCode.AssertBuildsCleanAsync(Fixed);
+    }
 }

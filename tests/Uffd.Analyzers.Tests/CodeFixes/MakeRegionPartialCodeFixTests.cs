@@ -7,8 +7,20 @@ namespace Uffd.Analyzers.Tests.CodeFixes;
 public sealed class MakeRegionPartialCodeFixTests
 {
     [Fact]
-    public Task Partial_goes_just_before_class_after_the_other_modifiers() =>
-        Verify<RegionDeclarationAnalyzer>.CodeFix<MakeRegionPartialCodeFix>("""
+    public async Task Partial_goes_just_before_class_after_the_other_modifiers()
+    {
+        const string Fixed = """
+                using System;
+                using Uffd;
+
+                [FaultRegion(Pages = 4)]
+                public sealed partial class Letters
+                {
+                    [PageProvider]
+                    private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+                }
+                """;
+        await Verify<RegionDeclarationAnalyzer>.CodeFix<MakeRegionPartialCodeFix>("""
             using System;
             using Uffd;
 
@@ -18,21 +30,35 @@ public sealed class MakeRegionPartialCodeFixTests
                 [PageProvider]
                 private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
             }
-            """, """
-            using System;
-            using Uffd;
-
-            [FaultRegion(Pages = 4)]
-            public sealed partial class Letters
-            {
-                [PageProvider]
-                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
-            }
-            """);
+            """, Fixed);
+        await FixedCode.AssertBuildsCleanAsync(Fixed);
+    }
 
     [Fact]
-    public Task Fix_all_makes_every_region_partial_including_one_without_modifiers() =>
-        Verify<RegionDeclarationAnalyzer>.CodeFix<MakeRegionPartialCodeFix>("""
+    public async Task Fix_all_makes_every_region_partial_including_one_without_modifiers()
+    {
+        const string Fixed = """
+                using System;
+                using Uffd;
+
+                [FaultRegion(Pages = 4)]
+                partial class Letters
+                {
+                    [PageProvider]
+                    private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+                }
+
+                namespace Inner
+                {
+                    [FaultRegion(Pages = 8)]
+                    internal partial class Digits
+                    {
+                        [PageProvider]
+                        private static void Fill(long pageIndex, Span<byte> page) => page.Fill(2);
+                    }
+                }
+                """;
+        await Verify<RegionDeclarationAnalyzer>.CodeFix<MakeRegionPartialCodeFix>("""
             using System;
             using Uffd;
 
@@ -52,25 +78,7 @@ public sealed class MakeRegionPartialCodeFixTests
                     private static void Fill(long pageIndex, Span<byte> page) => page.Fill(2);
                 }
             }
-            """, """
-            using System;
-            using Uffd;
-
-            [FaultRegion(Pages = 4)]
-            partial class Letters
-            {
-                [PageProvider]
-                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
-            }
-
-            namespace Inner
-            {
-                [FaultRegion(Pages = 8)]
-                internal partial class Digits
-                {
-                    [PageProvider]
-                    private static void Fill(long pageIndex, Span<byte> page) => page.Fill(2);
-                }
-            }
-            """);
+            """, Fixed);
+        await FixedCode.AssertBuildsCleanAsync(Fixed);
+    }
 }

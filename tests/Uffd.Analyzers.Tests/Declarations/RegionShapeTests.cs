@@ -174,6 +174,27 @@ public sealed class RegionShapeTests
             Verify<RegionDeclarationAnalyzer>.Diagnostic("UFFD0005").WithLocation(0).WithArguments("Letters", "nested in the file-local type 'Outer'"));
 
     [Fact]
+    public Task A_region_under_an_interface_is_reported_as_not_plain_even_when_a_class_in_between_is_not_partial() =>
+        Verify<RegionDeclarationAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            public partial interface IStore
+            {
+                public class Holder
+                {
+                    [FaultRegion(Pages = 4)]
+                    public partial class {|#0:Letters|}
+                    {
+                        [PageProvider]
+                        private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+                    }
+                }
+            }
+            """,
+            Verify<RegionDeclarationAnalyzer>.Diagnostic("UFFD0005").WithLocation(0).WithArguments("Letters", "nested in the interface 'IStore'"));
+
+    [Fact]
     public Task A_record_struct_is_left_to_the_compiler_attribute_usage_error() =>
         Verify<RegionDeclarationAnalyzer>.Analyzer("""
             using System;

@@ -64,4 +64,60 @@ public sealed class LifetimeTests
                 "ObjectDisposedException: Cannot access a disposed object."),
             InMemoryRegions.Run<string>(source));
     }
+
+    [Fact]
+    public void A_subclass_of_an_unsealed_region_releases_what_it_adds_through_Dispose_bool_and_the_region_is_disposed()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using Uffd;
+
+            namespace E2E
+            {
+                [FaultRegion(Pages = 2, UserModeOnly = UserModeOnlyPolicy.Allow)]
+                public partial class Letters
+                {
+                    [PageProvider] private void Fill(long pageIndex, Span<byte> page) => page.Fill((byte)'a');
+                }
+
+                public sealed class LoggedLetters : Letters
+                {
+                    public readonly List<string> Log = new List<string>();
+
+                    protected override void Dispose(bool disposing)
+                    {
+                        Log.Add($"Dispose({disposing}), open before: {IsOpen}");
+                        base.Dispose(disposing);
+                        Log.Add($"open after: {IsOpen}");
+                    }
+                }
+
+                public static class Scenario
+                {
+                    public static string Run()
+                    {
+                        var region = new LoggedLetters();
+                        region.Open();
+                        region.Log.Add("read " + (char)region.AsReadOnlySpan(0, 1)[0]);
+                        using (IDisposable disposable = region)
+                        {
+                        }
+
+                        region.Dispose();
+                        return string.Join("\n", region.Log);
+                    }
+                }
+            }
+            """;
+
+        Assert.Equal(
+            string.Join("\n",
+                "read a",
+                "Dispose(True), open before: True",
+                "open after: False",
+                "Dispose(True), open before: False",
+                "open after: False"),
+            InMemoryRegions.Run<string>(source));
+    }
 }

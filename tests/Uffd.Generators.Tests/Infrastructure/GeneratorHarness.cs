@@ -27,20 +27,22 @@ internal static class GeneratorHarness
     private static readonly Lazy<MetadataReference> s_runtime =
         new(() => MetadataReference.CreateFromFile(typeof(FaultMode).Assembly.Location));
 
-    public static CSharpCompilation Compile(IEnumerable<string> sources, bool referenceRuntime = true, string assemblyName = "UserCode") =>
+    public static CSharpCompilation Compile(
+        IEnumerable<string> sources, bool referenceRuntime = true, string assemblyName = "UserCode", CSharpParseOptions? parseOptions = null) =>
         CSharpCompilation.Create(
             assemblyName,
-            sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, ParseOptions, path: $"User{i}.cs")),
+            sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, parseOptions ?? ParseOptions, path: $"User{i}.cs")),
             referenceRuntime ? s_framework.Value.Add(s_runtime.Value) : s_framework.Value,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
                 optimizationLevel: OptimizationLevel.Release));
 
-    public static GeneratorDriver CreateDriver() =>
+    /// <summary>A driver whose generated files are parsed with <paramref name="parseOptions"/> (the project's language version).</summary>
+    public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new FaultRegionGenerator().AsSourceGenerator() },
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once over <paramref name="sources"/>.</summary>

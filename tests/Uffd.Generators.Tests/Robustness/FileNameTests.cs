@@ -51,4 +51,17 @@ public sealed class FileNameTests
         Assert.Equal(names, second.Sources.Select(s => s.HintName).ToArray());
         GeneratorHarness.AssertCompilesCleanly(first.Output);
     }
+
+    [Fact]
+    public void A_long_name_in_a_script_of_several_bytes_per_character_is_cut_by_bytes_not_characters()
+    {
+        // 90 CJK characters are 90 UTF-16 chars but 270 UTF-8 bytes: more than a Linux file name may hold.
+        string name = string.Concat(Enumerable.Repeat("存储区域", 15)) + "页面提供者缓存区域表格数据库";
+        GeneratorRun run = GeneratorHarness.Run("namespace 公司.产品 { " + string.Format(Region, name) + " }");
+
+        string file = Assert.Single(run.Sources).HintName;
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(file), 1, 160);
+        Assert.StartsWith("公司.产品.存储区域", file, System.StringComparison.Ordinal);
+        GeneratorHarness.AssertCompilesCleanly(run.Output);
+    }
 }

@@ -40,6 +40,75 @@ public sealed class UserDeclarationTests
             private void Fill(long pageIndex, System.Span<byte> page) => page.Fill(1);
         }
         """)]
+    [InlineData("lower-case names with digits and underscores", """
+        public static partial class cache_v2
+        {
+            [Uffd.FaultRegion(Pages = 4)]
+            public partial class pages2
+            {
+                [Uffd.PageProvider]
+                private void fill_page(long pageIndex, System.Span<byte> page) => page.Fill(1);
+            }
+        }
+        """)]
+    [InlineData("an obsolete region class", """
+        [System.Obsolete("use the new cache")]
+        [Uffd.FaultRegion(Pages = 4)]
+        public partial class Letters
+        {
+            [Uffd.PageProvider]
+            private void Fill(long pageIndex, System.Span<byte> page) => page.Fill(1);
+        }
+        """)]
+    [InlineData("an obsolete containing class", """
+        [System.Obsolete]
+        public static partial class Outer
+        {
+            [Uffd.FaultRegion(Pages = 4)]
+            public partial class Letters
+            {
+                [Uffd.PageProvider]
+                private void Fill(long pageIndex, System.Span<byte> page) => page.Fill(1);
+            }
+        }
+        """)]
+    [InlineData("an obsolete-as-error provider in an obsolete region, where the compiler reports no obsolete call", """
+        [System.Obsolete("the old cache")]
+        [Uffd.FaultRegion(Pages = 4)]
+        public partial class Letters
+        {
+            [System.Obsolete("only the region calls it", error: true)]
+            [Uffd.PageProvider]
+            private void Fill(long pageIndex, System.Span<byte> page) => page.Fill(1);
+        }
+        """)]
+    [InlineData("an experimental region class", """
+        [System.Diagnostics.CodeAnalysis.Experimental("LETTERS002")]
+        [Uffd.FaultRegion(Pages = 4)]
+        public partial class Letters
+        {
+            [Uffd.PageProvider]
+            private void Fill(long pageIndex, System.Span<byte> page) => page.Fill(1);
+        }
+        """)]
+    [InlineData("an experimental write handler", """
+        [Uffd.FaultRegion(Pages = 4, Mode = Uffd.FaultMode.WriteProtect)]
+        public partial class Letters
+        {
+            [System.Diagnostics.CodeAnalysis.Experimental("LETTERS003")]
+            [Uffd.WriteHandler]
+            private static void OnWrite(Uffd.PageFaultContext context) { }
+        }
+        """)]
+    [InlineData("an experimental provider", """
+        [Uffd.FaultRegion(Pages = 4)]
+        public partial class Letters
+        {
+            [System.Diagnostics.CodeAnalysis.Experimental("LETTERS001")]
+            [Uffd.PageProvider]
+            private void Fill(long pageIndex, System.Span<byte> page) => page.Fill(1);
+        }
+        """)]
     public void Legal_user_code_draws_no_warning_inside_the_generated_file(string what, string source)
     {
         GeneratorRun run = GeneratorHarness.Run(source);

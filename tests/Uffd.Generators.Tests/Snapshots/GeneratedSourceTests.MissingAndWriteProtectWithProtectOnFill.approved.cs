@@ -148,8 +148,20 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Dispose()
         {
-            global::System.Threading.Interlocked.Exchange(ref this._uffdRegionState, 2);
-            global::System.Threading.Interlocked.Exchange(ref this._uffdRegionEngine, null)?.Dispose();
+            this.Dispose(true);
+            global::System.GC.SuppressFinalize(this);
+        }
+
+        /// <summary>From <c>Dispose()</c> (<paramref name="disposing"/> true): serves the faults already waiting, stops the handler threads and unmaps the region, once. From a finalizer: nothing, as the engine finalizes its own handles. A derived class that overrides it calls this one.</summary>
+        /// <param name="disposing">True when called from <c>Dispose()</c>, false from a finalizer.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
+        protected virtual void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                global::System.Threading.Interlocked.Exchange(ref this._uffdRegionState, 2);
+                global::System.Threading.Interlocked.Exchange(ref this._uffdRegionEngine, null)?.Dispose();
+            }
         }
 
         /// <summary>The engine, or the exception that says why there is none.</summary>

@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Uffd.Generators;
+
+namespace Uffd.Analyzers.Tests.Infrastructure;
+
+/// <summary>
+/// What a fix's output must be in a real build: the roslyn-sdk harness checks the text a fix writes and that its own
+/// analyzer is quiet, but keeps the generator output of the code BEFORE the fix. This builds the fixed code as a
+/// project would, the generator re-run over it, every Uffd analyzer and every warning wave on, and fails on any
+/// error, any warning and any UFFD diagnostic: a fix must not trade its diagnostic for another.
+/// </summary>
+internal static class FixedCode
+{
+    private static readonly ImmutableArray<DiagnosticAnalyzer> s_analyzers = AllAnalyzers.Create();
+
+    public static async Task AssertBuildsCleanAsync(string fixedSource)
+    {
+        CSharpCompilation compilation = CSharpCompilation.Create(
+            "Fixed",
+            new[] { CSharpSyntaxTree.ParseText(fixedSource, GeneratedSources.ParseOptions, path: "Fixed.cs") },
+            TestReferences.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new FaultRegionGenerator().AsSourceGenerator() }, parseOptions: GeneratedSources.ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+        GeneratorRunResult run = driver.GetRunResult().Results.Single();
+        Assert.Null(run.Exception);
+        Assert.NotEmpty(run.GeneratedSources); // the fixed region is generated, so Open() and the accessors exist
+
+        ImmutableArray<Diagnostic> diagnostics = await output.WithAnalyzers(s_analyzers).GetAllDiagnosticsAsync();
+        Diagnostic[] problems = generatorDiagnostics.Concat(diagnostics)
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning || d.Id.StartsWith("UFFD", StringComparison.Ordinal))
+            .ToArray();
+        Assert.True(problems.Length == 0, "the fixed code does not build cleanly:\n" + string.Join("\n", problems.Select(d => d.ToString())));
+    }
+}
