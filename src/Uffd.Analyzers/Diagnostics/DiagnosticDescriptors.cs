@@ -183,11 +183,11 @@ internal static class DiagnosticDescriptors
         "A constant range that is not whole pages",
         "The {0} {1} passed to '{2}' is not a positive multiple of any page size: the kernel works in whole pages");
 
-    /// <summary>Format: "'{0}' has no Pages in its [FaultRegion]: Open() throws; call Open(pages) or set Pages".</summary>
+    /// <summary>Format: "{0}: call Open(pages) with a positive count, or set Pages in [FaultRegion]", {0} saying why the Open throws.</summary>
     public static readonly DiagnosticDescriptor OpenWithoutPages = Error(
         DiagnosticIds.OpenWithoutPages, Categories.RangeMath,
-        "Open() on a region without a page count",
-        "'{0}' has no Pages in its [FaultRegion]: Open() throws; call Open(pages) or set Pages");
+        "Open without a positive page count",
+        "{0}: call Open(pages) with a positive count, or set Pages in [FaultRegion]");
 
     /// <summary>Format: "'{0}' does not wake the waiters of its range and a path through '{1}' ends without a Wake: the faulting threads can sleep forever". A Warning: the rule cannot know that a thread waits on the range.</summary>
     public static readonly DiagnosticDescriptor DontWakeWithoutWake = Warning(

@@ -32,7 +32,34 @@ public sealed class OpenWithoutPagesTests
                 public static void Run(Zero zero) => {|#0:zero.Open()|};
             }
             """,
-            Verify<OpenWithoutPagesAnalyzer>.Diagnostic("UFFD0044").WithLocation(0).WithArguments("Zero"));
+            Verify<OpenWithoutPagesAnalyzer>.Diagnostic("UFFD0044").WithLocation(0).WithArguments("'Zero' has no Pages in its [FaultRegion], so Open() throws"));
+
+    [Fact]
+    public Task Open_with_a_constant_count_below_one_is_reported_and_a_runtime_count_is_not() =>
+        Verify<OpenWithoutPagesAnalyzer>.Analyzer("""
+            using System;
+            using Uffd;
+
+            [FaultRegion]
+            public partial class Pool
+            {
+                private const int NoPages = 0;
+
+                [PageProvider]
+                private void Fill(long pageIndex, Span<byte> page) => page.Clear();
+
+                public static void Run(Pool a, Pool b, Pool c, long pages)
+                {
+                    {|#0:a.Open(-1)|};
+                    {|#1:b.Open(NoPages)|};
+                    c.Open(pages);
+                }
+            }
+            """,
+            Verify<OpenWithoutPagesAnalyzer>.Diagnostic("UFFD0044").WithLocation(0)
+                .WithArguments("Open(-1) on 'Pool' throws ArgumentOutOfRangeException, a region has at least one page"),
+            Verify<OpenWithoutPagesAnalyzer>.Diagnostic("UFFD0044").WithLocation(1)
+                .WithArguments("Open(0) on 'Pool' throws ArgumentOutOfRangeException, a region has at least one page"));
 
     [Fact]
     public Task Open_with_pages_and_Open_on_a_region_with_pages_are_not_reported() =>

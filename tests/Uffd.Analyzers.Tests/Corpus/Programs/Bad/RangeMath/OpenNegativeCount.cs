@@ -1,5 +1,4 @@
-// corpus: expect UFFD0040
-// corpus: known-miss UFFD0040 reads the attribute only; a negative constant given to Open(pages) throws at run time but no rule looks at Open's argument yet
+// corpus: expect UFFD0044
 using System;
 using Uffd;
 
