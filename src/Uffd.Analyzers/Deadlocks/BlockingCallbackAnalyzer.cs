@@ -130,20 +130,7 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        foreach (SyntaxReference reference in helper.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree != model.SyntaxTree || model.GetOperation(reference.GetSyntax()) is not { } body)
-            {
-                continue;
-            }
-
-            if (FirstWait(body, waits) is { } wait)
-            {
-                return wait;
-            }
-        }
-
-        return null;
+        return SameFileHelpers.BodyIn(helper, model) is { } body ? FirstWait(body, waits) : null;
     }
 
     /// <summary>The first wait written directly in <paramref name="body"/> that runs on the thread executing it.</summary>

@@ -39,14 +39,8 @@ internal sealed class OwnRegionHelpers
 
     private string? Find(IMethodSymbol helper, SemanticModel model, CancellationToken cancellationToken)
     {
-        foreach (SyntaxReference reference in helper.DeclaringSyntaxReferences)
+        foreach (SyntaxNode declaration in SameFileHelpers.DeclarationsIn(helper, model, cancellationToken))
         {
-            if (reference.SyntaxTree != model.SyntaxTree)
-            {
-                continue;
-            }
-
-            SyntaxNode declaration = reference.GetSyntax(cancellationToken);
             if (model.GetOperation(declaration, cancellationToken) is { } body && AccessorIn(body) is { } accessor)
             {
                 return accessor;

@@ -133,11 +133,9 @@ internal sealed class RawAddressFlow
     /// <summary>The declaration of a method of this file (method, local function, property getter), or null.</summary>
     private SyntaxNode? Declaration(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        foreach (SyntaxReference reference in method.OriginalDefinition.DeclaringSyntaxReferences)
+        foreach (SyntaxNode declaration in SameFileHelpers.DeclarationsIn(method, _model, cancellationToken))
         {
-            if (reference.SyntaxTree == _model.SyntaxTree
-                && reference.GetSyntax(cancellationToken) is
-                    (BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax or ArrowExpressionClauseSyntax) and var declaration)
+            if (declaration is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax or ArrowExpressionClauseSyntax)
             {
                 return declaration;
             }

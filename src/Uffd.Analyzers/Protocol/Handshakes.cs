@@ -240,17 +240,8 @@ internal sealed class Handshakes
     }
 
     /// <summary>The body of a method of the file being analyzed (a method or a local function), or null.</summary>
-    private static IOperation? Body(IMethodSymbol method, IOperation call)
-    {
-        SemanticModel? model = call.SemanticModel;
-        if (model is null || method.IsExtern || method.DeclaringSyntaxReferences.Length != 1)
-        {
-            return null;
-        }
-
-        SyntaxReference reference = method.DeclaringSyntaxReferences[0];
-        return reference.SyntaxTree == model.SyntaxTree ? model.GetOperation(reference.GetSyntax()) : null;
-    }
+    private static IOperation? Body(IMethodSymbol method, IOperation call) =>
+        call.SemanticModel is { } model ? SameFileHelpers.BodyIn(method, model) : null;
 
     private bool IsPInvoke(IMethodSymbol method) =>
         method.IsExtern

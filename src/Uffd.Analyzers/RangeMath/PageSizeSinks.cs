@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -167,13 +168,7 @@ internal static class PageSizeSinks
     /// <summary>The declaration of a method or local function declared once, in the file being analyzed.</summary>
     private static SyntaxNode? DeclarationInFile(IMethodSymbol method, SemanticModel model)
     {
-        if (method.DeclaringSyntaxReferences.Length != 1 || method.DeclaringSyntaxReferences[0] is not { } reference
-            || reference.SyntaxTree != model.SyntaxTree)
-        {
-            return null;
-        }
-
-        SyntaxNode syntax = reference.GetSyntax();
+        SyntaxNode? syntax = SameFileHelpers.DeclarationsIn(method, model).FirstOrDefault();
         return syntax is MethodDeclarationSyntax or LocalFunctionStatementSyntax ? syntax : null;
     }
 
