@@ -21,13 +21,12 @@ internal static class RegionDeclarationRules
 
     /// <summary>Names of the private members the generated part declares besides its public surface.</summary>
     public const string CallbacksTypeName = "UffdRegionCallbacks";
-    public const string EngineFieldName = "_uffdRegionEngine";
-    public const string StateFieldName = "_uffdRegionState";
-    public const string EngineOrThrowName = "UffdRegionEngineOrThrow";
+    public const string LifetimeFieldName = "_uffdRegion";
 
     private static readonly string[] s_runtimeTypes =
     {
         "Uffd.Regions.FaultRegionEngine`1",
+        "Uffd.Regions.FaultRegionLifetime`1",
         "Uffd.Regions.IFaultRegionCallbacks",
         "Uffd.Regions.FaultRegionSettings",
         "Uffd.Regions.FaultRegionStatistics",
@@ -36,7 +35,7 @@ internal static class RegionDeclarationRules
         "Uffd.PageFill",
     };
 
-    private static readonly string[] s_privateGeneratedNames = { CallbacksTypeName, EngineFieldName, StateFieldName, EngineOrThrowName };
+    private static readonly string[] s_privateGeneratedNames = { CallbacksTypeName, LifetimeFieldName };
 
     /// <summary>Checks every rule, in the order a user would fix them; on success returns the provider and write handler.</summary>
     public static RegionDeclarationError? Validate(

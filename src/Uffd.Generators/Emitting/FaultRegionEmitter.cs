@@ -16,11 +16,11 @@ namespace Uffd.Generators.Emitting;
 ///     {
 ///         partial class Region : global::System.IDisposable
 ///         {
-///             engine and state fields; Open(), Open(long pages); IsOpen, BaseAddress, Length, PageSize, PageCount;
+///             the lifetime field (Uffd.Regions.FaultRegionLifetime); Open(), Open(long pages); IsOpen, BaseAddress, Length, PageSize, PageCount;
 ///             AsSpan (not with synchronous WriteProtect), AsReadOnlySpan, LeaseSpan (synchronous WriteProtect),
 ///             Read, Write, Prefault, AsStream; Protect/Unprotect (synchronous), Protect/CollectWrittenPages (asynchronous);
 ///             AliasSpan (Minor);
-///             IsUserModeOnly, LastProviderError, Statistics; Dispose; the engine-or-throw helper;
+///             IsUserModeOnly, LastProviderError, Statistics; Dispose;
 ///             private readonly struct UffdRegionCallbacks : IFaultRegionCallbacks { FillPage, OnWriteFault }
 ///         }
 ///     }
@@ -29,16 +29,9 @@ namespace Uffd.Generators.Emitting;
 /// </summary>
 internal static class FaultRegionEmitter
 {
-    private const string Volatile = "global::System.Threading.Volatile";
-    private const string Interlocked = "global::System.Threading.Interlocked";
     private const string InvalidOperation = "global::System.InvalidOperationException";
     private const string InlineAttribute =
         "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
-
-    // The state field's values. Open moves New -> Opened once; Dispose moves anything to Disposed.
-    private const string StateNew = "0";
-    private const string StateOpened = "1";
-    private const string StateDisposed = "2";
 
     private static readonly string s_generatedCode =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"Uffd.Generators\", \"{typeof(FaultRegionEmitter).Assembly.GetName().Version}\")]";
@@ -95,13 +88,10 @@ internal static class FaultRegionEmitter
 
     private static void WriteFields(IndentedTextWriter writer, EmitContext context)
     {
-        writer.WriteLine("/// <summary>The engine serving this region: null before <c>Open</c> and after <c>Dispose</c>.</summary>");
+        string openCall = context.Spec.Settings.Pages > 0 ? "Open()" : "Open(pages)";
+        writer.WriteLine("/// <summary>The region's life (opened once, disposed once) and, while it is open, its engine.</summary>");
         writer.WriteLine(s_generatedCode);
-        writer.WriteLine($"private {context.Engine}{context.Nullable} {RegionDeclarationRules.EngineFieldName};");
-        writer.WriteLine();
-        writer.WriteLine($"/// <summary>{StateNew}: never opened; {StateOpened}: <c>Open</c> started or succeeded; {StateDisposed}: disposed.</summary>");
-        writer.WriteLine(s_generatedCode);
-        writer.WriteLine($"private int {RegionDeclarationRules.StateFieldName};");
+        writer.WriteLine($"private readonly {context.Lifetime} {RegionDeclarationRules.LifetimeFieldName} = new {context.Lifetime}(\"{context.Spec.Type.DisplayName}\", \"{openCall}\");");
     }
 
     private static void WriteOpen(IndentedTextWriter writer, EmitContext context)
@@ -136,86 +126,44 @@ internal static class FaultRegionEmitter
         writer.WriteLine("/// <exception cref=\"global::System.ObjectDisposedException\">The region was disposed.</exception>");
         writer.WriteLine(Unavailable(settings));
         writer.WriteLine(s_generatedCode);
-        writer.WriteLine("public void Open(long pages)");
-        using (writer.WriteBlock())
+        writer.WriteLine("public void Open(long pages) =>");
+        writer.WriteLine($"    {context.LifetimeField}.Open(");
+        writer.WriteLine($"        new {context.Callbacks}({(context.CallbacksNeedInstance ? "this" : "")}),");
+        writer.WriteLine("        new global::Uffd.Regions.FaultRegionSettings(");
+        writer.WriteLine($"            Name: \"{name}\",");
+        writer.WriteLine($"            Mode: {FormatMode(settings.Mode)},");
+        writer.WriteLine("            Pages: pages,");
+        writer.WriteLine($"            HandlerThreads: {settings.HandlerThreads.ToString(CultureInfo.InvariantCulture)},");
+        writer.WriteLine($"            ReadAhead: {settings.ReadAhead.ToString(CultureInfo.InvariantCulture)},");
+        writer.WriteLine($"            Memory: global::Uffd.RegionMemory.{settings.Memory},");
+        writer.WriteLine($"            OnProviderError: global::Uffd.ProviderErrorPolicy.{settings.OnProviderError},");
+        // The optional arguments are written only when they differ from the runtime's defaults.
+        var optional = new List<string>();
+        if (settings.ProviderWritesWholePage)
         {
-            writer.WriteLine("if (pages <= 0)");
-            using (writer.WriteBlock())
-            {
-                writer.WriteLine("throw new global::System.ArgumentOutOfRangeException(nameof(pages), pages, \"A region has at least one page.\");");
-            }
+            optional.Add("ProviderWritesWholePage: true");
+        }
 
-            writer.WriteLine();
-            writer.WriteLine($"int state = {Interlocked}.CompareExchange(ref {context.State}, {StateOpened}, {StateNew});");
-            writer.WriteLine($"if (state != {StateNew})");
-            using (writer.WriteBlock())
-            {
-                writer.WriteLine($"throw state == {StateDisposed}");
-                writer.WriteLine($"    ? new global::System.ObjectDisposedException(\"{name}\")");
-                writer.WriteLine($"    : new {InvalidOperation}(\"{name} is already open: a region is opened once.\");");
-            }
+        if (settings.HasAsynchronousWriteProtect)
+        {
+            optional.Add("WriteTracking: global::Uffd.WriteTracking.Asynchronous");
+        }
 
-            writer.WriteLine();
-            writer.WriteLine($"{context.Engine} engine;");
-            writer.WriteLine("try");
-            using (writer.WriteBlock())
-            {
-                writer.WriteLine($"engine = {context.Engine}.Open(");
-                writer.WriteLine($"    new {context.Callbacks}({(context.CallbacksNeedInstance ? "this" : "")}),");
-                writer.WriteLine("    new global::Uffd.Regions.FaultRegionSettings(");
-                writer.WriteLine($"        Name: \"{name}\",");
-                writer.WriteLine($"        Mode: {FormatMode(settings.Mode)},");
-                writer.WriteLine("        Pages: pages,");
-                writer.WriteLine($"        HandlerThreads: {settings.HandlerThreads.ToString(CultureInfo.InvariantCulture)},");
-                writer.WriteLine($"        ReadAhead: {settings.ReadAhead.ToString(CultureInfo.InvariantCulture)},");
-                writer.WriteLine($"        Memory: global::Uffd.RegionMemory.{settings.Memory},");
-                writer.WriteLine($"        OnProviderError: global::Uffd.ProviderErrorPolicy.{settings.OnProviderError},");
-                // The optional arguments are written only when they differ from the runtime's defaults.
-                var optional = new List<string>();
-                if (settings.ProviderWritesWholePage)
-                {
-                    optional.Add("ProviderWritesWholePage: true");
-                }
+        if (context.Spec.Provider is not { ReturnsPageFill: true })
+        {
+            // A void provider never returns PageFill.Poison: spans can fault pages in the way Read does.
+            optional.Add("ProviderMayPoison: false");
+        }
 
-                if (settings.HasAsynchronousWriteProtect)
-                {
-                    optional.Add("WriteTracking: global::Uffd.WriteTracking.Asynchronous");
-                }
+        if (settings.UserModeOnly != RegionUserModeOnly.Forbid)
+        {
+            optional.Add($"UserModeOnly: global::Uffd.UserModeOnlyPolicy.{settings.UserModeOnly}");
+        }
 
-                if (context.Spec.Provider is not { ReturnsPageFill: true })
-                {
-                    // A void provider never returns PageFill.Poison: spans can fault pages in the way Read does.
-                    optional.Add("ProviderMayPoison: false");
-                }
-
-                if (settings.UserModeOnly != RegionUserModeOnly.Forbid)
-                {
-                    optional.Add($"UserModeOnly: global::Uffd.UserModeOnlyPolicy.{settings.UserModeOnly}");
-                }
-
-                writer.WriteLine($"        ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(optional.Count > 0 ? "," : "));")}");
-                for (int i = 0; i < optional.Count; i++)
-                {
-                    writer.WriteLine($"        {optional[i]}{(i < optional.Count - 1 ? "," : "));")}");
-                }
-            }
-
-            writer.WriteLine("catch");
-            using (writer.WriteBlock())
-            {
-                writer.WriteLine("// A failed Open (no userfaultfd, no huge pages, ...) leaves the region unopened, so Open can be retried.");
-                writer.WriteLine($"{Interlocked}.CompareExchange(ref {context.State}, {StateNew}, {StateOpened});");
-                writer.WriteLine("throw;");
-            }
-
-            writer.WriteLine();
-            writer.WriteLine($"{Volatile}.Write(ref {context.EngineField}, engine);");
-            writer.WriteLine($"if ({Volatile}.Read(ref {context.State}) == {StateDisposed})");
-            using (writer.WriteBlock())
-            {
-                writer.WriteLine("// Dispose ran while the engine was opening and found nothing to dispose: dispose it here.");
-                writer.WriteLine($"{Interlocked}.Exchange(ref {context.EngineField}, null)?.Dispose();");
-            }
+        writer.WriteLine($"            ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(optional.Count > 0 ? "," : "));")}");
+        for (int i = 0; i < optional.Count; i++)
+        {
+            writer.WriteLine($"            {optional[i]}{(i < optional.Count - 1 ? "," : "));")}");
         }
     }
 
@@ -231,36 +179,36 @@ internal static class FaultRegionEmitter
     {
         WriteMember(writer,
             "True between a successful <c>Open</c> and <c>Dispose</c>.",
-            $"public bool IsOpen => {Volatile}.Read(ref {context.EngineField}) {context.IsNotNull};");
+            $"public bool IsOpen => {context.LifetimeField}.IsOpen;");
         WriteMember(writer,
             "The region's first byte, for native code and the runtime. Dereferencing it from managed code can fault there and deadlock with the garbage collector: touch the memory through the span accessors, <c>Read</c> or <c>Write</c>.",
-            $"public {context.NativeInt} BaseAddress => {context.EngineOrThrow}().BaseAddress;");
+            $"public {context.NativeInt} BaseAddress => {context.EngineOf}.BaseAddress;");
         WriteMember(writer,
             "The region's size in bytes.",
-            $"public long Length => {context.EngineOrThrow}().Length;");
+            $"public long Length => {context.EngineOf}.Length;");
         WriteMember(writer,
             "The size of the region's pages (the huge page size for <c>Memory = HugePages</c>).",
-            $"public int PageSize => {context.EngineOrThrow}().PageSize;");
+            $"public int PageSize => {context.EngineOf}.PageSize;");
         WriteMember(writer,
             "The number of pages.",
-            $"public long PageCount => {context.EngineOrThrow}().PageCount;");
+            $"public long PageCount => {context.EngineOf}.PageCount;");
         WriteMember(writer,
             "True when the region's userfaultfd catches only faults raised in user mode (<c>UserModeOnly</c> allowed or required it): " +
             "a system call given a raw pointer to a page never touched then fails with EFAULT. The accessors work either way: they make " +
             "pages present from native code first.",
-            $"public bool IsUserModeOnly => {context.EngineOrThrow}().IsUserModeOnly;");
+            $"public bool IsUserModeOnly => {context.EngineOf}.IsUserModeOnly;");
         WriteMember(writer,
             "The last exception the provider or write handler threw (ZeroFill and Poison policies), or null.",
-            $"public global::System.Exception{context.Nullable} LastProviderError => {context.EngineOrThrow}().LastProviderError;");
+            $"public global::System.Exception{context.Nullable} LastProviderError => {context.EngineOf}.LastProviderError;");
         WriteMember(writer,
             "Counters since the region was opened.",
-            $"public global::Uffd.Regions.FaultRegionStatistics Statistics => {context.EngineOrThrow}().Statistics;");
+            $"public global::Uffd.Regions.FaultRegionStatistics Statistics => {context.EngineOf}.Statistics;");
     }
 
     private static void WriteAccessors(IndentedTextWriter writer, EmitContext context)
     {
         RegionSettingsSpec settings = context.Spec.Settings;
-        string engine = context.EngineOrThrow + "()";
+        string engine = context.EngineOf;
         const string present =
             "Its pages are made present before it is returned, from native code, so touching it never waits for a handler " +
             "(a managed thread waiting in a fault could deadlock with the garbage collector).";
@@ -380,24 +328,10 @@ internal static class FaultRegionEmitter
                 }
             }
         }
-
-        string name = context.Spec.Type.DisplayName;
-        string openCall = context.Spec.Settings.Pages > 0 ? "Open()" : "Open(pages)";
-        writer.WriteLine();
-        writer.WriteLine("/// <summary>The engine, or the exception that says why there is none.</summary>");
-        writer.WriteLine(s_generatedCode);
-        writer.WriteLine($"private {context.Engine} {RegionDeclarationRules.EngineOrThrowName}() =>");
-        writer.WriteLine($"    {Volatile}.Read(ref {context.EngineField})");
-        writer.WriteLine($"    ?? throw ({Volatile}.Read(ref {context.State}) == {StateDisposed}");
-        writer.WriteLine($"        ? new global::System.ObjectDisposedException(\"{name}\")");
-        writer.WriteLine($"        : new {InvalidOperation}(\"{name} is not open: call {openCall} first.\"));");
     }
 
-    private static void WriteRelease(IndentedTextWriter writer, EmitContext context)
-    {
-        writer.WriteLine($"{Interlocked}.Exchange(ref {context.State}, {StateDisposed});");
-        writer.WriteLine($"{Interlocked}.Exchange(ref {context.EngineField}, null)?.Dispose();");
-    }
+    private static void WriteRelease(IndentedTextWriter writer, EmitContext context) =>
+        writer.WriteLine($"{context.LifetimeField}.Dispose();");
 
     private static void WriteCallbacks(IndentedTextWriter writer, EmitContext context)
     {
@@ -567,6 +501,7 @@ internal static class FaultRegionEmitter
             Spec = spec;
             Callbacks = spec.Type.FullyQualifiedName + "." + RegionDeclarationRules.CallbacksTypeName;
             Engine = $"global::Uffd.Regions.FaultRegionEngine<{Callbacks}>";
+            Lifetime = $"global::Uffd.Regions.FaultRegionLifetime<{Callbacks}>";
             CallbacksNeedInstance = spec.Provider is { IsStatic: false } || spec.WriteHandler is { IsStatic: false };
         }
 
@@ -574,14 +509,15 @@ internal static class FaultRegionEmitter
         public string Callbacks { get; }
         public string Engine { get; }
         public bool CallbacksNeedInstance { get; }
-        public string EngineField => "this." + RegionDeclarationRules.EngineFieldName;
-        public string State => "this." + RegionDeclarationRules.StateFieldName;
-        public string EngineOrThrow => "this." + RegionDeclarationRules.EngineOrThrowName;
+        public string Lifetime { get; }
+        public string LifetimeField => "this." + RegionDeclarationRules.LifetimeFieldName;
+
+        /// <summary>The open region's engine; throws "not open" or ObjectDisposedException otherwise.</summary>
+        public string EngineOf => LifetimeField + ".Engine";
 
         // What the project's C# allows: annotations from 8, nint and 'not' patterns from 9 ('is object' tests for
         // non-null before 9 without calling a user-definable operator).
         public string Nullable => Spec.Language >= LanguageLevel.CSharp8 ? "?" : "";
-        public string IsNotNull => Spec.Language >= LanguageLevel.CSharp9 ? "is not null" : "is object";
         public string NativeInt => Spec.Language >= LanguageLevel.CSharp9 ? "nint" : "global::System.IntPtr";
     }
 }

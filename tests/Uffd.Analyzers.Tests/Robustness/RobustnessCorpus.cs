@@ -267,7 +267,7 @@ internal static class RobustnessCorpus
                 public int this[int i] => i;
                 public event Action Dispose;
                 public class Read { }
-                private int _uffdRegionEngine;
+                private int _uffdRegion;
                 ~Ops() { }
             }
             [FaultRegion(Pages = 4)] public partial class Many

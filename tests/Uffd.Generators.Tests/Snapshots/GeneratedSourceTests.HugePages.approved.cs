@@ -5,13 +5,9 @@ namespace Demo
 {
     partial class Huge : global::System.IDisposable
     {
-        /// <summary>The engine serving this region: null before <c>Open</c> and after <c>Dispose</c>.</summary>
+        /// <summary>The region's life (opened once, disposed once) and, while it is open, its engine.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        private global::Uffd.Regions.FaultRegionEngine<global::Demo.Huge.UffdRegionCallbacks>? _uffdRegionEngine;
-
-        /// <summary>0: never opened; 1: <c>Open</c> started or succeeded; 2: disposed.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        private int _uffdRegionState;
+        private readonly global::Uffd.Regions.FaultRegionLifetime<global::Demo.Huge.UffdRegionCallbacks> _uffdRegion = new global::Uffd.Regions.FaultRegionLifetime<global::Demo.Huge.UffdRegionCallbacks>("Huge", "Open()");
 
         /// <summary>Maps the region's 2 pages (<c>[FaultRegion(Pages = 2)]</c>) and starts serving their faults.</summary>
         /// <exception cref="global::System.InvalidOperationException">The region is already open.</exception>
@@ -25,117 +21,85 @@ namespace Demo
         /// <exception cref="global::System.ObjectDisposedException">The region was disposed.</exception>
         /// <exception cref="global::Uffd.UffdUnavailableException">No userfaultfd this region accepts could be created (<c>UserModeOnly</c> is Forbid: it needs one that also serves faults raised inside system calls); the message names the cause on this machine and the fix.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public void Open(long pages)
-        {
-            if (pages <= 0)
-            {
-                throw new global::System.ArgumentOutOfRangeException(nameof(pages), pages, "A region has at least one page.");
-            }
-
-            int state = global::System.Threading.Interlocked.CompareExchange(ref this._uffdRegionState, 1, 0);
-            if (state != 0)
-            {
-                throw state == 2
-                    ? new global::System.ObjectDisposedException("Huge")
-                    : new global::System.InvalidOperationException("Huge is already open: a region is opened once.");
-            }
-
-            global::Uffd.Regions.FaultRegionEngine<global::Demo.Huge.UffdRegionCallbacks> engine;
-            try
-            {
-                engine = global::Uffd.Regions.FaultRegionEngine<global::Demo.Huge.UffdRegionCallbacks>.Open(
-                    new global::Demo.Huge.UffdRegionCallbacks(this),
-                    new global::Uffd.Regions.FaultRegionSettings(
-                        Name: "Huge",
-                        Mode: global::Uffd.FaultMode.Missing,
-                        Pages: pages,
-                        HandlerThreads: 0,
-                        ReadAhead: 0,
-                        Memory: global::Uffd.RegionMemory.HugePages,
-                        OnProviderError: global::Uffd.ProviderErrorPolicy.FailFast,
-                        ProtectOnFill: false,
-                        ProviderMayPoison: false));
-            }
-            catch
-            {
-                // A failed Open (no userfaultfd, no huge pages, ...) leaves the region unopened, so Open can be retried.
-                global::System.Threading.Interlocked.CompareExchange(ref this._uffdRegionState, 0, 1);
-                throw;
-            }
-
-            global::System.Threading.Volatile.Write(ref this._uffdRegionEngine, engine);
-            if (global::System.Threading.Volatile.Read(ref this._uffdRegionState) == 2)
-            {
-                // Dispose ran while the engine was opening and found nothing to dispose: dispose it here.
-                global::System.Threading.Interlocked.Exchange(ref this._uffdRegionEngine, null)?.Dispose();
-            }
-        }
+        public void Open(long pages) =>
+            this._uffdRegion.Open(
+                new global::Demo.Huge.UffdRegionCallbacks(this),
+                new global::Uffd.Regions.FaultRegionSettings(
+                    Name: "Huge",
+                    Mode: global::Uffd.FaultMode.Missing,
+                    Pages: pages,
+                    HandlerThreads: 0,
+                    ReadAhead: 0,
+                    Memory: global::Uffd.RegionMemory.HugePages,
+                    OnProviderError: global::Uffd.ProviderErrorPolicy.FailFast,
+                    ProtectOnFill: false,
+                    ProviderMayPoison: false));
 
         /// <summary>True between a successful <c>Open</c> and <c>Dispose</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public bool IsOpen => global::System.Threading.Volatile.Read(ref this._uffdRegionEngine) is not null;
+        public bool IsOpen => this._uffdRegion.IsOpen;
 
         /// <summary>The region's first byte, for native code and the runtime. Dereferencing it from managed code can fault there and deadlock with the garbage collector: touch the memory through the span accessors, <c>Read</c> or <c>Write</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public nint BaseAddress => this.UffdRegionEngineOrThrow().BaseAddress;
+        public nint BaseAddress => this._uffdRegion.Engine.BaseAddress;
 
         /// <summary>The region's size in bytes.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public long Length => this.UffdRegionEngineOrThrow().Length;
+        public long Length => this._uffdRegion.Engine.Length;
 
         /// <summary>The size of the region's pages (the huge page size for <c>Memory = HugePages</c>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public int PageSize => this.UffdRegionEngineOrThrow().PageSize;
+        public int PageSize => this._uffdRegion.Engine.PageSize;
 
         /// <summary>The number of pages.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public long PageCount => this.UffdRegionEngineOrThrow().PageCount;
+        public long PageCount => this._uffdRegion.Engine.PageCount;
 
         /// <summary>True when the region's userfaultfd catches only faults raised in user mode (<c>UserModeOnly</c> allowed or required it): a system call given a raw pointer to a page never touched then fails with EFAULT. The accessors work either way: they make pages present from native code first.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public bool IsUserModeOnly => this.UffdRegionEngineOrThrow().IsUserModeOnly;
+        public bool IsUserModeOnly => this._uffdRegion.Engine.IsUserModeOnly;
 
         /// <summary>The last exception the provider or write handler threw (ZeroFill and Poison policies), or null.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public global::System.Exception? LastProviderError => this.UffdRegionEngineOrThrow().LastProviderError;
+        public global::System.Exception? LastProviderError => this._uffdRegion.Engine.LastProviderError;
 
         /// <summary>Counters since the region was opened.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public global::Uffd.Regions.FaultRegionStatistics Statistics => this.UffdRegionEngineOrThrow().Statistics;
+        public global::Uffd.Regions.FaultRegionStatistics Statistics => this._uffdRegion.Engine.Statistics;
 
         /// <summary>The whole region as a writable span. Its pages are made present before it is returned, from native code, so touching it never waits for a handler (a managed thread waiting in a fault could deadlock with the garbage collector).</summary>
         /// <exception cref="global::System.InvalidOperationException">The region is longer than a span can be; pass an offset and a length.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public global::System.Span<byte> AsSpan() => this.UffdRegionEngineOrThrow().AsSpan();
+        public global::System.Span<byte> AsSpan() => this._uffdRegion.Engine.AsSpan();
 
         /// <summary><paramref name="length"/> bytes of the region from <paramref name="offset"/>, writable. Its pages are made present before it is returned, from native code, so touching it never waits for a handler (a managed thread waiting in a fault could deadlock with the garbage collector).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public global::System.Span<byte> AsSpan(long offset, int length) => this.UffdRegionEngineOrThrow().AsSpan(offset, length);
+        public global::System.Span<byte> AsSpan(long offset, int length) => this._uffdRegion.Engine.AsSpan(offset, length);
 
         /// <summary>The whole region as a read-only span. Its pages are made present before it is returned, from native code, so touching it never waits for a handler (a managed thread waiting in a fault could deadlock with the garbage collector).</summary>
         /// <exception cref="global::System.InvalidOperationException">The region is longer than a span can be; pass an offset and a length.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public global::System.ReadOnlySpan<byte> AsReadOnlySpan() => this.UffdRegionEngineOrThrow().AsReadOnlySpan();
+        public global::System.ReadOnlySpan<byte> AsReadOnlySpan() => this._uffdRegion.Engine.AsReadOnlySpan();
 
         /// <summary><paramref name="length"/> bytes of the region from <paramref name="offset"/>, read-only: reading never counts as a write. Its pages are made present before it is returned, from native code, so touching it never waits for a handler (a managed thread waiting in a fault could deadlock with the garbage collector).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public global::System.ReadOnlySpan<byte> AsReadOnlySpan(long offset, int length) => this.UffdRegionEngineOrThrow().AsReadOnlySpan(offset, length);
+        public global::System.ReadOnlySpan<byte> AsReadOnlySpan(long offset, int length) => this._uffdRegion.Engine.AsReadOnlySpan(offset, length);
 
         /// <summary>Copies bytes out of the region from native code: faults taken here never stall the garbage collector.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public void Read(long offset, global::System.Span<byte> destination) => this.UffdRegionEngineOrThrow().Read(offset, destination);
+        public void Read(long offset, global::System.Span<byte> destination) => this._uffdRegion.Engine.Read(offset, destination);
 
         /// <summary>Copies bytes into the region from native code: faults taken here never stall the garbage collector.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public void Write(long offset, global::System.ReadOnlySpan<byte> source) => this.UffdRegionEngineOrThrow().Write(offset, source);
+        public void Write(long offset, global::System.ReadOnlySpan<byte> source) => this._uffdRegion.Engine.Write(offset, source);
 
         /// <summary>Makes the pages of a byte range present from native code; with <paramref name="write"/>, also treats them as written (write-protected pages are reported and unprotected). The content is never changed.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public void Prefault(long offset, long length, bool write = false) => this.UffdRegionEngineOrThrow().Prefault(offset, length, write);
+        public void Prefault(long offset, long length, bool write = false) => this._uffdRegion.Engine.Prefault(offset, length, write);
 
         /// <summary>A new seekable stream over the whole region, at position 0, whose reads and writes are <c>Read</c> and <c>Write</c>: copies from native code, so faults taken there never stall the garbage collector. Disposing it leaves the region open.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public global::Uffd.Regions.RegionStream AsStream() => this.UffdRegionEngineOrThrow().AsStream();
+        public global::Uffd.Regions.RegionStream AsStream() => this._uffdRegion.Engine.AsStream();
 
         /// <summary>Serves the faults already waiting, stops the handler threads and unmaps the region. Idempotent.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
@@ -152,18 +116,9 @@ namespace Demo
         {
             if (disposing)
             {
-                global::System.Threading.Interlocked.Exchange(ref this._uffdRegionState, 2);
-                global::System.Threading.Interlocked.Exchange(ref this._uffdRegionEngine, null)?.Dispose();
+                this._uffdRegion.Dispose();
             }
         }
-
-        /// <summary>The engine, or the exception that says why there is none.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        private global::Uffd.Regions.FaultRegionEngine<global::Demo.Huge.UffdRegionCallbacks> UffdRegionEngineOrThrow() =>
-            global::System.Threading.Volatile.Read(ref this._uffdRegionEngine)
-            ?? throw (global::System.Threading.Volatile.Read(ref this._uffdRegionState) == 2
-                ? new global::System.ObjectDisposedException("Huge")
-                : new global::System.InvalidOperationException("Huge is not open: call Open() first."));
 
         /// <summary>
         /// Calls the class's provider and write handler. A struct, so the engine's generic instantiation calls them

@@ -63,8 +63,9 @@ internal static class AliasCase
         report.Expect(MemfdMappings(region.BaseAddress) == 1, "maps its memfd once (no alias view)",
             $"maps its memfd {MemfdMappings(region.BaseAddress)} times, expected 1");
 
-        // The generated class keeps its engine in a field the generator reserves; its alias members must refuse.
-        object engine = typeof(SharedMissingRegion).GetField("_uffdRegionEngine", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(region)!;
+        // The generated class keeps its lifetime (and through it the engine) in a field the generator reserves; the engine's alias members must refuse.
+        object engine = typeof(SharedMissingRegion).GetField("_uffdRegion", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(region)!;
+        engine = engine.GetType().GetProperty("Engine")!.GetValue(engine)!;
         Func<nint> aliasAddress = engine.GetType().GetProperty("AliasAddress")!.GetMethod!.CreateDelegate<Func<nint>>(engine);
         AliasSpanCall aliasSpan = engine.GetType().GetMethod("AliasSpan")!.CreateDelegate<AliasSpanCall>(engine);
         const string Expected = "Region 'SharedMissingRegion' (Missing) has no alias view: the alias exists only for Minor regions";

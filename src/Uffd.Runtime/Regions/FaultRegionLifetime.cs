@@ -1,0 +1,99 @@
+using System;
+using System.Threading;
+
+namespace Uffd.Regions;
+
+/// <summary>
+/// The life of one region: opened once, disposed once, in any order and from any threads. A generated
+/// <c>[FaultRegion]</c> class owns one and forwards its members to <see cref="Engine"/>; code that drives
+/// <see cref="FaultRegionEngine{TCallbacks}"/> without the generator can own one too.
+/// </summary>
+/// <remarks>
+/// The protocol: <c>Open</c> moves Unopened to Opening, creates the engine, then moves to Open; a failed engine
+/// creation moves back to Unopened, so Open can be retried. <c>Dispose</c> moves any state to Disposed and disposes the
+/// engine it finds. A Dispose that runs while another thread is opening finds no engine yet: the opening thread sees
+/// Disposed when it finishes and disposes the engine itself, so no engine outlives a Dispose.
+/// </remarks>
+/// <typeparam name="TCallbacks">The generated struct that calls the region's provider and write handler.</typeparam>
+public sealed class FaultRegionLifetime<TCallbacks>
+    where TCallbacks : struct, IFaultRegionCallbacks
+{
+    private readonly string _name;
+    private readonly string _openCall;
+    private FaultRegionEngine<TCallbacks>? _engine;
+    private int _state;
+
+    /// <summary>Creates the lifetime of an unopened region.</summary>
+    /// <param name="name">The region's name, for the exceptions (the class's name for a generated region).</param>
+    /// <param name="openCall">How the region is opened, for the "not open" exception: <c>Open()</c> or <c>Open(pages)</c>.</param>
+    public FaultRegionLifetime(string name, string openCall)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(openCall);
+        _name = name;
+        _openCall = openCall;
+    }
+
+    /// <summary>Where the region is in its life.</summary>
+    public RegionState State => (RegionState)Volatile.Read(ref _state);
+
+    /// <summary>True between a successful <see cref="Open"/> and <see cref="Dispose"/>. Never throws.</summary>
+    public bool IsOpen => Volatile.Read(ref _engine) is not null;
+
+    /// <summary>The open region's engine.</summary>
+    /// <exception cref="InvalidOperationException">The region is not open (the message says which Open to call).</exception>
+    /// <exception cref="ObjectDisposedException">The region was disposed.</exception>
+    public FaultRegionEngine<TCallbacks> Engine =>
+        Volatile.Read(ref _engine)
+        ?? throw (State == RegionState.Disposed
+            ? new ObjectDisposedException(_name)
+            : new InvalidOperationException($"{_name} is not open: call {_openCall} first."));
+
+    /// <summary>Opens the region with <paramref name="settings"/> (its <c>Pages</c> are the size) and starts serving its faults.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><c>settings.Pages</c> is not positive (reported as the <c>pages</c> argument).</exception>
+    /// <exception cref="InvalidOperationException">The region is open or being opened: a region is opened once.</exception>
+    /// <exception cref="ObjectDisposedException">The region was disposed.</exception>
+    /// <exception cref="UffdUnavailableException">No userfaultfd the settings accept could be created; the region stays unopened.</exception>
+    /// <exception cref="UffdException">The region could not be mapped or registered; it stays unopened.</exception>
+    public void Open(TCallbacks callbacks, FaultRegionSettings settings)
+    {
+        if (settings.Pages <= 0)
+        {
+            throw new ArgumentOutOfRangeException("pages", settings.Pages, "A region has at least one page.");
+        }
+
+        int state = Interlocked.CompareExchange(ref _state, (int)RegionState.Opening, (int)RegionState.Unopened);
+        if (state != (int)RegionState.Unopened)
+        {
+            throw state == (int)RegionState.Disposed
+                ? new ObjectDisposedException(_name)
+                : new InvalidOperationException($"{_name} is already open: a region is opened once.");
+        }
+
+        FaultRegionEngine<TCallbacks> engine;
+        try
+        {
+            engine = FaultRegionEngine<TCallbacks>.Open(callbacks, settings);
+        }
+        catch
+        {
+            // A failed Open (no userfaultfd, no huge pages, ...) leaves the region unopened, so Open can be retried.
+            Interlocked.CompareExchange(ref _state, (int)RegionState.Unopened, (int)RegionState.Opening);
+            throw;
+        }
+
+        Volatile.Write(ref _engine, engine);
+        if (Interlocked.CompareExchange(ref _state, (int)RegionState.Open, (int)RegionState.Opening) == (int)RegionState.Disposed)
+        {
+            // Dispose ran while the engine was opening and found nothing to dispose: dispose it here.
+            Interlocked.Exchange(ref _engine, null)?.Dispose();
+        }
+    }
+
+    /// <summary>Disposes the engine (serves the faults already waiting, stops serving, unmaps) once. Idempotent.</summary>
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _state, (int)RegionState.Disposed);
+        Interlocked.Exchange(ref _engine, null)?.Dispose();
+    }
+}
