@@ -29,6 +29,8 @@ internal static class Program
                          SpanAccessPresent, WriteTrackingCost, GeneratorBenchmarks),
                          or Paired for the interleaved pairs that decide the ratio targets
           --pairs TEXT   only the pairs whose name contains TEXT (implies --only Paired; repeatable: any of them)
+          --scale [N,N]  only the scale baseline: Open/Dispose, threads, fds, memory and the round trip with
+                         N 16-page regions open (default 1,100,1000); written to artifacts/bench/scale.md
         """;
 
     private static readonly Type[] s_benchmarks =
@@ -46,6 +48,7 @@ internal static class Program
         bool smoke = false, updateDocs = false;
         var pairFilters = new List<string>();
         var only = new List<string>();
+        int[]? scale = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -54,6 +57,11 @@ internal static class Program
                 case "--update-docs": updateDocs = true; break;
                 case "--only" when i + 1 < args.Length: only.Add(args[++i]); break;
                 case "--pairs" when i + 1 < args.Length: pairFilters.Add(args[++i]); only.Add("Paired"); break;
+                case "--scale":
+                    scale = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
+                        ? args[++i].Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+                        : ScaleProbe.DefaultCounts;
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");
                     Console.Error.WriteLine(Usage);
@@ -78,6 +86,25 @@ internal static class Program
         Directory.CreateDirectory(artifacts);
         string machine = MachineDescription.Describe();
         Console.WriteLine($"# C reference: {NativeReference.ScenarioCount()} scenarios in libuffdref.so; machine: {machine}");
+
+        if (scale is not null)
+        {
+            // Not BenchmarkDotNet: Open and Dispose are one-shot costs, and the regions must stay open across the
+            // round-trip rounds. The C reference runs in the same process, interleaved with the regions.
+            if (smoke)
+            {
+                scale = [1, 10];
+            }
+
+            List<ScaleResult> scaleResults = ScaleProbe.Measure(scale);
+            string scaleText = $"Measured by `bench/run.sh --scale {string.Join(',', scale)}` on: {machine}." + Environment.NewLine + Environment.NewLine +
+                               ScaleProbe.ToMarkdown(scaleResults);
+            Console.WriteLine();
+            Console.WriteLine(scaleText);
+            File.WriteAllText(Path.Combine(artifacts, "scale.md"), scaleText);
+            Console.WriteLine($"scale: {Path.Combine(artifacts, "scale.md")}");
+            return 0;
+        }
 
         Type[] selected = s_benchmarks.Where(t => only.Count == 0 || only.Contains(t.Name)).ToArray();
         Summary[] summaries = selected.Length == 0 ? [] :

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/fs.h>
 #include <linux/userfaultfd.h>
 #include <stdint.h>
@@ -71,6 +72,7 @@ struct scen {
     int faulters;       /* faulting threads; 0 = the thread calling execute */
     int blocking;       /* one unpinned blocking handler, stopped through a page after the data */
     int handlers;       /* else poll handlers pinned to the allowed CPUs in turn; 0 = one per allowed CPU */
+    int same_cpu;       /* execute pins the calling thread to the first handler's CPU (restored after) */
 };
 
 #define MIB(x) ((size_t)(x) * 256) /* pages in x MiB (4 KiB pages) */
@@ -89,6 +91,8 @@ static const struct scen SCENS[] = {
      .seed = SEED_RT},
     {"rt-pinned-1", "random MISSING round trip, 1 poll handler pinned to the first CPU", RT, .kind = R_COPY,
      .seed = SEED_RT, .handlers = 1},
+    {"rt-pinned-samecpu", "random MISSING round trip, 1 poll handler and the faulting thread pinned to the same CPU",
+     RT, .kind = R_COPY, .seed = SEED_RT, .handlers = 1, .same_cpu = 1},
     {"seq-readahead-0", "sequential scan, COPY 1 page/fault", BIG, .kind = R_COPY},
     {"seq-readahead-16", "sequential scan, COPY 17 pages/fault", BIG, .kind = R_COPY, .ra = 16},
     {"seq-readahead-64", "sequential scan, COPY 65 pages/fault", BIG, .kind = R_COPY, .ra = 64},
@@ -582,6 +586,17 @@ long uffd_ref_execute(uffd_ref_run *r) {
         }
         r->faulted = r->n;
         ops = (long)r->n * calls;
+    } else if (!r->nf && r->s->same_cpu) {
+        // The floor of a round trip: the handler is woken on the faulting thread's own CPU, no inter-processor wake.
+        // The caller's affinity (a .NET thread's, in the library) is put back before returning.
+        cpu_set_t saved, one;
+        if (sched_getaffinity(0, sizeof saved, &saved) < 0) return err_errno(r->s->name, "sched_getaffinity"), -1;
+        CPU_ZERO(&one);
+        CPU_SET(r->cpus[0], &one);
+        if (sched_setaffinity(0, sizeof one, &one) < 0) return err_errno(r->s->name, "sched_setaffinity"), -1;
+        r->bad = fault_pages(r, r->order, r->n);
+        r->faulted = r->n;
+        if (sched_setaffinity(0, sizeof saved, &saved) < 0) return err_errno(r->s->name, "sched_setaffinity (restore)"), -1;
     } else if (!r->nf) {
         r->bad = fault_pages(r, r->order, r->n);
         r->faulted = r->n;
