@@ -16,8 +16,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// <item>The handlers keep running until no thread waits on a fault (fdinfo <c>total</c> is 0) and no span lease is
     /// open (at most 10 s).</item>
     /// <item>The shutdown eventfd stops them; they are joined (at most 10 s).</item>
-    /// <item>The uffd is disposed: ranges still registered are made PROT_NONE first, so a later access crashes
-    /// instead of reading a zero page the kernel would otherwise hand out.</item>
+    /// <item>Access to the region's pages is revoked (PROT_NONE), so a later access crashes instead of reading a zero
+    /// page the kernel would otherwise hand out, and they are unregistered; the uffd is disposed (had the waits
+    /// expired, its own close revokes what is still registered).</item>
     /// <item>The memory is unmapped, unless a thread was still blocked in a fault when the waits expired: then the
     /// revoked (PROT_NONE) mapping is left in place, so that thread's retry crashes on it rather than touching
     /// whatever mapping could reuse the addresses.</item>
@@ -39,6 +40,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
         // A signal that cannot be raised leaves the handlers polling: they are then not joined, and keep what they use.
         bool joined = TrySignalStop() && JoinHandlers();
+        if (drained && joined)
+        {
+            RevokeOwnRanges();
+        }
+
         uffd.Dispose();
         fdInfo.Dispose();
         if (joined)
@@ -134,6 +140,34 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         catch (UffdException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Revokes access to the region's pages (PROT_NONE, so a stray access crashes instead of reading a zero page) and
+    /// unregisters them, where they are now: the REMAP and UNMAP events keep the layout exact, so the engine needs no
+    /// check that the ranges are still its own. The uffd then has nothing left to revoke on close, where its generic
+    /// check reads /proc/self/smaps once per range: that file grows with every region and thread, which made disposing
+    /// n regions cost O(n²). Any step that fails leaves the rest to the uffd's own check.
+    /// </summary>
+    private void RevokeOwnRanges()
+    {
+        foreach (RegionSegment s in layout.Segments)
+        {
+            long length = s.End - s.Start;
+            if (Libc.mprotect(s.Start, (nuint)length, Libc.PROT_NONE) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                uffd.Unregister(s.Start, length);
+            }
+            catch (Exception e) when (e is UffdException or ArgumentException)
+            {
+                return;
+            }
         }
     }
 
