@@ -102,9 +102,12 @@ internal sealed class UffdHandle : FileDescriptorHandle
         {
             lock (gate)
             {
+                // One read of /proc/self/smaps for every range: the file grows with every mapping and thread, so
+                // reading it per range made closing a uffd with many ranges quadratic.
+                List<VmaInfo>? mappings = ReadMappings();
                 foreach (TrackedRange r in ranges)
                 {
-                    if (StillRegisteredHere(r))
+                    if (mappings is not null && StillRegisteredHere(r, mappings))
                     {
                         Libc.mprotect(r.Start, (nuint)(r.End - r.Start), Libc.PROT_NONE);
                     }
@@ -129,21 +132,16 @@ internal sealed class UffdHandle : FileDescriptorHandle
     /// reuses the addresses, while leaving it is the kernel's own behaviour. At the descriptor limit smaps is still
     /// readable: the first registration opened it for good (<see cref="SmapsFile"/>).
     /// </remarks>
-    private unsafe bool StillRegisteredHere(TrackedRange range)
+    private unsafe bool StillRegisteredHere(TrackedRange range, List<VmaInfo> mappings)
     {
-        List<VmaInfo> mappings;
-        try
-        {
-            mappings = VmaInfo.FindAll(range.Start, range.End);
-        }
-        catch (Exception)
-        {
-            return false;
-        }
-
         nint covered = range.Start;
         foreach (VmaInfo vma in mappings)
         {
+            if (vma.End <= range.Start || vma.Start >= range.End)
+            {
+                continue;
+            }
+
             if (vma.Start > covered || vma.RegisteredModes == RegisterMode.None)
             {
                 return false;
@@ -163,6 +161,31 @@ internal sealed class UffdHandle : FileDescriptorHandle
             Mode = (ulong)range.Mode,
         };
         return Libc.ioctl_raw((int)handle.ToInt64(), UffdAbi.UFFDIO_REGISTER, &probe) == 0;
+    }
+
+    /// <summary>The mappings overlapping the tracked ranges, from one read of smaps; null when it cannot be read.</summary>
+    private List<VmaInfo>? ReadMappings()
+    {
+        if (ranges.Count == 0)
+        {
+            return null;
+        }
+
+        nint low = ranges[0].Start, high = ranges[0].End;
+        foreach (TrackedRange r in ranges)
+        {
+            low = r.Start < low ? r.Start : low;
+            high = r.End > high ? r.End : high;
+        }
+
+        try
+        {
+            return VmaInfo.FindAll(low, high);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
     }
 
     private void Remove(nint start, nint end)
