@@ -31,7 +31,7 @@ internal static class Program
           --pairs TEXT   only the pairs whose name contains TEXT (implies --only Paired; repeatable: any of them)
         """;
 
-    private static readonly Type[] s_benchmarks =
+    private static readonly Type[] Benchmarks =
     [
         typeof(RoundTrip), typeof(SequentialScan), typeof(AnonymousWrite), typeof(FaultingThreads),
         typeof(WriteProtectRoundTrip), typeof(MinorRoundTrip), typeof(SpanAccess), typeof(SpanAccessPresent),
@@ -79,7 +79,7 @@ internal static class Program
         string machine = MachineDescription.Describe();
         Console.WriteLine($"# C reference: {NativeReference.ScenarioCount()} scenarios in libuffdref.so; machine: {machine}");
 
-        Type[] selected = s_benchmarks.Where(t => only.Count == 0 || only.Contains(t.Name)).ToArray();
+        Type[] selected = Benchmarks.Where(t => only.Count == 0 || only.Contains(t.Name)).ToArray();
         Summary[] summaries = selected.Length == 0 ? [] :
             BenchmarkRunner.Run(selected, smoke ? BenchmarkSetup.Smoke(artifacts) : BenchmarkSetup.Measured(artifacts));
         List<CaseResult> cases = CaseResult.From(summaries);

@@ -25,7 +25,7 @@ internal static class RegionDeclarationRules
     public const string StateFieldName = "_uffdRegionState";
     public const string EngineOrThrowName = "UffdRegionEngineOrThrow";
 
-    private static readonly string[] s_runtimeTypes =
+    private static readonly string[] RuntimeTypes =
     {
         "Uffd.Regions.FaultRegionEngine`1",
         "Uffd.Regions.IFaultRegionCallbacks",
@@ -36,7 +36,7 @@ internal static class RegionDeclarationRules
         "Uffd.PageFill",
     };
 
-    private static readonly string[] s_privateGeneratedNames = { CallbacksTypeName, EngineFieldName, StateFieldName, EngineOrThrowName };
+    private static readonly string[] PrivateGeneratedNames = { CallbacksTypeName, EngineFieldName, StateFieldName, EngineOrThrowName };
 
     /// <summary>Checks every rule, in the order a user would fix them; on success returns the provider and write handler.</summary>
     public static RegionDeclarationError? Validate(
@@ -67,7 +67,7 @@ internal static class RegionDeclarationRules
     /// <summary>The generated code calls the region engine and names the callback types: Uffd.Runtime must be referenced.</summary>
     public static RegionDeclarationError? CheckRuntimeReferenced(Compilation compilation)
     {
-        foreach (string name in s_runtimeTypes)
+        foreach (string name in RuntimeTypes)
         {
             if (compilation.GetTypeByMetadataName(name) is null)
             {
@@ -283,8 +283,8 @@ internal static class RegionDeclarationRules
             return RegionDeclarationError.MinorOnAnonymousMemory;
         }
 
-        const RegionFaultMode missingAndWriteProtect = RegionFaultMode.Missing | RegionFaultMode.WriteProtect;
-        if (options.ProtectOnFill && (options.Mode & missingAndWriteProtect) != missingAndWriteProtect)
+        const RegionFaultMode MissingAndWriteProtect = RegionFaultMode.Missing | RegionFaultMode.WriteProtect;
+        if (options.ProtectOnFill && (options.Mode & MissingAndWriteProtect) != MissingAndWriteProtect)
         {
             return RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect;
         }
@@ -515,7 +515,7 @@ internal static class RegionDeclarationRules
             yield return name;
         }
 
-        foreach (string name in s_privateGeneratedNames)
+        foreach (string name in PrivateGeneratedNames)
         {
             yield return name;
         }

@@ -18,7 +18,7 @@ namespace Uffd.Benchmarks.Tests;
 [Trait("Requires", "root")]
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     [Fact]
     public void C_reference_library_passes_its_own_tests()
@@ -82,11 +82,11 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(s_timeout))
+        if (!process.WaitForExit(Timeout))
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            Assert.Fail($"{file} {string.Join(' ', args)} did not finish within {s_timeout.TotalMinutes} minutes:\n{stdout.Result}\n{stderr.Result}");
+            Assert.Fail($"{file} {string.Join(' ', args)} did not finish within {Timeout.TotalMinutes} minutes:\n{stdout.Result}\n{stderr.Result}");
         }
 
         output.WriteLine($"$ {file} {string.Join(' ', args)} -> exit {process.ExitCode}");

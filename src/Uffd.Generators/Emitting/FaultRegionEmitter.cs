@@ -40,7 +40,7 @@ internal static class FaultRegionEmitter
     private const string StateOpened = "1";
     private const string StateDisposed = "2";
 
-    private static readonly string s_generatedCode =
+    private static readonly string GeneratedCode =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"Uffd.Generators\", \"{typeof(FaultRegionEmitter).Assembly.GetName().Version}\")]";
 
     public static string Emit(RegionSpec spec, CancellationToken cancellationToken)
@@ -96,11 +96,11 @@ internal static class FaultRegionEmitter
     private static void WriteFields(IndentedTextWriter writer, EmitContext context)
     {
         writer.WriteLine("/// <summary>The engine serving this region: null before <c>Open</c> and after <c>Dispose</c>.</summary>");
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine($"private {context.Engine}{context.Nullable} {RegionDeclarationRules.EngineFieldName};");
         writer.WriteLine();
         writer.WriteLine($"/// <summary>{StateNew}: never opened; {StateOpened}: <c>Open</c> started or succeeded; {StateDisposed}: disposed.</summary>");
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine($"private int {RegionDeclarationRules.StateFieldName};");
     }
 
@@ -115,14 +115,14 @@ internal static class FaultRegionEmitter
             writer.WriteLine($"/// <summary>Maps the region's {pages} pages (<c>[FaultRegion(Pages = {pages})]</c>) and starts serving their faults.</summary>");
             writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">The region is already open.</exception>");
             writer.WriteLine(Unavailable(settings));
-            writer.WriteLine(s_generatedCode);
+            writer.WriteLine(GeneratedCode);
             writer.WriteLine($"public void Open() => Open({pages});");
         }
         else
         {
             writer.WriteLine("/// <summary>Always throws: the attribute gives no <c>Pages</c>, so the size must be given to <c>Open(pages)</c>.</summary>");
             writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">Always.</exception>");
-            writer.WriteLine(s_generatedCode);
+            writer.WriteLine(GeneratedCode);
             writer.WriteLine("public void Open() =>");
             writer.WriteLine($"    throw new {InvalidOperation}(\"{name} has no Pages in its [FaultRegion] attribute: call Open(pages) with the region's size in pages.\");");
         }
@@ -135,7 +135,7 @@ internal static class FaultRegionEmitter
         writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">The region is already open.</exception>");
         writer.WriteLine("/// <exception cref=\"global::System.ObjectDisposedException\">The region was disposed.</exception>");
         writer.WriteLine(Unavailable(settings));
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine("public void Open(long pages)");
         using (writer.WriteBlock())
         {
@@ -261,33 +261,33 @@ internal static class FaultRegionEmitter
     {
         RegionSettingsSpec settings = context.Spec.Settings;
         string engine = context.EngineOrThrow + "()";
-        const string present =
+        const string Present =
             "Its pages are made present before it is returned, from native code, so touching it never waits for a handler " +
             "(a managed thread waiting in a fault could deadlock with the garbage collector).";
-        const string tooLong = "The region is longer than a span can be; pass an offset and a length.";
+        const string TooLong = "The region is longer than a span can be; pass an offset and a length.";
 
         if (!settings.HasSynchronousWriteProtect)
         {
-            WriteMember(writer, $"The whole region as a writable span. {present}",
-                $"public global::System.Span<byte> AsSpan() => {engine}.AsSpan();", tooLong);
-            WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>, writable. {present}",
+            WriteMember(writer, $"The whole region as a writable span. {Present}",
+                $"public global::System.Span<byte> AsSpan() => {engine}.AsSpan();", TooLong);
+            WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>, writable. {Present}",
                 $"public global::System.Span<byte> AsSpan(long offset, int length) => {engine}.AsSpan(offset, length);");
         }
 
-        WriteMember(writer, $"The whole region as a read-only span. {present}",
-            $"public global::System.ReadOnlySpan<byte> AsReadOnlySpan() => {engine}.AsReadOnlySpan();", tooLong);
-        WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>, read-only: reading never counts as a write. {present}",
+        WriteMember(writer, $"The whole region as a read-only span. {Present}",
+            $"public global::System.ReadOnlySpan<byte> AsReadOnlySpan() => {engine}.AsReadOnlySpan();", TooLong);
+        WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>, read-only: reading never counts as a write. {Present}",
             $"public global::System.ReadOnlySpan<byte> AsReadOnlySpan(long offset, int length) => {engine}.AsReadOnlySpan(offset, length);");
 
         if (settings.HasSynchronousWriteProtect)
         {
-            const string lease =
+            const string Lease =
                 "as a lease: the write handler runs for each protected page of it and the pages are unprotected before it is " +
                 "returned, and they stay writable until the lease is disposed, because <c>Protect</c> waits for open leases. " +
                 "Dispose it with <c>using</c>.";
-            WriteMember(writer, $"The whole region as a writable span, {lease}",
-                $"public global::Uffd.SpanLease LeaseSpan() => {engine}.LeaseSpan();", tooLong);
-            WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/> as a writable span, {lease}",
+            WriteMember(writer, $"The whole region as a writable span, {Lease}",
+                $"public global::Uffd.SpanLease LeaseSpan() => {engine}.LeaseSpan();", TooLong);
+            WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/> as a writable span, {Lease}",
                 $"public global::Uffd.SpanLease LeaseSpan(long offset, int length) => {engine}.LeaseSpan(offset, length);");
         }
 
@@ -347,7 +347,7 @@ internal static class FaultRegionEmitter
     {
         writer.WriteLine();
         writer.WriteLine("/// <summary>Serves the faults already waiting, stops the handler threads and unmaps the region. Idempotent.</summary>");
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine("public void Dispose()");
         using (writer.WriteBlock())
         {
@@ -369,7 +369,7 @@ internal static class FaultRegionEmitter
             writer.WriteLine();
             writer.WriteLine("/// <summary>From <c>Dispose()</c> (<paramref name=\"disposing\"/> true): serves the faults already waiting, stops the handler threads and unmaps the region, once. From a finalizer: nothing, as the engine finalizes its own handles. A derived class that overrides it calls this one.</summary>");
             writer.WriteLine("/// <param name=\"disposing\">True when called from <c>Dispose()</c>, false from a finalizer.</param>");
-            writer.WriteLine(s_generatedCode);
+            writer.WriteLine(GeneratedCode);
             writer.WriteLine("protected virtual void Dispose(bool disposing)");
             using (writer.WriteBlock())
             {
@@ -385,7 +385,7 @@ internal static class FaultRegionEmitter
         string openCall = context.Spec.Settings.Pages > 0 ? "Open()" : "Open(pages)";
         writer.WriteLine();
         writer.WriteLine("/// <summary>The engine, or the exception that says why there is none.</summary>");
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine($"private {context.Engine} {RegionDeclarationRules.EngineOrThrowName}() =>");
         writer.WriteLine($"    {Volatile}.Read(ref {context.EngineField})");
         writer.WriteLine($"    ?? throw ({Volatile}.Read(ref {context.State}) == {StateDisposed}");
@@ -407,7 +407,7 @@ internal static class FaultRegionEmitter
         writer.WriteLine("/// Calls the class's provider and write handler. A struct, so the engine's generic instantiation calls them");
         writer.WriteLine("/// directly on its handler threads: no delegate, no interface dispatch, no allocation.");
         writer.WriteLine("/// </summary>");
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine($"private readonly struct {RegionDeclarationRules.CallbacksTypeName} : global::Uffd.Regions.IFaultRegionCallbacks");
         using (writer.WriteBlock())
         {
@@ -541,7 +541,7 @@ internal static class FaultRegionEmitter
             writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">{invalidOperation}</exception>");
         }
 
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine(declaration);
     }
 

@@ -14,7 +14,7 @@ internal static class TestReferences
     /// <summary>An empty reference set: the framework comes from <see cref="All"/> instead of a NuGet package.</summary>
     public static readonly ReferenceAssemblies None = new("net10.0");
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_all = new(() =>
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyAll = new(() =>
     {
         string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
@@ -26,5 +26,5 @@ internal static class TestReferences
     });
 
     /// <summary>The framework and Uffd.Runtime.</summary>
-    public static ImmutableArray<MetadataReference> All => s_all.Value;
+    public static ImmutableArray<MetadataReference> All => LazyAll.Value;
 }

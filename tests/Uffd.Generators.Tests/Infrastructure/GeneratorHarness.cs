@@ -13,7 +13,7 @@ internal static class GeneratorHarness
     public static readonly CSharpParseOptions ParseOptions =
         new(LanguageVersion.CSharp12, DocumentationMode.Diagnose);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_framework = new(() =>
+    private static readonly Lazy<ImmutableArray<MetadataReference>> FrameworkReferences = new(() =>
     {
         // The shared framework this test host runs on: the generated code is compiled against what it will run on.
         string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
@@ -24,7 +24,7 @@ internal static class GeneratorHarness
             .ToImmutableArray();
     });
 
-    private static readonly Lazy<MetadataReference> s_runtime =
+    private static readonly Lazy<MetadataReference> RuntimeReference =
         new(() => MetadataReference.CreateFromFile(typeof(FaultMode).Assembly.Location));
 
     public static CSharpCompilation Compile(
@@ -32,7 +32,7 @@ internal static class GeneratorHarness
         CSharpCompilation.Create(
             assemblyName,
             sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, parseOptions ?? ParseOptions, path: $"User{i}.cs")),
-            referenceRuntime ? s_framework.Value.Add(s_runtime.Value) : s_framework.Value,
+            referenceRuntime ? FrameworkReferences.Value.Add(RuntimeReference.Value) : FrameworkReferences.Value,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
