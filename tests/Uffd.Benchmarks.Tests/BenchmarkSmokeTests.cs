@@ -3,6 +3,7 @@ using System.IO;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Xunit.Abstractions;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Benchmarks.Tests;
 
@@ -25,7 +26,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     {
         // build.sh --test: every scenario prepared, executed and finished repeatedly through dlopen with fd, thread
         // and mapping counts checked, and failing handlers proven to end in an error instead of a hang.
-        (int exit, string stdout) = Run(RepositoryRoot(), "bash", Path.Combine(RepositoryRoot(), "bench", "native", "build.sh"), "--test");
+        (int exit, string stdout) = Run(BuildMetadata.RepositoryRoot, "bash", Path.Combine(BuildMetadata.RepositoryRoot, "bench", "native", "build.sh"), "--test");
         Assert.Equal(0, exit);
         Assert.Matches(new Regex("^test_lib: 25 scenarios .*: ok$", RegexOptions.Multiline), stdout);
         Assert.Contains("test_fail: ok", stdout, StringComparison.Ordinal);
@@ -34,7 +35,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     [Fact]
     public void Smoke_pass_runs_every_case_and_prints_the_comparison()
     {
-        string root = RepositoryRoot();
+        string root = BuildMetadata.RepositoryRoot;
         Run(root, "bash", Path.Combine(root, "bench", "native", "build.sh"));
         string program = Path.Combine(AppContext.BaseDirectory, "Uffd.Benchmarks.dll");
         (int exit, string stdout) = Run(root, "dotnet", program, "--smoke");
@@ -96,16 +97,4 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         return (process.ExitCode, stdout.Result);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "UffdGen.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The tests run from inside the repository's tests/ folder.");
-    }
 }

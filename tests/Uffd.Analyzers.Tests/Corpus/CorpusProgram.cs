@@ -1,6 +1,7 @@
 using System.IO;
 using Microsoft.CodeAnalysis;
 using Uffd.Analyzers.Tests.Infrastructure;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Analyzers.Tests.Corpus;
 

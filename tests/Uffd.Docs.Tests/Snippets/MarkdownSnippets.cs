@@ -1,6 +1,7 @@
 using System.IO;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Docs.Tests.Snippets;
 
@@ -12,8 +13,7 @@ namespace Uffd.Docs.Tests.Snippets;
 /// </summary>
 internal static partial class MarkdownSnippets
 {
-    public static readonly string Root = Path.GetFullPath(typeof(MarkdownSnippets).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!);
+    public static readonly string Root = BuildMetadata.RepositoryRoot;
 
     private static readonly Lazy<(IReadOnlyList<Snippet> Snippets, IReadOnlyList<string> Problems)> LazyAll = new(ReadAll);
 

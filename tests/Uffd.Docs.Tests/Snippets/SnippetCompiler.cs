@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Uffd.Generators;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Docs.Tests.Snippets;
 
@@ -46,17 +47,6 @@ internal static class SnippetCompiler
 
     /// <summary>Added for fragments, signatures and every snippet of a diagnostics page.</summary>
     public const string UffdUsing = "global using global::Uffd;\n";
-
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
-    {
-        string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(path => Path.GetDirectoryName(path) == frameworkDirectory && path.EndsWith(".dll", StringComparison.Ordinal))
-            .Append(typeof(Userfaultfd).Assembly.Location)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray();
-    });
 
     private static readonly Lazy<ImmutableArray<DiagnosticAnalyzer>> LazyAnalyzers = new(() =>
         // Every analyzer type of Uffd.Analyzers (its descriptors are internal: the assembly is found by name).
@@ -98,7 +88,7 @@ internal static class SnippetCompiler
         CSharpCompilation compilation = CSharpCompilation.Create(
             "Snippet",
             trees,
-            References.Value,
+            HostReferences.FrameworkAndRuntime,
             new CSharpCompilationOptions(
                 hasTopLevelStatements ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
