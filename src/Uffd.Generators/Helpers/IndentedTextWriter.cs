@@ -29,15 +29,6 @@ internal sealed class IndentedTextWriter
         builder.Append('\n');
     }
 
-    /// <summary>Writes several lines (given with "\n" separators) at the current indentation.</summary>
-    public void WriteLines(string lines)
-    {
-        foreach (string line in lines.Split('\n'))
-        {
-            WriteLine(line);
-        }
-    }
-
     /// <summary>Writes "{", indents until the returned scope is disposed, then writes "}" (plus <paramref name="suffix"/>).</summary>
     public Block WriteBlock(string suffix = "")
     {
