@@ -225,6 +225,47 @@ internal static class RegionDeclarationRules
     /// </summary>
     public const long MaxRegionPages = 0x7FFFFFC7;
 
+    /// <summary>
+    /// The first option <see cref="CheckOptions"/> rejects, with the argument that sets it and the reason a diagnostic
+    /// states; null when the options are valid.
+    /// </summary>
+    public static RegionOptionProblem? FindOptionProblem(in RegionOptions options)
+    {
+        RegionDeclarationError? error = CheckOptions(options);
+        return error is null ? null : new RegionOptionProblem(error.Value, ArgumentOf(error.Value), ReasonOf(error.Value, options));
+    }
+
+    private static string? ArgumentOf(RegionDeclarationError error) => error switch
+    {
+        RegionDeclarationError.InvalidMode => "Mode",
+        RegionDeclarationError.InvalidMemory => "Memory",
+        RegionDeclarationError.InvalidProviderErrorPolicy => "OnProviderError",
+        RegionDeclarationError.NegativePages or RegionDeclarationError.PagesAboveMaximum => "Pages",
+        RegionDeclarationError.NegativeHandlerThreads => "HandlerThreads",
+        RegionDeclarationError.NegativeReadAhead or RegionDeclarationError.ReadAheadWithoutMissing => "ReadAhead",
+        RegionDeclarationError.MinorOnAnonymousMemory => "Memory",
+        RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect => "ProtectOnFill",
+        RegionDeclarationError.InvalidWriteTracking or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect => "WriteTracking",
+        RegionDeclarationError.InvalidUserModeOnly => "UserModeOnly",
+        RegionDeclarationError.ProtectOnFillWithAsynchronousTracking => "ProtectOnFill",
+        _ => null,
+    };
+
+    private static string ReasonOf(RegionDeclarationError error, in RegionOptions options) => error switch
+    {
+        RegionDeclarationError.InvalidMode when options.Mode == RegionFaultMode.None => "Mode has no fault kind; use Missing, WriteProtect, Minor or a combination",
+        RegionDeclarationError.InvalidMode => $"Mode = {Invariant((int)options.Mode)} has bits that are not FaultMode values",
+        RegionDeclarationError.InvalidMemory => $"Memory = {Invariant((int)options.Memory)} is not a RegionMemory value",
+        RegionDeclarationError.InvalidProviderErrorPolicy => $"OnProviderError = {Invariant((int)options.OnProviderError)} is not a ProviderErrorPolicy value",
+        RegionDeclarationError.NegativeHandlerThreads => $"HandlerThreads = {Invariant(options.HandlerThreads)} is negative; 0 means one per CPU",
+        RegionDeclarationError.NegativeReadAhead => $"ReadAhead = {Invariant(options.ReadAhead)} is negative",
+        RegionDeclarationError.InvalidWriteTracking => $"WriteTracking = {Invariant((int)options.WriteTracking)} is not a WriteTracking value",
+        RegionDeclarationError.InvalidUserModeOnly => $"UserModeOnly = {Invariant((int)options.UserModeOnly)} is not a UserModeOnlyPolicy value",
+        _ => error.ToString(),
+    };
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Rules between the attribute's values.</summary>
     public static RegionDeclarationError? CheckOptions(in RegionOptions options)
     {
