@@ -512,39 +512,59 @@ internal static class RegionDeclarationRules
     /// <c>void|PageFill M(long pageIndex | [in] PageFaultContext context, Span&lt;byte&gt; page)</c>: an ordinary,
     /// non-generic, non-async method, static or instance, of any accessibility. Null for anything else.
     /// </summary>
-    public static CallbackSignature? GetProviderSignature(IMethodSymbol method)
+    public static CallbackSignature? GetProviderSignature(IMethodSymbol method) => CheckProviderSignature(method).Signature;
+
+    /// <summary>
+    /// <see cref="GetProviderSignature"/> with the reason for a rejection: the checks run in the order a reader fixes
+    /// them (the method's kind, its parameter count, its return type, then each parameter).
+    /// </summary>
+    public static CallbackSignatureCheck CheckProviderSignature(IMethodSymbol method)
     {
-        if (!IsPlainMethod(method) || method.Parameters.Length != 2)
+        string? reason = CheckMethod(method, "providers", expectedParameters: 2);
+        if (reason is not null)
         {
-            return null;
+            return CallbackSignatureCheck.Rejected(reason);
         }
 
         bool returnsPageFill = IsRuntimeType(method.ReturnType, "PageFill");
         if (!method.ReturnsVoid && !returnsPageFill)
         {
-            return null;
+            return CallbackSignatureCheck.Rejected(ReturnsReason(method));
         }
 
         IParameterSymbol page = method.Parameters[1];
         if (page.RefKind != RefKind.None || !IsSpanOfByte(page.Type))
         {
-            return null;
+            return CallbackSignatureCheck.Rejected(" (the second parameter must be Span<byte>)");
         }
 
         CallbackInput? input = GetInput(method.Parameters[0]);
-        return input is null ? null : new CallbackSignature(input.Value, returnsPageFill);
+        return input is null
+            ? CallbackSignatureCheck.Rejected(FirstParameterReason(method.Parameters[0]))
+            : CallbackSignatureCheck.Supported(new CallbackSignature(input.Value, returnsPageFill));
     }
 
     /// <summary><c>void M(long pageIndex | [in] PageFaultContext context)</c>; same method rules as a provider.</summary>
-    public static CallbackSignature? GetWriteHandlerSignature(IMethodSymbol method)
+    public static CallbackSignature? GetWriteHandlerSignature(IMethodSymbol method) => CheckWriteHandlerSignature(method).Signature;
+
+    /// <summary><see cref="GetWriteHandlerSignature"/> with the reason for a rejection, checked in the provider's order.</summary>
+    public static CallbackSignatureCheck CheckWriteHandlerSignature(IMethodSymbol method)
     {
-        if (!IsPlainMethod(method) || method.Parameters.Length != 1 || !method.ReturnsVoid)
+        string? reason = CheckMethod(method, "write handlers", expectedParameters: 1);
+        if (reason is not null)
         {
-            return null;
+            return CallbackSignatureCheck.Rejected(reason);
+        }
+
+        if (!method.ReturnsVoid)
+        {
+            return CallbackSignatureCheck.Rejected(ReturnsReason(method));
         }
 
         CallbackInput? input = GetInput(method.Parameters[0]);
-        return input is null ? null : new CallbackSignature(input.Value, returnsPageFill: false);
+        return input is null
+            ? CallbackSignatureCheck.Rejected(FirstParameterReason(method.Parameters[0]))
+            : CallbackSignatureCheck.Supported(new CallbackSignature(input.Value, returnsPageFill: false));
     }
 
     /// <summary>The members the generated part adds for these options (the public surface and its private helpers).</summary>
@@ -680,9 +700,54 @@ internal static class RegionDeclarationRules
         && named.Name == name
         && named.Arity == 0;
 
-    private static bool IsPlainMethod(IMethodSymbol method) =>
-        method.MethodKind == MethodKind.Ordinary && !method.IsGenericMethod && !method.IsAsync && !method.ReturnsByRef
-        && !method.ReturnsByRefReadonly;
+    /// <summary>An ordinary, non-generic, synchronous method returning by value with <paramref name="expectedParameters"/> parameters; otherwise why not.</summary>
+    private static string? CheckMethod(IMethodSymbol method, string role, int expectedParameters)
+    {
+        if (method.IsAsync)
+        {
+            return $" (async methods cannot be {role})";
+        }
+
+        if (method.IsGenericMethod)
+        {
+            return " (it is generic)";
+        }
+
+        if (method.MethodKind != MethodKind.Ordinary)
+        {
+            return " (it is not an ordinary method)";
+        }
+
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            return " (it returns by reference)";
+        }
+
+        if (method.Parameters.Length != expectedParameters)
+        {
+            return method.Parameters.Length == 1 ? " (it has 1 parameter)" : $" (it has {method.Parameters.Length} parameters)";
+        }
+
+        return null;
+    }
+
+    private static string ReturnsReason(IMethodSymbol method) =>
+        $" (it returns '{method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}')";
+
+    private static string FirstParameterReason(IParameterSymbol parameter)
+    {
+        if (IsRuntimeType(parameter.Type, "PageFaultContext"))
+        {
+            return " (the context must be passed by value or 'in')";
+        }
+
+        if (parameter.Type.SpecialType == SpecialType.System_Int64)
+        {
+            return " (the page index must be passed by value)";
+        }
+
+        return " (the first parameter must be long pageIndex or PageFaultContext context)";
+    }
 
     private static CallbackInput? GetInput(IParameterSymbol parameter)
     {
