@@ -79,41 +79,45 @@ internal static class RegionDeclarationRules
     }
 
     /// <summary>A non-generic, non-static, non-record partial class, nested only in non-generic partial classes and structs.</summary>
-    public static RegionDeclarationError? CheckType(INamedTypeSymbol type, CancellationToken cancellationToken)
+    public static RegionDeclarationError? CheckType(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        FindTypeProblem(type, cancellationToken)?.Error;
+
+    /// <summary><see cref="CheckType"/> with the containing type at fault, for a diagnostic to name.</summary>
+    public static RegionTypeProblem? FindTypeProblem(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         if (type.TypeKind != TypeKind.Class)
         {
-            return RegionDeclarationError.NotAClass;
+            return new RegionTypeProblem(RegionDeclarationError.NotAClass);
         }
 
         if (type.IsRecord)
         {
-            return RegionDeclarationError.IsRecord;
+            return new RegionTypeProblem(RegionDeclarationError.IsRecord);
         }
 
         if (type.IsStatic)
         {
-            return RegionDeclarationError.IsStatic;
+            return new RegionTypeProblem(RegionDeclarationError.IsStatic);
         }
 
         if (type.Arity > 0)
         {
-            return RegionDeclarationError.IsGeneric;
+            return new RegionTypeProblem(RegionDeclarationError.IsGeneric);
         }
 
         if (type.IsFileLocal)
         {
-            return RegionDeclarationError.IsFileLocal;
+            return new RegionTypeProblem(RegionDeclarationError.IsFileLocal);
         }
 
         if (!IsPartial(type, cancellationToken))
         {
-            return RegionDeclarationError.NotPartial;
+            return new RegionTypeProblem(RegionDeclarationError.NotPartial);
         }
 
         if (HasSyntaxErrors(type, cancellationToken))
         {
-            return RegionDeclarationError.SyntaxErrors;
+            return new RegionTypeProblem(RegionDeclarationError.SyntaxErrors);
         }
 
         // First, since no partial modifier anywhere helps there: an interface anywhere up the chain.
@@ -121,7 +125,7 @@ internal static class RegionDeclarationRules
         {
             if (container.TypeKind == TypeKind.Interface)
             {
-                return RegionDeclarationError.NestedInInterface;
+                return new RegionTypeProblem(RegionDeclarationError.NestedInInterface, container);
             }
         }
 
@@ -129,18 +133,18 @@ internal static class RegionDeclarationRules
         {
             if (container.Arity > 0)
             {
-                return RegionDeclarationError.ContainingTypeGeneric;
+                return new RegionTypeProblem(RegionDeclarationError.ContainingTypeGeneric, container);
             }
 
             // A file-local type can only be reopened in its own file, which the generated half is not.
             if (container.IsFileLocal)
             {
-                return RegionDeclarationError.IsFileLocal;
+                return new RegionTypeProblem(RegionDeclarationError.IsFileLocal, container);
             }
 
             if (container.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !IsPartial(container, cancellationToken))
             {
-                return RegionDeclarationError.ContainingTypeNotPartial;
+                return new RegionTypeProblem(RegionDeclarationError.ContainingTypeNotPartial, container);
             }
         }
 
@@ -153,7 +157,7 @@ internal static class RegionDeclarationRules
             }
         }
 
-        return regionAttributes > 1 ? RegionDeclarationError.DuplicateAttribute : null;
+        return regionAttributes > 1 ? new RegionTypeProblem(RegionDeclarationError.DuplicateAttribute) : null;
     }
 
     /// <summary>Reads the attribute's named arguments; defaults are the attribute's own.</summary>
