@@ -33,7 +33,7 @@ internal static class Program
                          N 16-page regions open (default 1,100,1000); written to artifacts/bench/scale.md
         """;
 
-    private static readonly Type[] s_benchmarks =
+    private static readonly Type[] Benchmarks =
     [
         typeof(RoundTrip), typeof(SequentialScan), typeof(AnonymousWrite), typeof(FaultingThreads),
         typeof(WriteProtectRoundTrip), typeof(MinorRoundTrip), typeof(SpanAccess), typeof(SpanAccessPresent),
@@ -106,7 +106,7 @@ internal static class Program
             return 0;
         }
 
-        Type[] selected = s_benchmarks.Where(t => only.Count == 0 || only.Contains(t.Name)).ToArray();
+        Type[] selected = Benchmarks.Where(t => only.Count == 0 || only.Contains(t.Name)).ToArray();
         Summary[] summaries = selected.Length == 0 ? [] :
             BenchmarkRunner.Run(selected, smoke ? BenchmarkSetup.Smoke(artifacts) : BenchmarkSetup.Measured(artifacts));
         List<CaseResult> cases = CaseResult.From(summaries);

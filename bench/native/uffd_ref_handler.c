@@ -143,7 +143,7 @@ static int resolve(struct handler *h, uintptr_t page) {
             uintptr_t end = page < s->data_end ? s->data_end : page + ps;
             size_t len = (1 + s->ra) * ps;
             if (page + len > end) len = end - page;
-            // Produce the content for every fault, as the seed handler does (memset, then COPY) and as a
+            // Produce the content for every fault, as the plainest handler does (memset, then COPY) and as a
             // generated region's provider does: both sides write each page once before the kernel copies it.
             const char *source = s->copy_src;
             if (!source) {

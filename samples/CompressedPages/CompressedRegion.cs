@@ -17,22 +17,22 @@ namespace CompressedPages;
              OnProviderError = ProviderErrorPolicy.ZeroFill, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class CompressedRegion
 {
-    private readonly PageStore _store;
-    private readonly int[] _fills;
+    private readonly PageStore store;
+    private readonly int[] fills;
 
     public CompressedRegion(PageStore store, long pages)
     {
-        _store = store;
-        _fills = new int[pages];
+        this.store = store;
+        fills = new int[pages];
     }
 
     /// <summary>How often the provider ran for each page (exactly once is the engine's promise).</summary>
-    public int FillsOf(long page) => Volatile.Read(ref _fills[page]);
+    public int FillsOf(long page) => Volatile.Read(ref fills[page]);
 
     [PageProvider]
     private void Fill(long pageIndex, Span<byte> page)
     {
-        Interlocked.Increment(ref _fills[pageIndex]);
-        _store.Read(pageIndex, page);
+        Interlocked.Increment(ref fills[pageIndex]);
+        store.Read(pageIndex, page);
     }
 }

@@ -41,10 +41,10 @@ internal sealed class GeneratedPages(long pages, int pageSize) : PageSource(page
 /// <summary>A user's file split into pages; the last page is zero-padded.</summary>
 internal sealed class FilePages : PageSource
 {
-    private readonly SafeFileHandle _file;
+    private readonly SafeFileHandle file;
 
     private FilePages(SafeFileHandle file, long bytes, int pageSize)
-        : base((bytes + pageSize - 1) / pageSize, bytes, pageSize) => _file = file;
+        : base((bytes + pageSize - 1) / pageSize, bytes, pageSize) => this.file = file;
 
     public static FilePages Open(string path, int pageSize)
     {
@@ -60,7 +60,7 @@ internal sealed class FilePages : PageSource
         int done = 0;
         while (done < wanted)
         {
-            int read = RandomAccess.Read(_file, page[done..wanted], offset + done);
+            int read = RandomAccess.Read(file, page[done..wanted], offset + done);
             if (read == 0)
             {
                 throw new IOException($"The file shrank while it was read (page {index}).");
@@ -70,5 +70,5 @@ internal sealed class FilePages : PageSource
         }
     }
 
-    public override void Dispose() => _file.Dispose();
+    public override void Dispose() => file.Dispose();
 }

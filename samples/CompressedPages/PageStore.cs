@@ -4,7 +4,7 @@ using System.IO.Compression;
 
 namespace CompressedPages;
 
-/// <summary>One gzip file per page in a fresh temporary directory, like the seed's tmpN.gz.</summary>
+/// <summary>One gzip file per page (<c>page000005.gz</c> holds page 5) in a fresh temporary directory.</summary>
 internal sealed class PageStore
 {
     private PageStore(string directory, int pageSize) => (Directory, PageSize) = (directory, pageSize);

@@ -248,14 +248,14 @@ internal static class Program
     private sealed class Progress(string verb, long total)
     {
         private const long Large = 1024;
-        private int _lastTenth;
+        private int lastTenth;
 
         public void Report(long done)
         {
             int tenth = (int)(done * 10 / total);
-            if (total >= Large && tenth > _lastTenth)
+            if (total >= Large && tenth > lastTenth)
             {
-                _lastTenth = tenth;
+                lastTenth = tenth;
                 Console.WriteLine($"  {verb} {done:N0} of {total:N0} pages ({tenth * 10}%)");
             }
         }

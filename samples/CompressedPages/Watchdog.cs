@@ -10,35 +10,35 @@ namespace CompressedPages;
 internal sealed class Watchdog : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
-    private readonly Timer _timer;
-    private long _beats;
-    private long _seen = -1;
-    private DateTime _since = DateTime.UtcNow;
-    private string _activity = "starting";
+    private readonly Timer timer;
+    private long beats;
+    private long seen = -1;
+    private DateTime since = DateTime.UtcNow;
+    private string activity = "starting";
 
-    public Watchdog() => _timer = new Timer(_ => Check(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    public Watchdog() => timer = new Timer(_ => Check(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
     /// <summary>Names what runs now, for the message if it stalls.</summary>
     public string Activity
     {
-        set => Volatile.Write(ref _activity, value);
+        set => Volatile.Write(ref activity, value);
     }
 
-    public void Beat() => Interlocked.Increment(ref _beats);
+    public void Beat() => Interlocked.Increment(ref beats);
 
     private void Check()
     {
-        long beats = Interlocked.Read(ref _beats);
-        if (beats != _seen)
+        long beats = Interlocked.Read(ref this.beats);
+        if (beats != seen)
         {
-            (_seen, _since) = (beats, DateTime.UtcNow);
+            (seen, since) = (beats, DateTime.UtcNow);
         }
-        else if (DateTime.UtcNow - _since > Limit)
+        else if (DateTime.UtcNow - since > Limit)
         {
-            Console.Error.WriteLine($"FAILED: no progress for {Limit.TotalSeconds:0} s while {Volatile.Read(ref _activity)}; giving up.");
+            Console.Error.WriteLine($"FAILED: no progress for {Limit.TotalSeconds:0} s while {Volatile.Read(ref activity)}; giving up.");
             Environment.Exit(1);
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose() => timer.Dispose();
 }

@@ -53,14 +53,14 @@ return 0;
 [FaultRegion(UserModeOnly = UserModeOnlyPolicy.Allow)]
 public partial class FaultingPages
 {
-    private int _faults;
+    private int faults;
 
     // Runs on a handler thread. Each fault gets the next letter, so every page shows which fault filled it. The fault
     // line is printed before the page is installed, so it always comes before main's read of that page.
     [PageProvider]
     private void Fill(in PageFaultContext context, Span<byte> page)
     {
-        int k = Interlocked.Increment(ref _faults) - 1;
+        int k = Interlocked.Increment(ref faults) - 1;
         page.Fill((byte)('A' + k % 20));
         // flags is the kernel's: UFFD_PAGEFAULT_FLAG_WRITE (1) for a write. The address is the page's start: the
         // engine does not ask the kernel for exact addresses (the man page's handler prints the unaligned one).

@@ -25,3 +25,26 @@ internal readonly struct CallbackSignature
     /// <summary>True for a provider returning <c>PageFill</c>; false for one returning void (and for write handlers).</summary>
     public bool ReturnsPageFill { get; }
 }
+
+/// <summary>
+/// The result of checking a provider's or write handler's signature: the signature when it is supported, otherwise
+/// why not, worded as the " (...)" suffix of UFFD0020 and UFFD0023.
+/// </summary>
+internal readonly struct CallbackSignatureCheck
+{
+    private CallbackSignatureCheck(CallbackSignature? signature, string reason)
+    {
+        Signature = signature;
+        Reason = reason;
+    }
+
+    /// <summary>The supported signature, or null.</summary>
+    public CallbackSignature? Signature { get; }
+
+    /// <summary>Why the signature is not supported (" (it is generic)", ...); empty when it is.</summary>
+    public string Reason { get; }
+
+    public static CallbackSignatureCheck Supported(CallbackSignature signature) => new(signature, string.Empty);
+
+    public static CallbackSignatureCheck Rejected(string reason) => new(null, reason);
+}

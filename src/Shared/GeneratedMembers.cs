@@ -50,7 +50,7 @@ internal enum GeneratedMemberCondition
 internal static class GeneratedMembers
 {
     /// <summary>In the order the generated file declares them.</summary>
-    private static readonly (string Name, GeneratedMemberKind Kind, GeneratedMemberCondition Condition)[] s_members =
+    private static readonly (string Name, GeneratedMemberKind Kind, GeneratedMemberCondition Condition)[] Members =
     {
         ("Open", GeneratedMemberKind.Lifecycle, GeneratedMemberCondition.Always),
         ("Dispose", GeneratedMemberKind.Lifecycle, GeneratedMemberCondition.Always),
@@ -75,12 +75,12 @@ internal static class GeneratedMembers
         ("AliasSpan", GeneratedMemberKind.AliasAccessor, GeneratedMemberCondition.AliasView),
     };
 
-    private static readonly Dictionary<string, GeneratedMemberKind> s_kinds = CreateKinds();
+    private static readonly Dictionary<string, GeneratedMemberKind> Kinds = CreateKinds();
 
     /// <summary>The names of the public members written for these options, in declaration order.</summary>
     public static IEnumerable<string> NamesFor(RegionOptions options)
     {
-        foreach ((string name, _, GeneratedMemberCondition condition) in s_members)
+        foreach ((string name, _, GeneratedMemberCondition condition) in Members)
         {
             if (Applies(condition, options))
             {
@@ -90,7 +90,7 @@ internal static class GeneratedMembers
     }
 
     /// <summary>The kind of the generated member called <paramref name="name"/>; false for a name the generator never writes.</summary>
-    public static bool TryGetKind(string name, out GeneratedMemberKind kind) => s_kinds.TryGetValue(name, out kind);
+    public static bool TryGetKind(string name, out GeneratedMemberKind kind) => Kinds.TryGetValue(name, out kind);
 
     /// <summary>True for the accessors that reach the region's pages (a fault served by the region's own handlers).</summary>
     public static bool ReachesRegionMemory(string name) => TryGetKind(name, out GeneratedMemberKind kind) && kind == GeneratedMemberKind.MemoryAccessor;
@@ -111,7 +111,7 @@ internal static class GeneratedMembers
     private static Dictionary<string, GeneratedMemberKind> CreateKinds()
     {
         var kinds = new Dictionary<string, GeneratedMemberKind>(System.StringComparer.Ordinal);
-        foreach ((string name, GeneratedMemberKind kind, _) in s_members)
+        foreach ((string name, GeneratedMemberKind kind, _) in Members)
         {
             kinds[name] = kind;
         }

@@ -23,7 +23,7 @@ internal static class RegionDeclarationRules
     public const string CallbacksTypeName = "UffdRegionCallbacks";
     public const string LifetimeFieldName = "_uffdRegion";
 
-    private static readonly string[] s_runtimeTypes =
+    private static readonly string[] RuntimeTypes =
     {
         "Uffd.Regions.FaultRegionEngine`1",
         "Uffd.Regions.FaultRegionLifetime`1",
@@ -35,7 +35,7 @@ internal static class RegionDeclarationRules
         "Uffd.PageFill",
     };
 
-    private static readonly string[] s_privateGeneratedNames = { CallbacksTypeName, LifetimeFieldName };
+    private static readonly string[] PrivateGeneratedNames = { CallbacksTypeName, LifetimeFieldName };
 
     /// <summary>Checks every rule, in the order a user would fix them; on success returns the provider and write handler.</summary>
     public static RegionDeclarationError? Validate(
@@ -66,7 +66,7 @@ internal static class RegionDeclarationRules
     /// <summary>The generated code calls the region engine and names the callback types: Uffd.Runtime must be referenced.</summary>
     public static RegionDeclarationError? CheckRuntimeReferenced(Compilation compilation)
     {
-        foreach (string name in s_runtimeTypes)
+        foreach (string name in RuntimeTypes)
         {
             if (compilation.GetTypeByMetadataName(name) is null)
             {
@@ -78,41 +78,45 @@ internal static class RegionDeclarationRules
     }
 
     /// <summary>A non-generic, non-static, non-record partial class, nested only in non-generic partial classes and structs.</summary>
-    public static RegionDeclarationError? CheckType(INamedTypeSymbol type, CancellationToken cancellationToken)
+    public static RegionDeclarationError? CheckType(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        FindTypeProblem(type, cancellationToken)?.Error;
+
+    /// <summary><see cref="CheckType"/> with the containing type at fault, for a diagnostic to name.</summary>
+    public static RegionTypeProblem? FindTypeProblem(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         if (type.TypeKind != TypeKind.Class)
         {
-            return RegionDeclarationError.NotAClass;
+            return new RegionTypeProblem(RegionDeclarationError.NotAClass);
         }
 
         if (type.IsRecord)
         {
-            return RegionDeclarationError.IsRecord;
+            return new RegionTypeProblem(RegionDeclarationError.IsRecord);
         }
 
         if (type.IsStatic)
         {
-            return RegionDeclarationError.IsStatic;
+            return new RegionTypeProblem(RegionDeclarationError.IsStatic);
         }
 
         if (type.Arity > 0)
         {
-            return RegionDeclarationError.IsGeneric;
+            return new RegionTypeProblem(RegionDeclarationError.IsGeneric);
         }
 
         if (type.IsFileLocal)
         {
-            return RegionDeclarationError.IsFileLocal;
+            return new RegionTypeProblem(RegionDeclarationError.IsFileLocal);
         }
 
         if (!IsPartial(type, cancellationToken))
         {
-            return RegionDeclarationError.NotPartial;
+            return new RegionTypeProblem(RegionDeclarationError.NotPartial);
         }
 
         if (HasSyntaxErrors(type, cancellationToken))
         {
-            return RegionDeclarationError.SyntaxErrors;
+            return new RegionTypeProblem(RegionDeclarationError.SyntaxErrors);
         }
 
         // First, since no partial modifier anywhere helps there: an interface anywhere up the chain.
@@ -120,7 +124,7 @@ internal static class RegionDeclarationRules
         {
             if (container.TypeKind == TypeKind.Interface)
             {
-                return RegionDeclarationError.NestedInInterface;
+                return new RegionTypeProblem(RegionDeclarationError.NestedInInterface, container);
             }
         }
 
@@ -128,18 +132,18 @@ internal static class RegionDeclarationRules
         {
             if (container.Arity > 0)
             {
-                return RegionDeclarationError.ContainingTypeGeneric;
+                return new RegionTypeProblem(RegionDeclarationError.ContainingTypeGeneric, container);
             }
 
             // A file-local type can only be reopened in its own file, which the generated half is not.
             if (container.IsFileLocal)
             {
-                return RegionDeclarationError.IsFileLocal;
+                return new RegionTypeProblem(RegionDeclarationError.IsFileLocal, container);
             }
 
             if (container.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !IsPartial(container, cancellationToken))
             {
-                return RegionDeclarationError.ContainingTypeNotPartial;
+                return new RegionTypeProblem(RegionDeclarationError.ContainingTypeNotPartial, container);
             }
         }
 
@@ -152,7 +156,7 @@ internal static class RegionDeclarationRules
             }
         }
 
-        return regionAttributes > 1 ? RegionDeclarationError.DuplicateAttribute : null;
+        return regionAttributes > 1 ? new RegionTypeProblem(RegionDeclarationError.DuplicateAttribute) : null;
     }
 
     /// <summary>Reads the attribute's named arguments; defaults are the attribute's own.</summary>
@@ -224,6 +228,47 @@ internal static class RegionDeclarationRules
     /// </summary>
     public const long MaxRegionPages = 0x7FFFFFC7;
 
+    /// <summary>
+    /// The first option <see cref="CheckOptions"/> rejects, with the argument that sets it and the reason a diagnostic
+    /// states; null when the options are valid.
+    /// </summary>
+    public static RegionOptionProblem? FindOptionProblem(in RegionOptions options)
+    {
+        RegionDeclarationError? error = CheckOptions(options);
+        return error is null ? null : new RegionOptionProblem(error.Value, ArgumentOf(error.Value), ReasonOf(error.Value, options));
+    }
+
+    private static string? ArgumentOf(RegionDeclarationError error) => error switch
+    {
+        RegionDeclarationError.InvalidMode => "Mode",
+        RegionDeclarationError.InvalidMemory => "Memory",
+        RegionDeclarationError.InvalidProviderErrorPolicy => "OnProviderError",
+        RegionDeclarationError.NegativePages or RegionDeclarationError.PagesAboveMaximum => "Pages",
+        RegionDeclarationError.NegativeHandlerThreads => "HandlerThreads",
+        RegionDeclarationError.NegativeReadAhead or RegionDeclarationError.ReadAheadWithoutMissing => "ReadAhead",
+        RegionDeclarationError.MinorOnAnonymousMemory => "Memory",
+        RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect => "ProtectOnFill",
+        RegionDeclarationError.InvalidWriteTracking or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect => "WriteTracking",
+        RegionDeclarationError.InvalidUserModeOnly => "UserModeOnly",
+        RegionDeclarationError.ProtectOnFillWithAsynchronousTracking => "ProtectOnFill",
+        _ => null,
+    };
+
+    private static string ReasonOf(RegionDeclarationError error, in RegionOptions options) => error switch
+    {
+        RegionDeclarationError.InvalidMode when options.Mode == RegionFaultMode.None => "Mode has no fault kind; use Missing, WriteProtect, Minor or a combination",
+        RegionDeclarationError.InvalidMode => $"Mode = {Invariant((int)options.Mode)} has bits that are not FaultMode values",
+        RegionDeclarationError.InvalidMemory => $"Memory = {Invariant((int)options.Memory)} is not a RegionMemory value",
+        RegionDeclarationError.InvalidProviderErrorPolicy => $"OnProviderError = {Invariant((int)options.OnProviderError)} is not a ProviderErrorPolicy value",
+        RegionDeclarationError.NegativeHandlerThreads => $"HandlerThreads = {Invariant(options.HandlerThreads)} is negative; 0 means one per CPU",
+        RegionDeclarationError.NegativeReadAhead => $"ReadAhead = {Invariant(options.ReadAhead)} is negative",
+        RegionDeclarationError.InvalidWriteTracking => $"WriteTracking = {Invariant((int)options.WriteTracking)} is not a WriteTracking value",
+        RegionDeclarationError.InvalidUserModeOnly => $"UserModeOnly = {Invariant((int)options.UserModeOnly)} is not a UserModeOnlyPolicy value",
+        _ => error.ToString(),
+    };
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Rules between the attribute's values.</summary>
     public static RegionDeclarationError? CheckOptions(in RegionOptions options)
     {
@@ -282,8 +327,8 @@ internal static class RegionDeclarationRules
             return RegionDeclarationError.MinorOnAnonymousMemory;
         }
 
-        const RegionFaultMode missingAndWriteProtect = RegionFaultMode.Missing | RegionFaultMode.WriteProtect;
-        if (options.ProtectOnFill && (options.Mode & missingAndWriteProtect) != missingAndWriteProtect)
+        const RegionFaultMode MissingAndWriteProtect = RegionFaultMode.Missing | RegionFaultMode.WriteProtect;
+        if (options.ProtectOnFill && (options.Mode & MissingAndWriteProtect) != MissingAndWriteProtect)
         {
             return RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect;
         }
@@ -470,39 +515,59 @@ internal static class RegionDeclarationRules
     /// <c>void|PageFill M(long pageIndex | [in] PageFaultContext context, Span&lt;byte&gt; page)</c>: an ordinary,
     /// non-generic, non-async method, static or instance, of any accessibility. Null for anything else.
     /// </summary>
-    public static CallbackSignature? GetProviderSignature(IMethodSymbol method)
+    public static CallbackSignature? GetProviderSignature(IMethodSymbol method) => CheckProviderSignature(method).Signature;
+
+    /// <summary>
+    /// <see cref="GetProviderSignature"/> with the reason for a rejection: the checks run in the order a reader fixes
+    /// them (the method's kind, its parameter count, its return type, then each parameter).
+    /// </summary>
+    public static CallbackSignatureCheck CheckProviderSignature(IMethodSymbol method)
     {
-        if (!IsPlainMethod(method) || method.Parameters.Length != 2)
+        string? reason = CheckMethod(method, "providers", expectedParameters: 2);
+        if (reason is not null)
         {
-            return null;
+            return CallbackSignatureCheck.Rejected(reason);
         }
 
         bool returnsPageFill = IsRuntimeType(method.ReturnType, "PageFill");
         if (!method.ReturnsVoid && !returnsPageFill)
         {
-            return null;
+            return CallbackSignatureCheck.Rejected(ReturnsReason(method));
         }
 
         IParameterSymbol page = method.Parameters[1];
         if (page.RefKind != RefKind.None || !IsSpanOfByte(page.Type))
         {
-            return null;
+            return CallbackSignatureCheck.Rejected(" (the second parameter must be Span<byte>)");
         }
 
         CallbackInput? input = GetInput(method.Parameters[0]);
-        return input is null ? null : new CallbackSignature(input.Value, returnsPageFill);
+        return input is null
+            ? CallbackSignatureCheck.Rejected(FirstParameterReason(method.Parameters[0]))
+            : CallbackSignatureCheck.Supported(new CallbackSignature(input.Value, returnsPageFill));
     }
 
     /// <summary><c>void M(long pageIndex | [in] PageFaultContext context)</c>; same method rules as a provider.</summary>
-    public static CallbackSignature? GetWriteHandlerSignature(IMethodSymbol method)
+    public static CallbackSignature? GetWriteHandlerSignature(IMethodSymbol method) => CheckWriteHandlerSignature(method).Signature;
+
+    /// <summary><see cref="GetWriteHandlerSignature"/> with the reason for a rejection, checked in the provider's order.</summary>
+    public static CallbackSignatureCheck CheckWriteHandlerSignature(IMethodSymbol method)
     {
-        if (!IsPlainMethod(method) || method.Parameters.Length != 1 || !method.ReturnsVoid)
+        string? reason = CheckMethod(method, "write handlers", expectedParameters: 1);
+        if (reason is not null)
         {
-            return null;
+            return CallbackSignatureCheck.Rejected(reason);
+        }
+
+        if (!method.ReturnsVoid)
+        {
+            return CallbackSignatureCheck.Rejected(ReturnsReason(method));
         }
 
         CallbackInput? input = GetInput(method.Parameters[0]);
-        return input is null ? null : new CallbackSignature(input.Value, returnsPageFill: false);
+        return input is null
+            ? CallbackSignatureCheck.Rejected(FirstParameterReason(method.Parameters[0]))
+            : CallbackSignatureCheck.Supported(new CallbackSignature(input.Value, returnsPageFill: false));
     }
 
     /// <summary>The members the generated part adds for these options (the public surface and its private helpers).</summary>
@@ -514,7 +579,7 @@ internal static class RegionDeclarationRules
             yield return name;
         }
 
-        foreach (string name in s_privateGeneratedNames)
+        foreach (string name in PrivateGeneratedNames)
         {
             yield return name;
         }
@@ -638,9 +703,54 @@ internal static class RegionDeclarationRules
         && named.Name == name
         && named.Arity == 0;
 
-    private static bool IsPlainMethod(IMethodSymbol method) =>
-        method.MethodKind == MethodKind.Ordinary && !method.IsGenericMethod && !method.IsAsync && !method.ReturnsByRef
-        && !method.ReturnsByRefReadonly;
+    /// <summary>An ordinary, non-generic, synchronous method returning by value with <paramref name="expectedParameters"/> parameters; otherwise why not.</summary>
+    private static string? CheckMethod(IMethodSymbol method, string role, int expectedParameters)
+    {
+        if (method.IsAsync)
+        {
+            return $" (async methods cannot be {role})";
+        }
+
+        if (method.IsGenericMethod)
+        {
+            return " (it is generic)";
+        }
+
+        if (method.MethodKind != MethodKind.Ordinary)
+        {
+            return " (it is not an ordinary method)";
+        }
+
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            return " (it returns by reference)";
+        }
+
+        if (method.Parameters.Length != expectedParameters)
+        {
+            return method.Parameters.Length == 1 ? " (it has 1 parameter)" : $" (it has {method.Parameters.Length} parameters)";
+        }
+
+        return null;
+    }
+
+    private static string ReturnsReason(IMethodSymbol method) =>
+        $" (it returns '{method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}')";
+
+    private static string FirstParameterReason(IParameterSymbol parameter)
+    {
+        if (IsRuntimeType(parameter.Type, "PageFaultContext"))
+        {
+            return " (the context must be passed by value or 'in')";
+        }
+
+        if (parameter.Type.SpecialType == SpecialType.System_Int64)
+        {
+            return " (the page index must be passed by value)";
+        }
+
+        return " (the first parameter must be long pageIndex or PageFaultContext context)";
+    }
 
     private static CallbackInput? GetInput(IParameterSymbol parameter)
     {

@@ -3,6 +3,7 @@ using System.IO;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Xunit.Abstractions;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Benchmarks.Tests;
 
@@ -18,14 +19,14 @@ namespace Uffd.Benchmarks.Tests;
 [Trait("Requires", "root")]
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     [Fact]
     public void C_reference_library_passes_its_own_tests()
     {
         // build.sh --test: every scenario prepared, executed and finished repeatedly through dlopen with fd, thread
         // and mapping counts checked, and failing handlers proven to end in an error instead of a hang.
-        (int exit, string stdout) = Run(RepositoryRoot(), "bash", Path.Combine(RepositoryRoot(), "bench", "native", "build.sh"), "--test");
+        (int exit, string stdout) = Run(BuildMetadata.RepositoryRoot, "bash", Path.Combine(BuildMetadata.RepositoryRoot, "bench", "native", "build.sh"), "--test");
         Assert.Equal(0, exit);
         Assert.Matches(new Regex("^test_lib: 26 scenarios .*: ok$", RegexOptions.Multiline), stdout);
         Assert.Contains("test_fail: ok", stdout, StringComparison.Ordinal);
@@ -34,7 +35,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     [Fact]
     public void Smoke_pass_runs_every_case_and_prints_the_comparison()
     {
-        string root = RepositoryRoot();
+        string root = BuildMetadata.RepositoryRoot;
         Run(root, "bash", Path.Combine(root, "bench", "native", "build.sh"));
         string program = Path.Combine(AppContext.BaseDirectory, "Uffd.Benchmarks.dll");
         (int exit, string stdout) = Run(root, "dotnet", program, "--smoke");
@@ -67,8 +68,8 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     public void Scale_smoke_opens_and_disposes_regions_and_prints_both_tables()
     {
         // bench/run.sh --smoke --scale: 1 and 10 regions. Only that it ran and reported is checked: the figures are the
-        // engine's (the process-wide dispatcher of issue 13 opens no thread per region), not the benchmark's.
-        string root = RepositoryRoot();
+        // engine's to change (an engine with no thread per region changes the thread column), not the benchmark's.
+        string root = BuildMetadata.RepositoryRoot;
         Run(root, "bash", Path.Combine(root, "bench", "native", "build.sh"));
         string program = Path.Combine(AppContext.BaseDirectory, "Uffd.Benchmarks.dll");
         (int exit, string stdout) = Run(root, "dotnet", program, "--smoke", "--scale");
@@ -99,11 +100,11 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(s_timeout))
+        if (!process.WaitForExit(Timeout))
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            Assert.Fail($"{file} {string.Join(' ', args)} did not finish within {s_timeout.TotalMinutes} minutes:\n{stdout.Result}\n{stderr.Result}");
+            Assert.Fail($"{file} {string.Join(' ', args)} did not finish within {Timeout.TotalMinutes} minutes:\n{stdout.Result}\n{stderr.Result}");
         }
 
         output.WriteLine($"$ {file} {string.Join(' ', args)} -> exit {process.ExitCode}");
@@ -113,16 +114,4 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         return (process.ExitCode, stdout.Result);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "UffdGen.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The tests run from inside the repository's tests/ folder.");
-    }
 }

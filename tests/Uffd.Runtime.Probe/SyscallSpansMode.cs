@@ -67,7 +67,7 @@ internal static unsafe class SyscallSpansMode
         string output = Path.Combine(directory, "outgoing.bin");
         Program.Print($"usermodeonly={missing.IsUserModeOnly && leased.IsUserModeOnly && tracked.IsUserModeOnly}".ToLowerInvariant());
 
-        // The control: the kernel reading pages no one touched, through a raw span, fails as the issue reported.
+        // The control: the kernel reading pages no one touched, through a raw span, fails with EFAULT ("Bad address").
         Untouched(pagemap, missing, 2, 2);
         var raw = new ReadOnlySpan<byte>((void*)(missing.BaseAddress + 2 * pageSize), length);
         try

@@ -10,10 +10,10 @@ namespace Uffd.Benchmarks.Generator;
 [MemoryDiagnoser]
 public class GeneratorBenchmarks
 {
-    private RegionCorpus _corpus = null!;
-    private Compilation[] _edited = null!;
-    private GeneratorDriver _warmDriver = null!;
-    private int _nextEdit;
+    private RegionCorpus corpus = null!;
+    private Compilation[] edited = null!;
+    private GeneratorDriver warmDriver = null!;
+    private int nextEdit;
 
     [Params(500)]
     public int Regions { get; set; }
@@ -21,13 +21,13 @@ public class GeneratorBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _corpus = new RegionCorpus(Regions);
-        _edited = new Compilation[]
+        corpus = new RegionCorpus(Regions);
+        edited = new Compilation[]
         {
-            _corpus.WithUnrelatedMethodBodyChanged(variant: 1),
-            _corpus.WithUnrelatedMethodBodyChanged(variant: 2),
+            corpus.WithUnrelatedMethodBodyChanged(variant: 1),
+            corpus.WithUnrelatedMethodBodyChanged(variant: 2),
         };
-        _warmDriver = RegionCorpus.CreateDriver(trackSteps: false).RunGenerators(_corpus.Compilation);
+        warmDriver = RegionCorpus.CreateDriver(trackSteps: false).RunGenerators(corpus.Compilation);
     }
 
     /// <summary>
@@ -36,7 +36,7 @@ public class GeneratorBenchmarks
     /// </summary>
     [Benchmark]
     public GeneratorDriver FirstRun() =>
-        RegionCorpus.CreateDriver(trackSteps: false).RunGenerators(_corpus.Compilation.Clone());
+        RegionCorpus.CreateDriver(trackSteps: false).RunGenerators(corpus.Compilation.Clone());
 
     /// <summary>
     /// The driver that already ran, over a compilation whose one unrelated method body differs from the one it saw
@@ -46,8 +46,8 @@ public class GeneratorBenchmarks
     [Benchmark]
     public GeneratorDriver RerunAfterUnrelatedEdit()
     {
-        _nextEdit ^= 1;
-        _warmDriver = _warmDriver.RunGenerators(_edited[_nextEdit].Clone());
-        return _warmDriver;
+        nextEdit ^= 1;
+        warmDriver = warmDriver.RunGenerators(edited[nextEdit].Clone());
+        return warmDriver;
     }
 }

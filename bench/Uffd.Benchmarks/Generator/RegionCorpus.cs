@@ -46,7 +46,7 @@ public sealed class RegionCorpus
     // One file of plain services for this many region files: regions are the minority of a real project's types.
     private const int RegionFilesPerServiceFile = 5;
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadReferences);
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
     public RegionCorpus(int regions)
     {
@@ -70,7 +70,7 @@ public sealed class RegionCorpus
         Compilation = CSharpCompilation.Create(
             "RegionCorpus",
             trees,
-            s_references.Value,
+            References.Value,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,

@@ -11,9 +11,9 @@ internal static class Watchdog
 {
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
-    private static readonly Timer s_timer = new(_ => Environment.FailFast($"uffd benchmark: a run exceeded {Limit.TotalSeconds} s (a fault was never served?)."));
+    private static readonly Timer FailFastTimer = new(_ => Environment.FailFast($"uffd benchmark: a run exceeded {Limit.TotalSeconds} s (a fault was never served?)."));
 
-    public static void Arm() => s_timer.Change(Limit, Timeout.InfiniteTimeSpan);
+    public static void Arm() => FailFastTimer.Change(Limit, Timeout.InfiniteTimeSpan);
 
-    public static void Disarm() => s_timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    public static void Disarm() => FailFastTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 }

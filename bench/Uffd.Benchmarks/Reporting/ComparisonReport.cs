@@ -17,7 +17,7 @@ internal sealed class ComparisonReport(
     IdleCpuResult? idle,
     GeneratorRerunReport? generator)
 {
-    private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private readonly List<Target> targets = new();
 
     public IReadOnlyList<CaseResult> Cases => cases;
@@ -422,8 +422,8 @@ internal sealed class ComparisonReport(
         _ => $"{F(microseconds)} µs",
     };
 
-    private static string F(double? value) => value is double v ? v.ToString(v >= 100 ? "0" : v >= 10 ? "0.0" : "0.00", s_invariant) : "–";
+    private static string F(double? value) => value is double v ? v.ToString(v >= 100 ? "0" : v >= 10 ? "0.0" : "0.00", Invariant) : "–";
 
-    private static string K(double? value) => value is double v ? (v / 1000).ToString("0.0", s_invariant) + "k" : "–";
+    private static string K(double? value) => value is double v ? (v / 1000).ToString("0.0", Invariant) + "k" : "–";
 }
 

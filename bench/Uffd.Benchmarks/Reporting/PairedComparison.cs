@@ -36,7 +36,7 @@ internal static class PairedComparison
 {
     private sealed record Pair(string Name, Func<ScenarioBenchmark> Generated, Func<ScenarioBenchmark> Reference, double Limit, PairedBaseline Baseline = PairedBaseline.C);
 
-    private static readonly Pair[] s_pairs =
+    private static readonly Pair[] Pairs =
     [
         new("Round trip, default vs C pinned per CPU (same strategy)",
             () => new RoundTrip { Handler = RoundTrip.Default }, () => new RoundTrip { Handler = RoundTrip.CPinnedPerCpu }, 1.05),
@@ -100,7 +100,7 @@ internal static class PairedComparison
     public static List<PairedResult> Measure(int rounds, IReadOnlyList<string> nameFilters)
     {
         var results = new List<PairedResult>();
-        foreach (Pair pair in s_pairs.Where(p => nameFilters.Count == 0 || nameFilters.Any(f => p.Name.Contains(f, StringComparison.OrdinalIgnoreCase))))
+        foreach (Pair pair in Pairs.Where(p => nameFilters.Count == 0 || nameFilters.Any(f => p.Name.Contains(f, StringComparison.OrdinalIgnoreCase))))
         {
             ScenarioBenchmark generated = pair.Generated(), reference = pair.Reference();
             WarmUp(generated, reference);

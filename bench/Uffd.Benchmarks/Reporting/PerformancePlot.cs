@@ -11,8 +11,8 @@ namespace Uffd.Benchmarks.Reporting;
 /// </summary>
 internal static class PerformancePlot
 {
-    private static readonly Color s_c = Colors.SlateGray;
-    private static readonly Color s_uffdGen = Colors.DodgerBlue;
+    private static readonly Color CColor = Colors.SlateGray;
+    private static readonly Color UffdGenColor = Colors.DodgerBlue;
 
     public static void Save(IReadOnlyList<CaseResult> cases, string path)
     {
@@ -36,7 +36,7 @@ internal static class PerformancePlot
             {
                 Position = i,
                 Value = rows[i].MicrosecondsPerPage,
-                FillColor = rows[i].IsC ? s_c : s_uffdGen,
+                FillColor = rows[i].IsC ? CColor : UffdGenColor,
                 Label = rows[i].MicrosecondsPerPage.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
             });
         }
@@ -55,7 +55,7 @@ internal static class PerformancePlot
         int[] readAheads = [0, 16, 64, 256];
         foreach ((string handler, Color color) in new[]
                  {
-                     (SequentialScan.C, s_c), (SequentialScan.UffdGen, s_uffdGen), (SequentialScan.UffdGenZeroed, Colors.LightSkyBlue),
+                     (SequentialScan.C, CColor), (SequentialScan.UffdGen, UffdGenColor), (SequentialScan.UffdGenZeroed, Colors.LightSkyBlue),
                  })
         {
             var points = readAheads
@@ -90,7 +90,7 @@ internal static class PerformancePlot
         (int Faulters, int Handlers)[] configs = [(2, 1), (2, 2), (4, 1), (4, 2)];
         for (int i = 0; i < configs.Length; i++)
         {
-            foreach ((string handler, Color color, double offset) in new[] { (FaultingThreads.C, s_c, -0.2), (FaultingThreads.UffdGen, s_uffdGen, 0.2) })
+            foreach ((string handler, Color color, double offset) in new[] { (FaultingThreads.C, CColor, -0.2), (FaultingThreads.UffdGen, UffdGenColor, 0.2) })
             {
                 CaseResult? c = cases.FirstOrDefault(r => r.Family == nameof(FaultingThreads) && r.Handler == handler &&
                                                           r.Faulters == configs[i].Faulters && r.Handlers == configs[i].Handlers && r.Succeeded);
@@ -112,8 +112,8 @@ internal static class PerformancePlot
 
     private static void Legend(Plot plot)
     {
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "C reference", FillColor = s_c });
-        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "UffdGen (generated)", FillColor = s_uffdGen });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "C reference", FillColor = CColor });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "UffdGen (generated)", FillColor = UffdGenColor });
         plot.ShowLegend(Alignment.UpperRight);
     }
 }

@@ -1,4 +1,4 @@
 namespace Uffd.Benchmarks.Reporting;
 
-/// <summary>One target of issue 6 and what this run measured against it.</summary>
+/// <summary>One performance target (docs/performance.md, "Targets") and what this run measured against it.</summary>
 internal sealed record Target(string Goal, string Measured, bool Met);

@@ -23,11 +23,11 @@ unsafe static class Program
     [DllImport("libc")] static extern void* memcpy(void* dst, void* src, nuint n);
     [DllImport("libc")] static extern void _exit(int code);
 
-    [StructLayout(LayoutKind.Sequential)] struct PollFd { public int fd; public short events; public short revents; }
-    [StructLayout(LayoutKind.Sequential)] struct UffdioApi { public ulong api, features, ioctls; }
-    [StructLayout(LayoutKind.Sequential)] struct UffdioRegister { public ulong start, len, mode, ioctls; }
-    [StructLayout(LayoutKind.Sequential)] struct UffdioCopy { public ulong dst, src, len, mode; public long copy; }
-    [StructLayout(LayoutKind.Sequential)] struct UffdioRange { public ulong start, len; }
+    [StructLayout(LayoutKind.Sequential)] struct PollFd { public int Fd; public short Events; public short Revents; }
+    [StructLayout(LayoutKind.Sequential)] struct UffdioApi { public ulong Api, Features, Ioctls; }
+    [StructLayout(LayoutKind.Sequential)] struct UffdioRegister { public ulong Start, Len, Mode, Ioctls; }
+    [StructLayout(LayoutKind.Sequential)] struct UffdioCopy { public ulong Dst, Src, Len, Mode; public long Copy; }
+    [StructLayout(LayoutKind.Sequential)] struct UffdioRange { public ulong Start, Len; }
 
     const ulong UFFDIO_API = 0xC018AA3F, UFFDIO_REGISTER = 0xC020AA00, UFFDIO_COPY = 0xC028AA03, UFFDIO_WAKE = 0x8010AA02;
     const int O_CLOEXEC = 0x80000, O_NONBLOCK = 0x800, UFFD_USER_MODE_ONLY = 1;
@@ -40,9 +40,9 @@ unsafe static class Program
     // all counters live in native memory so an external watchdog can read them via /proc/<pid>/mem
     static long* ctr;                 // [0]=thread0 pages, [8]=thread1 pages (cache-line separated)
     static long* st;                  // [0]=faults(COPY ok) [1]=eexist [2]=eagain [3]=msgs [4]=madvErr [5]=gcStarted [6]=gcDone
-    static ref long faults => ref st[0]; static ref long eexist => ref st[1]; static ref long eagain => ref st[2];
-    static ref long msgs => ref st[3]; static ref long madvErr => ref st[4]; static ref long gcStarted => ref st[5]; static ref long gcs => ref st[6];
-    static int s_dummy;
+    static ref long Faults => ref st[0]; static ref long Eexist => ref st[1]; static ref long Eagain => ref st[2];
+    static ref long Msgs => ref st[3]; static ref long MadvErr => ref st[4]; static ref long GcStarted => ref st[5]; static ref long Gcs => ref st[6];
+    static int dummy;
 
     static void Die(string what) { Console.WriteLine($"{what} failed errno={Marshal.GetLastPInvokeError()}"); _exit(2); }
 
@@ -56,11 +56,11 @@ unsafe static class Program
         int flags = O_CLOEXEC | O_NONBLOCK | (variant == 'd' ? 0 : UFFD_USER_MODE_ONLY);
         uffd = (int)syscall(323, flags);
         if (uffd < 0) Die("userfaultfd");
-        var api = new UffdioApi { api = 0xAA };
+        var api = new UffdioApi { Api = 0xAA };
         if (ioctl(uffd, UFFDIO_API, &api) != 0) Die("UFFDIO_API");
         region = (byte*)mmap(null, (nuint)regionLen, 3, 0x02 | 0x20 | 0x4000, -1, 0);
         if ((long)region == -1) Die("mmap");
-        var reg = new UffdioRegister { start = (ulong)region, len = (ulong)regionLen, mode = 1 };
+        var reg = new UffdioRegister { Start = (ulong)region, Len = (ulong)regionLen, Mode = 1 };
         if (ioctl(uffd, UFFDIO_REGISTER, &reg) != 0) Die("UFFDIO_REGISTER");
         stopFd = eventfd(0, O_CLOEXEC | O_NONBLOCK);
         staging = (byte*)NativeMemory.AlignedAlloc((nuint)ps, (nuint)ps);
@@ -90,8 +90,8 @@ unsafe static class Program
             Thread.Sleep(1000);
             long total = Volatile.Read(ref ctr[0]) + Volatile.Read(ref ctr[8]);
             long now = sw.ElapsedMilliseconds;
-            Console.WriteLine($"t={now / 1000.0:F1}s pages={total} rate={total - prevTotal}/s faults={faults} msgs={msgs} " +
-                              $"eexist={eexist} eagain={eagain} madvErr={madvErr} gcCalls={gcs} gen0={GC.CollectionCount(0)} gen2={GC.CollectionCount(2)}");
+            Console.WriteLine($"t={now / 1000.0:F1}s pages={total} rate={total - prevTotal}/s faults={Faults} msgs={Msgs} " +
+                              $"eexist={Eexist} eagain={Eagain} madvErr={MadvErr} gcCalls={Gcs} gen0={GC.CollectionCount(0)} gen2={GC.CollectionCount(2)}");
             prevTotal = total;
             if (total != last) { last = total; lastChange = now; }
             else if (now - lastChange >= 5000)
@@ -131,17 +131,17 @@ unsafe static class Program
         byte* buf = stackalloc byte[32 * 16];
         while (true)
         {
-            pfd[0] = new PollFd { fd = uffd, events = 1 };
-            pfd[1] = new PollFd { fd = stopFd, events = 1 };
+            pfd[0] = new PollFd { Fd = uffd, Events = 1 };
+            pfd[1] = new PollFd { Fd = stopFd, Events = 1 };
             int r = poll(pfd, 2, -1);
             if (r < 0) { if (Marshal.GetLastPInvokeError() == EINTR) continue; Die("poll"); }
-            if (pfd[1].revents != 0) return;
-            if ((pfd[0].revents & 1) == 0) continue;
+            if (pfd[1].Revents != 0) return;
+            if ((pfd[0].Revents & 1) == 0) continue;
             nint n = read(uffd, buf, 32 * 16);
             if (n < 0) { int e = Marshal.GetLastPInvokeError(); if (e == EAGAIN || e == EINTR) continue; Die("read"); }
             for (int off = 0; off < n; off += 32)
             {
-                msgs++;
+                Msgs++;
                 if (buf[off] != 0x12) continue;
                 ulong addr = *(ulong*)(buf + off + 16);
                 ulong page = addr & ~(ulong)(ps - 1);
@@ -149,17 +149,17 @@ unsafe static class Program
                 *(long*)staging = (long)((page - (ulong)region) / (ulong)ps);
                 while (true)
                 {
-                    var cp = new UffdioCopy { dst = page, src = (ulong)staging, len = (ulong)ps, mode = 0 };
-                    if (ioctl(uffd, UFFDIO_COPY, &cp) == 0) { faults++; break; }
+                    var cp = new UffdioCopy { Dst = page, Src = (ulong)staging, Len = (ulong)ps, Mode = 0 };
+                    if (ioctl(uffd, UFFDIO_COPY, &cp) == 0) { Faults++; break; }
                     int e = Marshal.GetLastPInvokeError();
                     if (e == EEXIST)
                     {
-                        eexist++;
-                        var rg = new UffdioRange { start = page, len = (ulong)ps };
+                        Eexist++;
+                        var rg = new UffdioRange { Start = page, Len = (ulong)ps };
                         if (ioctl(uffd, UFFDIO_WAKE, &rg) != 0) Die("UFFDIO_WAKE");
                         break;
                     }
-                    if (e == EAGAIN) { eagain++; continue; }
+                    if (e == EAGAIN) { Eagain++; continue; }
                     Die("UFFDIO_COPY errno=" + e);
                 }
             }
@@ -187,7 +187,7 @@ unsafe static class Program
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static void Helper() { s_dummy++; }
+    static void Helper() { dummy++; }
 
     // partially interruptible: the faulting load is not at a GC safe point (only the call return is)
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -227,7 +227,7 @@ unsafe static class Program
             {
                 int e = Marshal.GetLastPInvokeError();
                 if (e != EINTR && e != EAGAIN) Die("MADV_POPULATE_READ errno=" + e);
-                Interlocked.Increment(ref madvErr);
+                Interlocked.Increment(ref MadvErr);
             }
             Volatile.Write(ref *c, *c + 1);
         }
@@ -243,10 +243,10 @@ unsafe static class Program
         {
             for (int i = 0; i < 2000; i++) sink = new byte[32 + (i & 255)];
             if (allocOnly) continue;               // ALLOCONLY=1: only allocation-triggered GCs
-            gcStarted++;
+            GcStarted++;
             if ((++n % 10) == 0) GC.Collect(2, GCCollectionMode.Forced, blocking: true);
             else GC.Collect();
-            gcs++;
+            Gcs++;
             Thread.Sleep(1);
         }
     }

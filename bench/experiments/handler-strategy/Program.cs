@@ -1,5 +1,5 @@
 // Why the region engine's default is one handler thread pinned per CPU: random single-page MISSING faults from one
-// faulting thread, served (a) by one unpinned blocking handler, as the seed C handler does, (b) by the engine with
+// faulting thread, served (a) by one unpinned blocking handler, the plainest C handler's strategy, (b) by the engine with
 // one pinned handler, (c) by the engine's default, one pinned handler per CPU. Median of 5 runs of 20,000 faults.
 using System;
 using System.Diagnostics;

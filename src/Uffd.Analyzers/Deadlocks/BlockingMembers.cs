@@ -12,12 +12,12 @@ namespace Uffd.Analyzers.Deadlocks;
 /// </summary>
 internal sealed class BlockingMembers
 {
-    private readonly ImmutableArray<(INamedTypeSymbol Type, ImmutableHashSet<string> Names)> _members;
-    private readonly INamedTypeSymbol? _timeSpan;
+    private readonly ImmutableArray<(INamedTypeSymbol Type, ImmutableHashSet<string> Names)> members;
+    private readonly INamedTypeSymbol? timeSpan;
 
     public BlockingMembers(Compilation compilation)
     {
-        _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
         var builder = ImmutableArray.CreateBuilder<(INamedTypeSymbol, ImmutableHashSet<string>)>();
         void Add(string metadataName, params string[] names)
         {
@@ -57,7 +57,7 @@ internal sealed class BlockingMembers
         Add("System.Threading.Tasks.Parallel", "For", "ForEach", "Invoke");
         Add("System.Linq.ParallelEnumerable", "AsParallel"); // PLINQ: the query's enumeration waits for its workers
         Add("System.Diagnostics.Process", "WaitForExit");
-        _members = builder.ToImmutable();
+        members = builder.ToImmutable();
     }
 
     /// <summary>True when the member is on the list, whatever its arguments.</summary>
@@ -69,7 +69,7 @@ internal sealed class BlockingMembers
             return false;
         }
 
-        foreach ((INamedTypeSymbol candidate, ImmutableHashSet<string> names) in _members)
+        foreach ((INamedTypeSymbol candidate, ImmutableHashSet<string> names) in members)
         {
             if (SymbolEqualityComparer.Default.Equals(type, candidate) && names.Contains(member.Name))
             {
@@ -108,7 +108,7 @@ internal sealed class BlockingMembers
     private bool IsTimeoutParameter(IParameterSymbol parameter)
     {
         bool timeoutType = parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32
-            || SymbolEqualityComparer.Default.Equals(parameter.Type, _timeSpan);
+            || SymbolEqualityComparer.Default.Equals(parameter.Type, timeSpan);
         return timeoutType
             && (parameter.Name.IndexOf("timeout", StringComparison.OrdinalIgnoreCase) >= 0 || parameter.Name == "milliseconds");
     }
@@ -136,10 +136,10 @@ internal sealed class BlockingMembers
 
         return value switch
         {
-            IFieldReferenceOperation { Field.Name: "Zero" } field => SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, _timeSpan),
-            IDefaultValueOperation => SymbolEqualityComparer.Default.Equals(value.Type, _timeSpan),
+            IFieldReferenceOperation { Field.Name: "Zero" } field => SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, timeSpan),
+            IDefaultValueOperation => SymbolEqualityComparer.Default.Equals(value.Type, timeSpan),
             IInvocationOperation { Arguments.Length: 1 } call when call.TargetMethod.Name.StartsWith("From", StringComparison.Ordinal)
-                && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, _timeSpan) => IsZero(call.Arguments[0].Value),
+                && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, timeSpan) => IsZero(call.Arguments[0].Value),
             _ => false,
         };
     }

@@ -12,29 +12,29 @@ namespace Uffd.Analyzers.Deadlocks;
 /// </summary>
 internal sealed class OwnAddressDereferences
 {
-    private readonly INamedTypeSymbol _region;
-    private readonly RawAddressSources _sources;
-    private readonly RawDereferences _dereferences;
-    private readonly ConcurrentDictionary<SyntaxTree, RawAddressFlow> _flows = new();
+    private readonly INamedTypeSymbol region;
+    private readonly RawAddressSources sources;
+    private readonly RawDereferences dereferences;
+    private readonly ConcurrentDictionary<SyntaxTree, RawAddressFlow> flows = new();
 
     public OwnAddressDereferences(INamedTypeSymbol region, RawAddressSources sources, RawDereferences dereferences)
     {
-        _region = region;
-        _sources = sources;
-        _dereferences = dereferences;
+        this.region = region;
+        this.sources = sources;
+        this.dereferences = dereferences;
     }
 
     /// <summary>Registers, for one member body, the node action that records its dereferences of the own base.</summary>
     public void Register(CodeBlockStartAnalysisContext<Microsoft.CodeAnalysis.CSharp.SyntaxKind> block, SelfDeadlockAnalyzer.MethodFacts facts)
     {
         SemanticModel model = block.SemanticModel;
-        RawAddressFlow flow = _flows.GetOrAdd(model.SyntaxTree, _ => new RawAddressFlow(_sources, _dereferences, model));
-        var taint = new RawAddressTaint(_sources, block.CodeBlock, model, flow);
+        RawAddressFlow flow = flows.GetOrAdd(model.SyntaxTree, _ => new RawAddressFlow(sources, dereferences, model));
+        var taint = new RawAddressTaint(sources, block.CodeBlock, model, flow);
         block.RegisterSyntaxNodeAction(
             node =>
             {
-                if (_dereferences.At(node.Node, node.SemanticModel, taint, node.CancellationToken) is { } source
-                    && OwnName(source, _region) is { } name
+                if (dereferences.At(node.Node, node.SemanticModel, taint, node.CancellationToken) is { } source
+                    && OwnName(source, region) is { } name
                     && !(node.SemanticModel.GetOperation(node.Node, node.CancellationToken) is { } operation && OffHandlerCode.Contains(operation)))
                 {
                     facts.Touches.Enqueue((node.Node.GetLocation(), name));

@@ -14,16 +14,16 @@ namespace Uffd.Analyzers.Deadlocks;
 /// </summary>
 internal sealed class OwnRegionHelpers
 {
-    private readonly INamedTypeSymbol _region;
-    private readonly RawAddressSources? _sources;
-    private readonly RawDereferences _dereferences;
-    private readonly ConcurrentDictionary<IMethodSymbol, Touch> _touches = new(SymbolEqualityComparer.Default);
+    private readonly INamedTypeSymbol region;
+    private readonly RawAddressSources? sources;
+    private readonly RawDereferences dereferences;
+    private readonly ConcurrentDictionary<IMethodSymbol, Touch> touches = new(SymbolEqualityComparer.Default);
 
     public OwnRegionHelpers(INamedTypeSymbol region, RawAddressSources? sources, RawDereferences dereferences)
     {
-        _region = region;
-        _sources = sources;
-        _dereferences = dereferences;
+        this.region = region;
+        this.sources = sources;
+        this.dereferences = dereferences;
     }
 
     /// <summary>"AsSpan", "BaseAddress", ...: what the helper reaches the region's pages through, or null.</summary>
@@ -34,7 +34,7 @@ internal sealed class OwnRegionHelpers
             return null;
         }
 
-        return _touches.GetOrAdd(helper.OriginalDefinition, key => new Touch(Find(key, model, cancellationToken))).Name;
+        return touches.GetOrAdd(helper.OriginalDefinition, key => new Touch(Find(key, model, cancellationToken))).Name;
     }
 
     private string? Find(IMethodSymbol helper, SemanticModel model, CancellationToken cancellationToken)
@@ -46,7 +46,7 @@ internal sealed class OwnRegionHelpers
                 return accessor;
             }
 
-            if (_sources is not null && DereferencesBase(declaration, model, cancellationToken))
+            if (sources is not null && DereferencesBase(declaration, model, cancellationToken))
             {
                 return "a raw pointer";
             }
@@ -66,7 +66,7 @@ internal sealed class OwnRegionHelpers
                 _ => null,
             };
             if (member is not null
-                && SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, _region)
+                && SymbolEqualityComparer.Default.Equals(member.ContainingType?.OriginalDefinition, region)
                 && RegionSymbols.IsGenerated(member)
                 && GeneratedMembers.ReachesRegionMemory(member.Name))
             {
@@ -80,10 +80,10 @@ internal sealed class OwnRegionHelpers
     /// <summary>The helper dereferences the region's base or a callback's fault address.</summary>
     private bool DereferencesBase(SyntaxNode declaration, SemanticModel model, CancellationToken cancellationToken)
     {
-        var taint = new RawAddressTaint(_sources!, declaration, model);
+        var taint = new RawAddressTaint(sources!, declaration, model);
         foreach (SyntaxNode node in declaration.DescendantNodes())
         {
-            if (_dereferences.At(node, model, taint, cancellationToken) is { } source && OwnAddressDereferences.OwnName(source, _region) is not null)
+            if (dereferences.At(node, model, taint, cancellationToken) is { } source && OwnAddressDereferences.OwnName(source, region) is not null)
             {
                 return true;
             }

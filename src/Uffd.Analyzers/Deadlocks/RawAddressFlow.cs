@@ -16,28 +16,28 @@ namespace Uffd.Analyzers.Deadlocks;
 /// </summary>
 internal sealed class RawAddressFlow
 {
-    private readonly RawAddressSources _sources;
-    private readonly RawDereferences _dereferences;
-    private readonly SemanticModel _model;
-    private readonly ConcurrentDictionary<ISymbol, Answer> _answers = new(SymbolEqualityComparer.Default);
+    private readonly RawAddressSources sources;
+    private readonly RawDereferences dereferences;
+    private readonly SemanticModel model;
+    private readonly ConcurrentDictionary<ISymbol, Answer> answers = new(SymbolEqualityComparer.Default);
 
     public RawAddressFlow(RawAddressSources sources, RawDereferences dereferences, SemanticModel model)
     {
-        _sources = sources;
-        _dereferences = dereferences;
-        _model = model;
+        this.sources = sources;
+        this.dereferences = dereferences;
+        this.model = model;
     }
 
     /// <summary>The source of an address some member of the field's type stores in it, or null.</summary>
     public RawAddressSource? FromField(IFieldSymbol field, CancellationToken cancellationToken) =>
         RawAddressTaint.IsAddressType(field.Type) && field.ContainingType is { } type
-            ? _answers.GetOrAdd(field.OriginalDefinition, _ => new Answer(StoredIn(field, type, cancellationToken))).Source
+            ? answers.GetOrAdd(field.OriginalDefinition, _ => new Answer(StoredIn(field, type, cancellationToken))).Source
             : null;
 
     /// <summary>The source of the address a method of this file returns, or null.</summary>
     public RawAddressSource? FromReturn(IMethodSymbol method, CancellationToken cancellationToken) =>
         RawAddressTaint.IsAddressType(method.ReturnType) && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction or MethodKind.PropertyGet
-            ? _answers.GetOrAdd(method.OriginalDefinition, _ => new Answer(Returned(method, cancellationToken))).Source
+            ? answers.GetOrAdd(method.OriginalDefinition, _ => new Answer(Returned(method, cancellationToken))).Source
             : null;
 
     /// <summary>True when a method of this file dereferences, in managed code, the address it is given as <paramref name="parameter"/>.</summary>
@@ -48,14 +48,14 @@ internal sealed class RawAddressFlow
             return false;
         }
 
-        return _answers.GetOrAdd(parameter.OriginalDefinition, _ => new Answer(DereferencedIn(method, parameter, cancellationToken))).Source is not null;
+        return answers.GetOrAdd(parameter.OriginalDefinition, _ => new Answer(DereferencedIn(method, parameter, cancellationToken))).Source is not null;
     }
 
     private RawAddressSource? StoredIn(IFieldSymbol field, INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
         {
-            if (reference.SyntaxTree != _model.SyntaxTree)
+            if (reference.SyntaxTree != model.SyntaxTree)
             {
                 continue;
             }
@@ -65,13 +65,13 @@ internal sealed class RawAddressFlow
                 if (!(assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || assignment.IsKind(SyntaxKind.AddAssignmentExpression))
                     || Name(assignment.Left) != field.Name
                     || !SymbolEqualityComparer.Default.Equals(
-                        _model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol?.OriginalDefinition, field.OriginalDefinition)
+                        model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol?.OriginalDefinition, field.OriginalDefinition)
                     || Body(assignment) is not { } body)
                 {
                     continue;
                 }
 
-                if (new RawAddressTaint(_sources, body, _model).SourceOf(assignment.Right, cancellationToken) is { } source)
+                if (new RawAddressTaint(sources, body, model).SourceOf(assignment.Right, cancellationToken) is { } source)
                 {
                     return source;
                 }
@@ -88,7 +88,7 @@ internal sealed class RawAddressFlow
             return null;
         }
 
-        var taint = new RawAddressTaint(_sources, declaration, _model);
+        var taint = new RawAddressTaint(sources, declaration, model);
         foreach (SyntaxNode node in declaration.DescendantNodes())
         {
             ExpressionSyntax? value = node switch
@@ -118,10 +118,10 @@ internal sealed class RawAddressFlow
             return null;
         }
 
-        var taint = new RawAddressTaint(_sources, declaration, _model, flow: null, seed: parameter);
+        var taint = new RawAddressTaint(sources, declaration, model, flow: null, seed: parameter);
         foreach (SyntaxNode node in declaration.DescendantNodes())
         {
-            if (IsOwn(node, declaration) && _dereferences.At(node, _model, taint, cancellationToken) is { } source)
+            if (IsOwn(node, declaration) && dereferences.At(node, model, taint, cancellationToken) is { } source)
             {
                 return source;
             }
@@ -133,7 +133,7 @@ internal sealed class RawAddressFlow
     /// <summary>The declaration of a method of this file (method, local function, property getter), or null.</summary>
     private SyntaxNode? Declaration(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        foreach (SyntaxNode declaration in SameFileHelpers.DeclarationsIn(method, _model, cancellationToken))
+        foreach (SyntaxNode declaration in SameFileHelpers.DeclarationsIn(method, model, cancellationToken))
         {
             if (declaration is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax or ArrowExpressionClauseSyntax)
             {

@@ -14,17 +14,17 @@ internal sealed class RawAddressSources
 {
     private const string SafeCopies = "copy through GcSafeMemory.Read or GcSafeMemory.Write";
 
-    private readonly INamedTypeSymbol _engine;
-    private readonly INamedTypeSymbol? _memory;
-    private readonly INamedTypeSymbol? _faultEvent;
-    private readonly INamedTypeSymbol? _faultContext;
+    private readonly INamedTypeSymbol engine;
+    private readonly INamedTypeSymbol? memory;
+    private readonly INamedTypeSymbol? faultEvent;
+    private readonly INamedTypeSymbol? faultContext;
 
     private RawAddressSources(Compilation compilation, INamedTypeSymbol engine)
     {
-        _engine = engine;
-        _memory = compilation.GetTypeByMetadataName("Uffd.UffdMemory");
-        _faultEvent = compilation.GetTypeByMetadataName("Uffd.PageFaultEvent");
-        _faultContext = compilation.GetTypeByMetadataName("Uffd.PageFaultContext");
+        this.engine = engine;
+        memory = compilation.GetTypeByMetadataName("Uffd.UffdMemory");
+        faultEvent = compilation.GetTypeByMetadataName("Uffd.PageFaultEvent");
+        faultContext = compilation.GetTypeByMetadataName("Uffd.PageFaultContext");
     }
 
     /// <summary>The sources of this compilation, or null when Uffd.Runtime is not referenced.</summary>
@@ -48,7 +48,7 @@ internal sealed class RawAddressSources
                 return new RawAddressSource(type.Name + ".BaseAddress", RegionAdvice(type), type);
             }
 
-            if (SymbolEqualityComparer.Default.Equals(type, _engine))
+            if (SymbolEqualityComparer.Default.Equals(type, engine))
             {
                 return new RawAddressSource(
                     type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + ".BaseAddress",
@@ -60,12 +60,12 @@ internal sealed class RawAddressSources
         }
 
         if (property.Name == "Address"
-            && (SymbolEqualityComparer.Default.Equals(type, _memory)
-                || SymbolEqualityComparer.Default.Equals(type, _faultEvent)
-                || SymbolEqualityComparer.Default.Equals(type, _faultContext)))
+            && (SymbolEqualityComparer.Default.Equals(type, memory)
+                || SymbolEqualityComparer.Default.Equals(type, faultEvent)
+                || SymbolEqualityComparer.Default.Equals(type, faultContext)))
         {
             return new RawAddressSource(
-                type.Name + ".Address", SafeCopies, region: null, isCallbackFault: SymbolEqualityComparer.Default.Equals(type, _faultContext));
+                type.Name + ".Address", SafeCopies, region: null, isCallbackFault: SymbolEqualityComparer.Default.Equals(type, faultContext));
         }
 
         return null;
@@ -74,7 +74,7 @@ internal sealed class RawAddressSources
     /// <summary>The source a call returns (<c>PageFaultEvent.PageStart</c>), or null.</summary>
     public RawAddressSource? FromInvocation(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name == "PageStart"
-        && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _faultEvent)
+        && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, faultEvent)
             ? new RawAddressSource("PageFaultEvent.PageStart", SafeCopies, region: null)
             : null;
 

@@ -22,23 +22,23 @@ internal sealed class RawAddressTaint
     /// <summary>How many locals deep a value is followed.</summary>
     private const int MaxDepth = 8;
 
-    private readonly RawAddressSources _sources;
-    private readonly SyntaxNode _codeBlock;
-    private readonly SemanticModel _model;
-    private readonly RawAddressFlow? _flow;
-    private readonly IParameterSymbol? _seed;
-    private readonly object _gate = new();
-    private Dictionary<ILocalSymbol, List<IOperation>>? _stores;
+    private readonly RawAddressSources sources;
+    private readonly SyntaxNode codeBlock;
+    private readonly SemanticModel model;
+    private readonly RawAddressFlow? flow;
+    private readonly IParameterSymbol? seed;
+    private readonly object gate = new();
+    private Dictionary<ILocalSymbol, List<IOperation>>? stores;
 
     /// <param name="flow">Fields and helpers of the same file to follow one step; null to stay within the block.</param>
     /// <param name="seed">A parameter whose value counts as an address (what a helper does with the address it is given).</param>
     public RawAddressTaint(RawAddressSources sources, SyntaxNode codeBlock, SemanticModel model, RawAddressFlow? flow = null, IParameterSymbol? seed = null)
     {
-        _sources = sources;
-        _codeBlock = codeBlock;
-        _model = model;
-        _flow = flow;
-        _seed = seed;
+        this.sources = sources;
+        this.codeBlock = codeBlock;
+        this.model = model;
+        this.flow = flow;
+        this.seed = seed;
     }
 
     /// <summary>The source that stands for the seed parameter's value.</summary>
@@ -46,7 +46,7 @@ internal sealed class RawAddressTaint
 
     /// <summary>The source the address held by <paramref name="expression"/> comes from, or null.</summary>
     public RawAddressSource? SourceOf(ExpressionSyntax expression, CancellationToken cancellationToken) =>
-        SourceOf(_model.GetOperation(Unparenthesize(expression), cancellationToken), MaxDepth, null, cancellationToken);
+        SourceOf(model.GetOperation(Unparenthesize(expression), cancellationToken), MaxDepth, null, cancellationToken);
 
     /// <summary>The source the address <paramref name="operation"/> computes comes from, or null.</summary>
     public RawAddressSource? SourceOf(IOperation? operation, CancellationToken cancellationToken) =>
@@ -90,14 +90,14 @@ internal sealed class RawAddressTaint
                     RawAddressSource? left = SourceOf(subtract.LeftOperand, depth, visiting, cancellationToken);
                     return left is not null && SourceOf(subtract.RightOperand, depth, visiting, cancellationToken) is null ? left : null;
                 case IPropertyReferenceOperation property:
-                    return _sources.FromProperty(property)
-                        ?? (property.Property.GetMethod is { } getter ? _flow?.FromReturn(getter, cancellationToken) : null);
+                    return sources.FromProperty(property)
+                        ?? (property.Property.GetMethod is { } getter ? flow?.FromReturn(getter, cancellationToken) : null);
                 case IFieldReferenceOperation field:
-                    return _flow?.FromField(field.Field, cancellationToken);
+                    return flow?.FromField(field.Field, cancellationToken);
                 case IParameterReferenceOperation parameter:
-                    return _seed is not null && SymbolEqualityComparer.Default.Equals(parameter.Parameter, _seed) ? SeedSource : null;
+                    return seed is not null && SymbolEqualityComparer.Default.Equals(parameter.Parameter, seed) ? SeedSource : null;
                 case IInvocationOperation invocation:
-                    if (_sources.FromInvocation(invocation) is { } returned)
+                    if (sources.FromInvocation(invocation) is { } returned)
                     {
                         return returned;
                     }
@@ -108,7 +108,7 @@ internal sealed class RawAddressTaint
                         break;
                     }
 
-                    return _flow?.FromReturn(invocation.TargetMethod, cancellationToken);
+                    return flow?.FromReturn(invocation.TargetMethod, cancellationToken);
                 case IAddressOfOperation addressOf:
                     operation = PointerOf(addressOf, cancellationToken);
                     break;
@@ -162,7 +162,7 @@ internal sealed class RawAddressTaint
             return null;
         }
 
-        IOperation? operation = _model.GetOperation(Unparenthesize(pointer), cancellationToken);
+        IOperation? operation = model.GetOperation(Unparenthesize(pointer), cancellationToken);
         return operation?.Type is IPointerTypeSymbol ? operation : null;
     }
 
@@ -200,15 +200,15 @@ internal sealed class RawAddressTaint
     /// <summary>Every value the code block stores in each local (initializers, assignments, <c>+=</c>), indexed once.</summary>
     private Dictionary<ILocalSymbol, List<IOperation>> Stores(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (_stores is not null)
+            if (this.stores is not null)
             {
-                return _stores;
+                return this.stores;
             }
 
             var stores = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
-            if (_model.GetOperation(_codeBlock, cancellationToken) is { } root)
+            if (model.GetOperation(codeBlock, cancellationToken) is { } root)
             {
                 foreach (IOperation operation in root.DescendantsAndSelf())
                 {
@@ -227,7 +227,7 @@ internal sealed class RawAddressTaint
                 }
             }
 
-            _stores = stores;
+            this.stores = stores;
             return stores;
         }
     }

@@ -27,9 +27,9 @@ internal sealed class RawDereferences
         SyntaxKind.ObjectCreationExpression,
         SyntaxKind.ImplicitObjectCreationExpression);
 
-    private readonly ManagedAccessMembers _members;
+    private readonly ManagedAccessMembers members;
 
-    public RawDereferences(Compilation compilation) => _members = new ManagedAccessMembers(compilation);
+    public RawDereferences(Compilation compilation) => members = new ManagedAccessMembers(compilation);
 
     /// <summary>The source of the address <paramref name="node"/> dereferences in managed code, or null.</summary>
     public RawAddressSource? At(SyntaxNode node, SemanticModel model, RawAddressTaint taint, CancellationToken cancellationToken) => node switch
@@ -92,14 +92,14 @@ internal sealed class RawDereferences
         switch (operation)
         {
             case IInvocationOperation invocation:
-                SinkKind kind = _members.Classify(invocation.TargetMethod);
+                SinkKind kind = members.Classify(invocation.TargetMethod);
                 if (kind == SinkKind.RefFromAsRef)
                 {
                     foreach (IArgumentOperation argument in invocation.Arguments)
                     {
                         if (ProtocolOperations.Unwrap(argument.Value) is IInvocationOperation asRef
                             && asRef.TargetMethod.Name == "AsRef"
-                            && _members.Classify(asRef.TargetMethod) == SinkKind.PointerArguments
+                            && members.Classify(asRef.TargetMethod) == SinkKind.PointerArguments
                             && AddressSource(asRef.Arguments, SinkKind.PointerArguments, taint, cancellationToken) is { } source)
                         {
                             return source;
@@ -109,12 +109,12 @@ internal sealed class RawDereferences
                     return null;
                 }
 
-                return kind != SinkKind.None && !IsSpanOverAsRef(invocation, _members)
+                return kind != SinkKind.None && !IsSpanOverAsRef(invocation, members)
                     ? AddressSource(invocation.Arguments, kind, taint, cancellationToken)
                     : null;
 
             case IObjectCreationOperation { Constructor: { } constructor } creation:
-                SinkKind creationKind = _members.Classify(constructor);
+                SinkKind creationKind = members.Classify(constructor);
                 return creationKind == SinkKind.None ? null : AddressSource(creation.Arguments, creationKind, taint, cancellationToken);
 
             default:
@@ -162,41 +162,41 @@ internal sealed class RawDereferences
     /// <summary>The BCL members that touch memory in managed code, resolved once per compilation.</summary>
     private sealed class ManagedAccessMembers
     {
-        private static readonly ImmutableHashSet<string> s_unsafe = ImmutableHashSet.Create(
+        private static readonly ImmutableHashSet<string> UnsafeMethods = ImmutableHashSet.Create(
             "Read", "ReadUnaligned", "Write", "WriteUnaligned", "AsRef", "Copy", "CopyBlock", "CopyBlockUnaligned", "InitBlock", "InitBlockUnaligned");
 
-        private static readonly ImmutableHashSet<string> s_buffer = ImmutableHashSet.Create("MemoryCopy");
+        private static readonly ImmutableHashSet<string> BufferMethods = ImmutableHashSet.Create("MemoryCopy");
 
-        private static readonly ImmutableHashSet<string> s_nativeMemory = ImmutableHashSet.Create("Copy", "Fill", "Clear");
+        private static readonly ImmutableHashSet<string> NativeMemoryMethods = ImmutableHashSet.Create("Copy", "Fill", "Clear");
 
-        private static readonly ImmutableHashSet<string> s_marshal = ImmutableHashSet.Create(
+        private static readonly ImmutableHashSet<string> MarshalMethods = ImmutableHashSet.Create(
             "Copy", "ReadByte", "ReadInt16", "ReadInt32", "ReadInt64", "ReadIntPtr", "WriteByte", "WriteInt16", "WriteInt32", "WriteInt64",
             "WriteIntPtr", "PtrToStructure", "StructureToPtr", "PtrToStringAnsi", "PtrToStringUTF8", "PtrToStringUni");
 
-        private static readonly ImmutableHashSet<string> s_memoryMarshal = ImmutableHashSet.Create("CreateSpan", "CreateReadOnlySpan");
+        private static readonly ImmutableHashSet<string> MemoryMarshalMethods = ImmutableHashSet.Create("CreateSpan", "CreateReadOnlySpan");
 
-        private static readonly ImmutableHashSet<string> s_allNames =
-            s_unsafe.Union(s_buffer).Union(s_nativeMemory).Union(s_marshal).Union(s_memoryMarshal);
+        private static readonly ImmutableHashSet<string> AllNames =
+            UnsafeMethods.Union(BufferMethods).Union(NativeMemoryMethods).Union(MarshalMethods).Union(MemoryMarshalMethods);
 
-        private readonly INamedTypeSymbol? _unsafe;
-        private readonly INamedTypeSymbol? _buffer;
-        private readonly INamedTypeSymbol? _nativeMemory;
-        private readonly INamedTypeSymbol? _marshal;
-        private readonly INamedTypeSymbol? _memoryMarshal;
-        private readonly INamedTypeSymbol? _span;
-        private readonly INamedTypeSymbol? _readOnlySpan;
-        private readonly INamedTypeSymbol? _stream;
+        private readonly INamedTypeSymbol? unsafeType;
+        private readonly INamedTypeSymbol? buffer;
+        private readonly INamedTypeSymbol? nativeMemory;
+        private readonly INamedTypeSymbol? marshal;
+        private readonly INamedTypeSymbol? memoryMarshal;
+        private readonly INamedTypeSymbol? span;
+        private readonly INamedTypeSymbol? readOnlySpan;
+        private readonly INamedTypeSymbol? stream;
 
         public ManagedAccessMembers(Compilation compilation)
         {
-            _unsafe = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.Unsafe");
-            _buffer = compilation.GetTypeByMetadataName("System.Buffer");
-            _nativeMemory = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.NativeMemory");
-            _marshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.Marshal");
-            _memoryMarshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.MemoryMarshal");
-            _span = compilation.GetTypeByMetadataName("System.Span`1");
-            _readOnlySpan = compilation.GetTypeByMetadataName("System.ReadOnlySpan`1");
-            _stream = compilation.GetTypeByMetadataName("System.IO.UnmanagedMemoryStream");
+            unsafeType = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.Unsafe");
+            buffer = compilation.GetTypeByMetadataName("System.Buffer");
+            nativeMemory = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.NativeMemory");
+            marshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.Marshal");
+            memoryMarshal = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.MemoryMarshal");
+            span = compilation.GetTypeByMetadataName("System.Span`1");
+            readOnlySpan = compilation.GetTypeByMetadataName("System.ReadOnlySpan`1");
+            stream = compilation.GetTypeByMetadataName("System.IO.UnmanagedMemoryStream");
         }
 
         /// <summary>False when the called name is none of the members: the call needs no binding.</summary>
@@ -209,7 +209,7 @@ internal sealed class RawDereferences
                 MemberBindingExpressionSyntax binding => binding.Name,
                 _ => null,
             };
-            return name is not null && s_allNames.Contains(name.Identifier.ValueText);
+            return name is not null && AllNames.Contains(name.Identifier.ValueText);
         }
 
         public SinkKind Classify(IMethodSymbol method)
@@ -222,23 +222,23 @@ internal sealed class RawDereferences
 
             if (method.MethodKind == MethodKind.Constructor)
             {
-                return Is(type, _span) || Is(type, _readOnlySpan) || Is(type, _stream) ? SinkKind.PointerArguments : SinkKind.None;
+                return Is(type, span) || Is(type, readOnlySpan) || Is(type, stream) ? SinkKind.PointerArguments : SinkKind.None;
             }
 
             string name = method.Name;
-            if ((Is(type, _unsafe) && s_unsafe.Contains(name))
-                || (Is(type, _buffer) && s_buffer.Contains(name))
-                || (Is(type, _nativeMemory) && s_nativeMemory.Contains(name)))
+            if ((Is(type, unsafeType) && UnsafeMethods.Contains(name))
+                || (Is(type, buffer) && BufferMethods.Contains(name))
+                || (Is(type, nativeMemory) && NativeMemoryMethods.Contains(name)))
             {
                 return SinkKind.PointerArguments;
             }
 
-            if (Is(type, _marshal) && s_marshal.Contains(name))
+            if (Is(type, marshal) && MarshalMethods.Contains(name))
             {
                 return SinkKind.IntPtrArguments;
             }
 
-            return Is(type, _memoryMarshal) && s_memoryMarshal.Contains(name) ? SinkKind.RefFromAsRef : SinkKind.None;
+            return Is(type, memoryMarshal) && MemoryMarshalMethods.Contains(name) ? SinkKind.RefFromAsRef : SinkKind.None;
         }
 
         public static bool IsAddressParameter(SinkKind kind, IParameterSymbol parameter) => kind switch

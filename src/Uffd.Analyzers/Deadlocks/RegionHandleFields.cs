@@ -14,10 +14,10 @@ namespace Uffd.Analyzers.Deadlocks;
 /// </summary>
 internal sealed class RegionHandleFields
 {
-    private readonly INamedTypeSymbol _region;
-    private readonly ConcurrentDictionary<IFieldSymbol, string> _accessorByField = new(SymbolEqualityComparer.Default);
+    private readonly INamedTypeSymbol region;
+    private readonly ConcurrentDictionary<IFieldSymbol, string> accessorByField = new(SymbolEqualityComparer.Default);
 
-    public RegionHandleFields(INamedTypeSymbol region) => _region = region;
+    public RegionHandleFields(INamedTypeSymbol region) => this.region = region;
 
     /// <summary>Records <c>_field = AsStream()</c> (any instance of the region class).</summary>
     public void RecordStore(ISimpleAssignmentOperation assignment)
@@ -25,12 +25,12 @@ internal sealed class RegionHandleFields
         if (assignment.Target is IFieldReferenceOperation { Field: var field }
             && IsOwnField(field)
             && ProtocolOperations.Unwrap(assignment.Value) is IInvocationOperation { TargetMethod: var accessor }
-            && SymbolEqualityComparer.Default.Equals(accessor.ContainingType?.OriginalDefinition, _region)
+            && SymbolEqualityComparer.Default.Equals(accessor.ContainingType?.OriginalDefinition, region)
             && RegionSymbols.IsGenerated(accessor)
             && GeneratedMembers.ReachesRegionMemory(accessor.Name)
             && accessor.ReturnType.IsReferenceType)
         {
-            _accessorByField.TryAdd(field.OriginalDefinition, accessor.Name);
+            accessorByField.TryAdd(field.OriginalDefinition, accessor.Name);
         }
     }
 
@@ -41,8 +41,8 @@ internal sealed class RegionHandleFields
             : null;
 
     /// <summary>The accessor whose object the field holds, or null when no member stores one in it.</summary>
-    public string? AccessorIn(IFieldSymbol field) => _accessorByField.TryGetValue(field, out string? accessor) ? accessor : null;
+    public string? AccessorIn(IFieldSymbol field) => accessorByField.TryGetValue(field, out string? accessor) ? accessor : null;
 
     private bool IsOwnField(IFieldSymbol field) =>
-        SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, _region) && field.Type.IsReferenceType;
+        SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, region) && field.Type.IsReferenceType;
 }

@@ -8,7 +8,7 @@ namespace Uffd.Analyzers.Declarations;
 
 /// <summary>
 /// Checks a region's <c>[PageProvider]</c> and <c>[WriteHandler]</c> methods against its mode, with the generator's
-/// signature rules (<see cref="RegionDeclarationRules.GetProviderSignature"/>): UFFD0010 (no provider), UFFD0011 (write
+/// signature rules (<see cref="RegionDeclarationRules.CheckProviderSignature"/>): UFFD0010 (no provider), UFFD0011 (write
 /// protection without a handler; synchronous tracking only), UFFD0020/0023 (bad signature), UFFD0021/0024 (more than one), UFFD0025 (never called),
 /// UFFD0026 (a bodiless partial or <c>[Conditional]</c> callback, whose calls the compiler removes), UFFD0027 (an
 /// <c>[Obsolete]</c>-as-error callback, whose generated call would not compile).
@@ -91,10 +91,9 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MultipleProviders, location, type.Name, providers[0].Name, provider.Name));
             }
-            else if (RegionDeclarationRules.GetProviderSignature(provider) is null && !CallbackSignatureReasons.HasErrorTypes(provider))
+            else if (RegionDeclarationRules.CheckProviderSignature(provider) is { Signature: null } check && !HasErrorTypes(provider))
             {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.InvalidProviderSignature, location, provider.Name, CallbackSignatureReasons.ForProvider(provider)));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidProviderSignature, location, provider.Name, check.Reason));
             }
             else
             {
@@ -129,16 +128,34 @@ public sealed class RegionCallbacksAnalyzer : RegionTypeAnalyzer
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MultipleWriteHandlers, location, type.Name, handlers[0].Name, handler.Name));
             }
-            else if (RegionDeclarationRules.GetWriteHandlerSignature(handler) is null && !CallbackSignatureReasons.HasErrorTypes(handler))
+            else if (RegionDeclarationRules.CheckWriteHandlerSignature(handler) is { Signature: null } check && !HasErrorTypes(handler))
             {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.InvalidWriteHandlerSignature, location, handler.Name, CallbackSignatureReasons.ForWriteHandler(handler)));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidWriteHandlerSignature, location, handler.Name, check.Reason));
             }
             else
             {
                 ReportIfNotCallable(context, handler, location, "[WriteHandler]");
             }
         }
+    }
+
+    /// <summary>True when a type in the signature did not bind: the compiler already reports it.</summary>
+    private static bool HasErrorTypes(IMethodSymbol method)
+    {
+        if (method.ReturnType.TypeKind == TypeKind.Error)
+        {
+            return true;
+        }
+
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            if (parameter.Type.TypeKind == TypeKind.Error)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void ReportIfNotCallable(SymbolAnalysisContext context, IMethodSymbol method, Location location, string role)

@@ -7,7 +7,7 @@ using Uffd.SourceGeneration;
 namespace Uffd.Analyzers.Declarations;
 
 /// <summary>
-/// Reports the first <c>[FaultRegion]</c> option the generator rejects (<see cref="RegionDeclarationRules.CheckOptions"/>)
+/// Reports the first <c>[FaultRegion]</c> option the generator rejects (<see cref="RegionDeclarationRules.FindOptionProblem"/>)
 /// on the attribute argument that sets it: UFFD0007 (invalid value), UFFD0012 (Minor on anonymous memory), UFFD0013
 /// (an option the mode ignores), UFFD0040 (negative Pages), UFFD0045 (Pages above the maximum). Arguments that do not
 /// bind are the compiler's to report.
@@ -32,20 +32,13 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
             return;
         }
 
-        RegionDeclarationError? error = RegionDeclarationRules.CheckOptions(options);
-        if (error is null)
-        {
-            return;
-        }
-
-        string? argument = ArgumentOf(error.Value);
-        if (argument is null)
+        if (RegionDeclarationRules.FindOptionProblem(options) is not { Argument: { } argument } problem)
         {
             return;
         }
 
         Location location = RegionSymbols.ArgumentLocation(data, argument, context.CancellationToken);
-        context.ReportDiagnostic(error.Value switch
+        context.ReportDiagnostic(problem.Error switch
         {
             RegionDeclarationError.NegativePages => Diagnostic.Create(
                 DiagnosticDescriptors.NegativePages, location, type.Name, options.Pages.ToString(CultureInfo.InvariantCulture)),
@@ -56,38 +49,7 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
             RegionDeclarationError.ReadAheadWithoutMissing or RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect
                 or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect or RegionDeclarationError.ProtectOnFillWithAsynchronousTracking =>
                 Diagnostic.Create(DiagnosticDescriptors.OptionWithoutEffect, location, type.Name, argument),
-            _ => Diagnostic.Create(DiagnosticDescriptors.InvalidRegionOption, location, type.Name, Reason(error.Value, options)),
+            _ => Diagnostic.Create(DiagnosticDescriptors.InvalidRegionOption, location, type.Name, problem.Reason),
         });
     }
-
-    private static string? ArgumentOf(RegionDeclarationError error) => error switch
-    {
-        RegionDeclarationError.InvalidMode => "Mode",
-        RegionDeclarationError.InvalidMemory => "Memory",
-        RegionDeclarationError.InvalidProviderErrorPolicy => "OnProviderError",
-        RegionDeclarationError.NegativePages or RegionDeclarationError.PagesAboveMaximum => "Pages",
-        RegionDeclarationError.NegativeHandlerThreads => "HandlerThreads",
-        RegionDeclarationError.NegativeReadAhead or RegionDeclarationError.ReadAheadWithoutMissing => "ReadAhead",
-        RegionDeclarationError.MinorOnAnonymousMemory => "Memory",
-        RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect => "ProtectOnFill",
-        RegionDeclarationError.InvalidWriteTracking or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect => "WriteTracking",
-        RegionDeclarationError.InvalidUserModeOnly => "UserModeOnly",
-        RegionDeclarationError.ProtectOnFillWithAsynchronousTracking => "ProtectOnFill",
-        _ => null,
-    };
-
-    private static string Reason(RegionDeclarationError error, in RegionOptions options) => error switch
-    {
-        RegionDeclarationError.InvalidMode when options.Mode == RegionFaultMode.None => "Mode has no fault kind; use Missing, WriteProtect, Minor or a combination",
-        RegionDeclarationError.InvalidMode => $"Mode = {Invariant((int)options.Mode)} has bits that are not FaultMode values",
-        RegionDeclarationError.InvalidMemory => $"Memory = {Invariant((int)options.Memory)} is not a RegionMemory value",
-        RegionDeclarationError.InvalidProviderErrorPolicy => $"OnProviderError = {Invariant((int)options.OnProviderError)} is not a ProviderErrorPolicy value",
-        RegionDeclarationError.NegativeHandlerThreads => $"HandlerThreads = {Invariant(options.HandlerThreads)} is negative; 0 means one per CPU",
-        RegionDeclarationError.NegativeReadAhead => $"ReadAhead = {Invariant(options.ReadAhead)} is negative",
-        RegionDeclarationError.InvalidWriteTracking => $"WriteTracking = {Invariant((int)options.WriteTracking)} is not a WriteTracking value",
-        RegionDeclarationError.InvalidUserModeOnly => $"UserModeOnly = {Invariant((int)options.UserModeOnly)} is not a UserModeOnlyPolicy value",
-        _ => error.ToString(),
-    };
-
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -11,7 +11,7 @@ namespace Uffd.Analyzers.Protocol;
 /// </summary>
 internal sealed class FlowCaptures
 {
-    private readonly Dictionary<CaptureId, IOperation> _values = new();
+    private readonly Dictionary<CaptureId, IOperation> values = new();
 
     public FlowCaptures(ControlFlowGraph graph)
     {
@@ -24,15 +24,15 @@ internal sealed class FlowCaptures
                 {
                     if (node is IFlowCaptureOperation capture && !ambiguous.Contains(capture.Id))
                     {
-                        if (_values.ContainsKey(capture.Id))
+                        if (values.ContainsKey(capture.Id))
                         {
                             // Captured on several branches (?:, ??): no single receiver.
-                            _values.Remove(capture.Id);
+                            values.Remove(capture.Id);
                             ambiguous.Add(capture.Id);
                         }
                         else
                         {
-                            _values[capture.Id] = capture.Value;
+                            values[capture.Id] = capture.Value;
                         }
                     }
                 }
@@ -45,7 +45,7 @@ internal sealed class FlowCaptures
     {
         for (int depth = 0; depth < 8; depth++)
         {
-            if (ProtocolOperations.Unwrap(receiver) is IFlowCaptureReferenceOperation reference && _values.TryGetValue(reference.Id, out IOperation? value))
+            if (ProtocolOperations.Unwrap(receiver) is IFlowCaptureReferenceOperation reference && values.TryGetValue(reference.Id, out IOperation? value))
             {
                 receiver = value;
                 continue;

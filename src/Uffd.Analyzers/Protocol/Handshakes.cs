@@ -20,16 +20,16 @@ internal sealed class Handshakes
     /// <summary>How many locals, calls and fields deep a descriptor's origin is followed.</summary>
     private const int MaxDepth = 8;
 
-    private readonly INamedTypeSymbol _userfaultfd;
-    private readonly INamedTypeSymbol? _dllImport;
-    private readonly INamedTypeSymbol? _libraryImport;
-    private readonly ConcurrentDictionary<IMethodSymbol, int> _helperParameters = new(SymbolEqualityComparer.Default);
+    private readonly INamedTypeSymbol userfaultfd;
+    private readonly INamedTypeSymbol? dllImport;
+    private readonly INamedTypeSymbol? libraryImport;
+    private readonly ConcurrentDictionary<IMethodSymbol, int> helperParameters = new(SymbolEqualityComparer.Default);
 
     public Handshakes(Compilation compilation, INamedTypeSymbol userfaultfd)
     {
-        _userfaultfd = userfaultfd;
-        _dllImport = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.DllImportAttribute");
-        _libraryImport = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.LibraryImportAttribute");
+        this.userfaultfd = userfaultfd;
+        dllImport = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.DllImportAttribute");
+        libraryImport = compilation.GetTypeByMetadataName("System.Runtime.InteropServices.LibraryImportAttribute");
     }
 
     /// <summary>The descriptor argument of <paramref name="invocation"/> when the call makes a handshake on it.</summary>
@@ -48,7 +48,7 @@ internal sealed class Handshakes
             return null;
         }
 
-        int ordinal = _helperParameters.GetOrAdd(method.OriginalDefinition, helper => HandshakeParameter(helper, invocation));
+        int ordinal = helperParameters.GetOrAdd(method.OriginalDefinition, helper => HandshakeParameter(helper, invocation));
         return ordinal < 0 ? null : ProtocolOperations.ArgumentAt(invocation, ordinal)?.Value;
     }
 
@@ -88,7 +88,7 @@ internal sealed class Handshakes
         switch (ProtocolOperations.Unwrap(fd))
         {
             case IPropertyReferenceOperation { Property.Name: "Handle" } handle
-                when SymbolEqualityComparer.Default.Equals(handle.Property.ContainingType?.OriginalDefinition, _userfaultfd):
+                when SymbolEqualityComparer.Default.Equals(handle.Property.ContainingType?.OriginalDefinition, userfaultfd):
                 return handle.Instance?.Syntax.ToString() ?? "this";
 
             // FileDescriptorHandle.DangerousGetFd() and SafeHandle.DangerousGetHandle() on such a handle.
@@ -149,7 +149,7 @@ internal sealed class Handshakes
                     current = ProtocolOperations.Unwrap(instance);
                     continue;
                 case IPropertyReferenceOperation { Property.Name: "Handle", Instance: IParameterReferenceOperation parameter } handle
-                    when SymbolEqualityComparer.Default.Equals(handle.Property.ContainingType?.OriginalDefinition, _userfaultfd)
+                    when SymbolEqualityComparer.Default.Equals(handle.Property.ContainingType?.OriginalDefinition, userfaultfd)
                          && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, call.TargetMethod.OriginalDefinition):
                     return ProtocolOperations.ArgumentAt(call, parameter.Parameter.Ordinal)?.Value.Syntax.ToString();
                 default:
@@ -253,7 +253,7 @@ internal sealed class Handshakes
         foreach (AttributeData attribute in method.GetAttributes())
         {
             if (attribute.AttributeClass is { } type
-                && (SymbolEqualityComparer.Default.Equals(type, _dllImport) || SymbolEqualityComparer.Default.Equals(type, _libraryImport)))
+                && (SymbolEqualityComparer.Default.Equals(type, dllImport) || SymbolEqualityComparer.Default.Equals(type, libraryImport)))
             {
                 return true;
             }

@@ -42,10 +42,10 @@ internal sealed partial class OutcomeBranches
                 return (constant == outcome) == (binary.OperatorKind == BinaryOperatorKind.Equals);
             case IIsPatternOperation pattern when IsOutcome(pattern.Value, depth):
                 return Matches(pattern.Pattern, outcome);
-            case { } value when _callValue is not null && IsResult(value, depth):
+            case { } value when callValue is not null && IsResult(value, depth):
                 // The helper's own return value (a bool it computed from the outcome).
-                return _callValue(outcome);
-            case IFlowCaptureReferenceOperation reference when _captures.TryGetValue(reference.Id, out List<IOperation>? values) && values.Count == 1:
+                return callValue(outcome);
+            case IFlowCaptureReferenceOperation reference when captures.TryGetValue(reference.Id, out List<IOperation>? values) && values.Count == 1:
                 return Evaluate(values[0], outcome, depth + 1);
             default:
                 return null;
@@ -66,18 +66,18 @@ internal sealed partial class OutcomeBranches
     private bool IsOutcome(IOperation operation, int depth) => ProtocolOperations.Unwrap(operation) switch
     {
         IPropertyReferenceOperation { Property.Name: "Outcome", Instance: { } instance } => IsResult(instance, depth),
-        ILocalReferenceOperation local => _outcomeLocals.Contains(local.Local),
-        IFlowCaptureReferenceOperation reference => _captures.TryGetValue(reference.Id, out List<IOperation>? values)
+        ILocalReferenceOperation local => outcomeLocals.Contains(local.Local),
+        IFlowCaptureReferenceOperation reference => captures.TryGetValue(reference.Id, out List<IOperation>? values)
             && values.Count == 1 && depth < 6 && IsOutcome(values[0], depth + 1),
         _ => false,
     };
 
     private bool IsResult(IOperation operation, int depth) => ProtocolOperations.Unwrap(operation) switch
     {
-        IInvocationOperation invocation => invocation.Syntax == _call,
-        ILocalReferenceOperation local => _resultLocals.Contains(local.Local),
-        IFlowCaptureReferenceOperation reference => _resultCaptures.Contains(reference.Id)
-            || (_captures.TryGetValue(reference.Id, out List<IOperation>? values) && values.Count == 1 && depth < 6 && IsResult(values[0], depth + 1)),
+        IInvocationOperation invocation => invocation.Syntax == call,
+        ILocalReferenceOperation local => resultLocals.Contains(local.Local),
+        IFlowCaptureReferenceOperation reference => resultCaptures.Contains(reference.Id)
+            || (captures.TryGetValue(reference.Id, out List<IOperation>? values) && values.Count == 1 && depth < 6 && IsResult(values[0], depth + 1)),
         _ => false,
     };
 }

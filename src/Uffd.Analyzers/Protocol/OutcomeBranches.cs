@@ -21,20 +21,20 @@ namespace Uffd.Analyzers.Protocol;
 /// </summary>
 internal sealed partial class OutcomeBranches
 {
-    private readonly ControlFlowGraph _graph;
-    private readonly BasicBlock _start;
-    private readonly SyntaxNode _call;
-    private readonly Func<ulong, bool?>? _callValue;
-    private readonly HashSet<ILocalSymbol> _resultLocals = new(SymbolEqualityComparer.Default);
-    private readonly HashSet<CaptureId> _resultCaptures = new();
+    private readonly ControlFlowGraph graph;
+    private readonly BasicBlock start;
+    private readonly SyntaxNode call;
+    private readonly Func<ulong, bool?>? callValue;
+    private readonly HashSet<ILocalSymbol> resultLocals = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<CaptureId> resultCaptures = new();
 
     /// <summary>Locals computed from the result (<c>bool gone = result.Outcome switch { ... }</c>): tests of them are outcome tests too.</summary>
-    private readonly HashSet<ILocalSymbol> _derivedLocals = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ILocalSymbol> derivedLocals = new(SymbolEqualityComparer.Default);
 
     /// <summary>Locals that hold the result's Outcome (<c>var outcome = result.Outcome</c>, <c>var (outcome, _, _) = result</c>).</summary>
-    private readonly HashSet<ILocalSymbol> _outcomeLocals = new(SymbolEqualityComparer.Default);
-    private readonly HashSet<ISymbol> _writtenAfter = new(SymbolEqualityComparer.Default);
-    private readonly Dictionary<CaptureId, List<IOperation>> _captures = new();
+    private readonly HashSet<ILocalSymbol> outcomeLocals = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ISymbol> writtenAfter = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<CaptureId, List<IOperation>> captures = new();
 
     /// <param name="graph">The function's graph.</param>
     /// <param name="start">Where the call is.</param>
@@ -43,10 +43,10 @@ internal sealed partial class OutcomeBranches
     /// result.IsDone;</c>): its value for an outcome, so that the caller's tests of it follow the outcome too.</param>
     public OutcomeBranches(ControlFlowGraph graph, FlowPosition start, IOperation call, Func<ulong, bool?>? callValue = null)
     {
-        _graph = graph;
-        _start = start.Block;
-        _call = call.Syntax;
-        _callValue = callValue;
+        this.graph = graph;
+        this.start = start.Block;
+        this.call = call.Syntax;
+        this.callValue = callValue;
         CollectCaptures();
         CollectResultHolders(call);
         CollectWritesAfter(start);
@@ -75,12 +75,12 @@ internal sealed partial class OutcomeBranches
                 : BranchRule.EitherSideWakes;
         }
 
-        return IsDoneGuard(condition) && !FunctionGraph.Reaches(block, _start) ? BranchRule.EitherSideWakes : BranchRule.BothSides;
+        return IsDoneGuard(condition) && !FunctionGraph.Reaches(block, start) ? BranchRule.EitherSideWakes : BranchRule.BothSides;
     }
 
     private void CollectCaptures()
     {
-        foreach (BasicBlock block in _graph.Blocks)
+        foreach (BasicBlock block in graph.Blocks)
         {
             foreach (IOperation operation in FunctionGraph.BlockOperations(block))
             {
@@ -88,9 +88,9 @@ internal sealed partial class OutcomeBranches
                 {
                     if (node is IFlowCaptureOperation capture)
                     {
-                        if (!_captures.TryGetValue(capture.Id, out List<IOperation>? values))
+                        if (!captures.TryGetValue(capture.Id, out List<IOperation>? values))
                         {
-                            _captures[capture.Id] = values = new List<IOperation>();
+                            captures[capture.Id] = values = new List<IOperation>();
                         }
 
                         values.Add(capture.Value);
@@ -105,7 +105,7 @@ internal sealed partial class OutcomeBranches
     {
         for (int round = 0; round < 4; round++)
         {
-            foreach (BasicBlock block in _graph.Blocks)
+            foreach (BasicBlock block in graph.Blocks)
             {
                 foreach (IOperation operation in FunctionGraph.BlockOperations(block))
                 {
@@ -132,10 +132,10 @@ internal sealed partial class OutcomeBranches
                         {
                             if (node is ISimpleAssignmentOperation { Target: ILocalReferenceOperation derived } && ComputedFromResult(value))
                             {
-                                _derivedLocals.Add(derived.Local);
+                                derivedLocals.Add(derived.Local);
                                 if (IsOutcome(value, depth: 0))
                                 {
-                                    _outcomeLocals.Add(derived.Local);
+                                    outcomeLocals.Add(derived.Local);
                                 }
                             }
 
@@ -144,11 +144,11 @@ internal sealed partial class OutcomeBranches
 
                         if (node is IFlowCaptureOperation flowCapture)
                         {
-                            _resultCaptures.Add(flowCapture.Id);
+                            resultCaptures.Add(flowCapture.Id);
                         }
                         else if (node is ISimpleAssignmentOperation { Target: ILocalReferenceOperation local })
                         {
-                            _resultLocals.Add(local.Local);
+                            resultLocals.Add(local.Local);
                         }
                     }
                 }
@@ -174,10 +174,10 @@ internal sealed partial class OutcomeBranches
             IOperation element = ProtocolOperations.Unwrap(tuple.Elements[i]) is IDeclarationExpressionOperation declared ? declared.Expression : tuple.Elements[i];
             if (ProtocolOperations.Unwrap(element) is ILocalReferenceOperation local)
             {
-                _derivedLocals.Add(local.Local);
+                derivedLocals.Add(local.Local);
                 if (i == 0)
                 {
-                    _outcomeLocals.Add(local.Local);
+                    outcomeLocals.Add(local.Local);
                 }
             }
         }
@@ -196,8 +196,8 @@ internal sealed partial class OutcomeBranches
 
         foreach (SyntaxNode node in value.Syntax.DescendantNodesAndSelf())
         {
-            if (node == _call
-                || (node is IdentifierNameSyntax identifier && _resultLocals.Any(local => local.Name == identifier.Identifier.ValueText)))
+            if (node == call
+                || (node is IdentifierNameSyntax identifier && resultLocals.Any(local => local.Name == identifier.Identifier.ValueText)))
             {
                 return true;
             }
@@ -210,8 +210,8 @@ internal sealed partial class OutcomeBranches
     {
         null => false,
         _ when value.Syntax == call.Syntax && value is IInvocationOperation => true,
-        IFlowCaptureReferenceOperation reference => _resultCaptures.Contains(reference.Id),
-        ILocalReferenceOperation local => _resultLocals.Contains(local.Local),
+        IFlowCaptureReferenceOperation reference => resultCaptures.Contains(reference.Id),
+        ILocalReferenceOperation local => resultLocals.Contains(local.Local),
         _ => false,
     };
 
@@ -226,17 +226,17 @@ internal sealed partial class OutcomeBranches
         {
             switch (node)
             {
-                case IInvocationOperation invocation when invocation.Syntax == _call:
+                case IInvocationOperation invocation when invocation.Syntax == call:
                     return true;
-                case ILocalReferenceOperation local when _resultLocals.Contains(local.Local) || _derivedLocals.Contains(local.Local):
+                case ILocalReferenceOperation local when resultLocals.Contains(local.Local) || derivedLocals.Contains(local.Local):
                     return true;
                 case IFlowCaptureReferenceOperation reference:
-                    if (_resultCaptures.Contains(reference.Id))
+                    if (resultCaptures.Contains(reference.Id))
                     {
                         return true;
                     }
 
-                    if (_captures.TryGetValue(reference.Id, out List<IOperation>? values))
+                    if (captures.TryGetValue(reference.Id, out List<IOperation>? values))
                     {
                         foreach (IOperation value in values)
                         {
@@ -266,7 +266,7 @@ internal sealed partial class OutcomeBranches
 
         foreach (IOperation node in binary.DescendantsAndSelf())
         {
-            if (WrittenSymbol(node) is { } symbol && _writtenAfter.Contains(symbol))
+            if (WrittenSymbol(node) is { } symbol && writtenAfter.Contains(symbol))
             {
                 return true;
             }
@@ -318,7 +318,7 @@ internal sealed partial class OutcomeBranches
             };
             if (target is not null && WrittenSymbol(target) is { } symbol)
             {
-                _writtenAfter.Add(symbol);
+                writtenAfter.Add(symbol);
             }
         }
     }

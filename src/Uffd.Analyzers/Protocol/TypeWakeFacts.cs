@@ -15,19 +15,19 @@ namespace Uffd.Analyzers.Protocol;
 /// </summary>
 internal sealed class TypeWakeFacts
 {
-    private readonly INamedTypeSymbol _userfaultfd;
-    private readonly object _gate = new();
-    private readonly List<(IOperation Root, IMethodSymbol? Owner)> _bodies = new();
-    private readonly List<FunctionGraph> _graphs = new();
-    private bool _hasDontWake;
+    private readonly INamedTypeSymbol userfaultfd;
+    private readonly object gate = new();
+    private readonly List<(IOperation Root, IMethodSymbol? Owner)> bodies = new();
+    private readonly List<FunctionGraph> graphs = new();
+    private bool hasDontWake;
 
     /// <summary>Per function of the type, the receivers (fields, properties, its parameters) it calls Wake on.</summary>
-    private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> _wakes = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, HashSet<ISymbol>> wakes = new(SymbolEqualityComparer.Default);
 
-    public TypeWakeFacts(INamedTypeSymbol userfaultfd) => _userfaultfd = userfaultfd;
+    public TypeWakeFacts(INamedTypeSymbol userfaultfd) => this.userfaultfd = userfaultfd;
 
     /// <summary>The graphs of every body of the type, once <see cref="Complete"/> ran; none when the type makes no DontWake call.</summary>
-    public IReadOnlyList<FunctionGraph> Graphs => _graphs;
+    public IReadOnlyList<FunctionGraph> Graphs => graphs;
 
     /// <summary>Keeps the type's bodies; their graphs are only built when some body makes a DontWake call.</summary>
     public void Record(OperationBlockAnalysisContext context)
@@ -50,17 +50,17 @@ internal sealed class TypeWakeFacts
             bool hasDontWake = false;
             foreach (IOperation node in root.Descendants())
             {
-                if (node is IInvocationOperation invocation && ProtocolOperations.CallsUserfaultfd(invocation, _userfaultfd) && DontWakeAnalyzer.SkipsWake(invocation))
+                if (node is IInvocationOperation invocation && ProtocolOperations.CallsUserfaultfd(invocation, userfaultfd) && DontWakeAnalyzer.SkipsWake(invocation))
                 {
                     hasDontWake = true;
                     break;
                 }
             }
 
-            lock (_gate)
+            lock (gate)
             {
-                _bodies.Add((root, context.OwningSymbol as IMethodSymbol));
-                _hasDontWake |= hasDontWake;
+                bodies.Add((root, context.OwningSymbol as IMethodSymbol));
+                this.hasDontWake |= hasDontWake;
             }
         }
     }
@@ -68,20 +68,20 @@ internal sealed class TypeWakeFacts
     /// <summary>Called once, at the end of the type: builds the graphs and the wake summaries, if a DontWake call needs them.</summary>
     public void Complete(CancellationToken cancellationToken)
     {
-        if (!_hasDontWake)
+        if (!hasDontWake)
         {
             return;
         }
 
-        foreach ((IOperation root, IMethodSymbol? owner) in _bodies)
+        foreach ((IOperation root, IMethodSymbol? owner) in bodies)
         {
             if (Graph(root, cancellationToken) is { } graph)
             {
-                _graphs.AddRange(FunctionGraph.All(graph, owner));
+                graphs.AddRange(FunctionGraph.All(graph, owner));
             }
         }
 
-        foreach (FunctionGraph function in _graphs)
+        foreach (FunctionGraph function in graphs)
         {
             if (function.Function is not { } symbol)
             {
@@ -92,9 +92,9 @@ internal sealed class TypeWakeFacts
             {
                 if (IsDirectWake(wake) && ProtocolOperations.ReceiverSymbol(wake.Instance) is { } receiver)
                 {
-                    if (!_wakes.TryGetValue(symbol, out HashSet<ISymbol>? receivers))
+                    if (!wakes.TryGetValue(symbol, out HashSet<ISymbol>? receivers))
                     {
-                        _wakes[symbol] = receivers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                        wakes[symbol] = receivers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
                     }
 
                     receivers.Add(receiver);
@@ -121,7 +121,7 @@ internal sealed class TypeWakeFacts
         }
 
         bool calledHere = false;
-        foreach (FunctionGraph caller in _graphs)
+        foreach (FunctionGraph caller in graphs)
         {
             foreach (IInvocationOperation call in Invocations(caller))
             {
@@ -205,9 +205,9 @@ internal sealed class TypeWakeFacts
         }
 
         IMethodSymbol callee = invocation.TargetMethod.OriginalDefinition;
-        if (!_wakes.TryGetValue(callee, out HashSet<ISymbol>? woken))
+        if (!wakes.TryGetValue(callee, out HashSet<ISymbol>? woken))
         {
-            _wakes[callee] = woken = ElsewhereInFile(callee);
+            wakes[callee] = woken = ElsewhereInFile(callee);
         }
 
         foreach (ISymbol key in woken)
@@ -236,7 +236,7 @@ internal sealed class TypeWakeFacts
 
         SyntaxReference reference = callee.DeclaringSyntaxReferences[0];
         SemanticModel? model = null;
-        foreach ((IOperation root, _) in _bodies)
+        foreach ((IOperation root, _) in bodies)
         {
             if (root.SemanticModel?.SyntaxTree == reference.SyntaxTree)
             {
@@ -273,7 +273,7 @@ internal sealed class TypeWakeFacts
 
     private bool WokenElsewhere(IMethodSymbol helper, ISymbol receiver)
     {
-        foreach (KeyValuePair<IMethodSymbol, HashSet<ISymbol>> entry in _wakes)
+        foreach (KeyValuePair<IMethodSymbol, HashSet<ISymbol>> entry in wakes)
         {
             if (!SymbolEqualityComparer.Default.Equals(entry.Key, helper) && entry.Value.Contains(receiver))
             {
@@ -285,7 +285,7 @@ internal sealed class TypeWakeFacts
     }
 
     private bool IsDirectWake(IInvocationOperation invocation) =>
-        invocation.TargetMethod.Name == "Wake" && ProtocolOperations.CallsUserfaultfd(invocation, _userfaultfd);
+        invocation.TargetMethod.Name == "Wake" && ProtocolOperations.CallsUserfaultfd(invocation, userfaultfd);
 
     /// <summary>
     /// For a helper whose every return gives a value its resolution's outcome decides (<c>return result.IsDone;</c>):

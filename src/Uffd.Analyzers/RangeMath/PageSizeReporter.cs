@@ -45,7 +45,7 @@ internal sealed class PageSizeReporter
 
     // The sink and the operand checks can both find one constant (pageIndex * 4096 passed to Read), and a helper's
     // constant is found from each call: one diagnostic per place.
-    private readonly ConcurrentDictionary<Location, byte> _reported = new();
+    private readonly ConcurrentDictionary<Location, byte> reported = new();
 
     public void Report(Action<Diagnostic> report, IOperation operation, PageSizeSpelling spelling)
     {
@@ -55,7 +55,7 @@ internal sealed class PageSizeReporter
         IOperation target = SkipImplicitConversions(operation);
         SyntaxNode syntax = target.Syntax;
         Location location = syntax.GetLocation();
-        if (!location.IsInSource || !_reported.TryAdd(location, 0))
+        if (!location.IsInSource || !reported.TryAdd(location, 0))
         {
             return;
         }
@@ -87,7 +87,7 @@ internal sealed class PageSizeReporter
     public void ReportInHelper(Action<Diagnostic> report, IInvocationOperation call, IOperation constant)
     {
         Location location = call.Syntax.GetLocation();
-        if (!location.IsInSource || !_reported.TryAdd(location, 0))
+        if (!location.IsInSource || !reported.TryAdd(location, 0))
         {
             return;
         }

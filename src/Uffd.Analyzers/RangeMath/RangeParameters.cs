@@ -44,10 +44,10 @@ internal static class RangeParameters
 {
     // Keys are "Owner.Member.parameter"; Owner is the runtime type's name, or Region for a region's generated members
     // and the engine behind them (they take the same arguments).
-    private static readonly Dictionary<string, RangeRole> s_parameters = Build();
+    private static readonly Dictionary<string, RangeRole> Parameters = Build();
 
     // Keys are "Owner.Member" of properties and methods whose value has a range meaning.
-    private static readonly Dictionary<string, ValueMeaning> s_members = new()
+    private static readonly Dictionary<string, ValueMeaning> Members = new()
     {
         ["Region.BaseAddress"] = ValueMeaning.Address,
         ["Region.AliasAddress"] = ValueMeaning.Address,
@@ -113,7 +113,7 @@ internal static class RangeParameters
             return RangeRole.None;
         }
 
-        return s_parameters.TryGetValue(owner + "." + method.Name + "." + parameter.Name, out RangeRole role) ? role : RangeRole.None;
+        return Parameters.TryGetValue(owner + "." + method.Name + "." + parameter.Name, out RangeRole role) ? role : RangeRole.None;
     }
 
     /// <summary>The meaning of a property's or method's value, or Unknown.</summary>
@@ -121,10 +121,10 @@ internal static class RangeParameters
     {
         if (member.ContainingType?.Name == "Environment" && member.ContainingType.ContainingNamespace?.ToDisplayString() == "System")
         {
-            return s_members.TryGetValue("Environment." + member.Name, out ValueMeaning system) ? system : ValueMeaning.Unknown;
+            return Members.TryGetValue("Environment." + member.Name, out ValueMeaning system) ? system : ValueMeaning.Unknown;
         }
 
-        return OwnerOf(member) is { } owner && s_members.TryGetValue(owner + "." + member.Name, out ValueMeaning meaning)
+        return OwnerOf(member) is { } owner && Members.TryGetValue(owner + "." + member.Name, out ValueMeaning meaning)
             ? meaning
             : ValueMeaning.Unknown;
     }

@@ -14,7 +14,7 @@ namespace Uffd.Analyzers.RangeMath;
 /// </summary>
 internal static class ValueFlow
 {
-    private static readonly ConditionalWeakTable<IOperation, Dictionary<ILocalSymbol, LocalWrites>> s_writes = new();
+    private static readonly ConditionalWeakTable<IOperation, Dictionary<ILocalSymbol, LocalWrites>> Writes = new();
 
     /// <summary>Looks through conversions (casts, implicit widening) to the value converted.</summary>
     public static IOperation SkipConversions(IOperation operation)
@@ -62,7 +62,7 @@ internal static class ValueFlow
             root = parent;
         }
 
-        return s_writes.GetValue(root, Collect).TryGetValue(reference.Local, out LocalWrites? writes) ? writes : null;
+        return Writes.GetValue(root, Collect).TryGetValue(reference.Local, out LocalWrites? writes) ? writes : null;
     }
 
     private static Dictionary<ILocalSymbol, LocalWrites> Collect(IOperation root)

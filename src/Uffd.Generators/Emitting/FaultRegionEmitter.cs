@@ -33,7 +33,7 @@ internal static class FaultRegionEmitter
     private const string InlineAttribute =
         "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
 
-    private static readonly string s_generatedCode =
+    private static readonly string GeneratedCode =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"Uffd.Generators\", \"{typeof(FaultRegionEmitter).Assembly.GetName().Version}\")]";
 
     public static string Emit(RegionSpec spec, CancellationToken cancellationToken)
@@ -90,7 +90,7 @@ internal static class FaultRegionEmitter
     {
         string openCall = context.Spec.Settings.Pages > 0 ? "Open()" : "Open(pages)";
         writer.WriteLine("/// <summary>The region's life (opened once, disposed once) and, while it is open, its engine.</summary>");
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine($"private readonly {context.Lifetime} {RegionDeclarationRules.LifetimeFieldName} = new {context.Lifetime}(\"{context.Spec.Type.DisplayName}\", \"{openCall}\");");
     }
 
@@ -105,14 +105,14 @@ internal static class FaultRegionEmitter
             writer.WriteLine($"/// <summary>Maps the region's {pages} pages (<c>[FaultRegion(Pages = {pages})]</c>) and starts serving their faults.</summary>");
             writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">The region is already open.</exception>");
             writer.WriteLine(Unavailable(settings));
-            writer.WriteLine(s_generatedCode);
+            writer.WriteLine(GeneratedCode);
             writer.WriteLine($"public void Open() => Open({pages});");
         }
         else
         {
             writer.WriteLine("/// <summary>Always throws: the attribute gives no <c>Pages</c>, so the size must be given to <c>Open(pages)</c>.</summary>");
             writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">Always.</exception>");
-            writer.WriteLine(s_generatedCode);
+            writer.WriteLine(GeneratedCode);
             writer.WriteLine("public void Open() =>");
             writer.WriteLine($"    throw new {InvalidOperation}(\"{name} has no Pages in its [FaultRegion] attribute: call Open(pages) with the region's size in pages.\");");
         }
@@ -125,7 +125,7 @@ internal static class FaultRegionEmitter
         writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">The region is already open.</exception>");
         writer.WriteLine("/// <exception cref=\"global::System.ObjectDisposedException\">The region was disposed.</exception>");
         writer.WriteLine(Unavailable(settings));
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine("public void Open(long pages) =>");
         writer.WriteLine($"    {context.LifetimeField}.Open(");
         writer.WriteLine($"        new {context.Callbacks}({(context.CallbacksNeedInstance ? "this" : "")}),");
@@ -195,7 +195,7 @@ internal static class FaultRegionEmitter
         WriteMember(writer,
             "True when the region's userfaultfd catches only faults raised in user mode (<c>UserModeOnly</c> allowed or required it): " +
             "a system call given a raw pointer to a page never touched then fails with EFAULT. The accessors work either way: they make " +
-            "pages present from native code first.",
+            "pages Present from native code first.",
             $"public bool IsUserModeOnly => {context.EngineOf}.IsUserModeOnly;");
         WriteMember(writer,
             "The last exception the provider or write handler threw (ZeroFill and Poison policies), or null.",
@@ -209,33 +209,33 @@ internal static class FaultRegionEmitter
     {
         RegionSettingsSpec settings = context.Spec.Settings;
         string engine = context.EngineOf;
-        const string present =
-            "Its pages are made present before it is returned, from native code, so touching it never waits for a handler " +
+        const string Present =
+            "Its pages are made Present before it is returned, from native code, so touching it never waits for a handler " +
             "(a managed thread waiting in a fault could deadlock with the garbage collector).";
-        const string tooLong = "The region is longer than a span can be; pass an offset and a length.";
+        const string TooLong = "The region is longer than a span can be; pass an offset and a length.";
 
         if (!settings.HasSynchronousWriteProtect)
         {
-            WriteMember(writer, $"The whole region as a writable span. {present}",
-                $"public global::System.Span<byte> AsSpan() => {engine}.AsSpan();", tooLong);
-            WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>, writable. {present}",
+            WriteMember(writer, $"The whole region as a writable span. {Present}",
+                $"public global::System.Span<byte> AsSpan() => {engine}.AsSpan();", TooLong);
+            WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>, writable. {Present}",
                 $"public global::System.Span<byte> AsSpan(long offset, int length) => {engine}.AsSpan(offset, length);");
         }
 
-        WriteMember(writer, $"The whole region as a read-only span. {present}",
-            $"public global::System.ReadOnlySpan<byte> AsReadOnlySpan() => {engine}.AsReadOnlySpan();", tooLong);
-        WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>, read-only: reading never counts as a write. {present}",
+        WriteMember(writer, $"The whole region as a read-only span. {Present}",
+            $"public global::System.ReadOnlySpan<byte> AsReadOnlySpan() => {engine}.AsReadOnlySpan();", TooLong);
+        WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/>, read-only: reading never counts as a write. {Present}",
             $"public global::System.ReadOnlySpan<byte> AsReadOnlySpan(long offset, int length) => {engine}.AsReadOnlySpan(offset, length);");
 
         if (settings.HasSynchronousWriteProtect)
         {
-            const string lease =
+            const string Lease =
                 "as a lease: the write handler runs for each protected page of it and the pages are unprotected before it is " +
                 "returned, and they stay writable until the lease is disposed, because <c>Protect</c> waits for open leases. " +
                 "Dispose it with <c>using</c>.";
-            WriteMember(writer, $"The whole region as a writable span, {lease}",
-                $"public global::Uffd.SpanLease LeaseSpan() => {engine}.LeaseSpan();", tooLong);
-            WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/> as a writable span, {lease}",
+            WriteMember(writer, $"The whole region as a writable span, {Lease}",
+                $"public global::Uffd.SpanLease LeaseSpan() => {engine}.LeaseSpan();", TooLong);
+            WriteMember(writer, $"<paramref name=\"length\"/> bytes of the region from <paramref name=\"offset\"/> as a writable span, {Lease}",
                 $"public global::Uffd.SpanLease LeaseSpan(long offset, int length) => {engine}.LeaseSpan(offset, length);");
         }
 
@@ -246,7 +246,7 @@ internal static class FaultRegionEmitter
             "Copies bytes into the region from native code: faults taken here never stall the garbage collector.",
             $"public void Write(long offset, global::System.ReadOnlySpan<byte> source) => {engine}.Write(offset, source);");
         WriteMember(writer,
-            "Makes the pages of a byte range present from native code; with <paramref name=\"write\"/>, also treats them as written " +
+            "Makes the pages of a byte range Present from native code; with <paramref name=\"write\"/>, also treats them as written " +
             "(write-protected pages are reported and unprotected). The content is never changed.",
             $"public void Prefault(long offset, long length, bool write = false) => {engine}.Prefault(offset, length, write);");
         WriteMember(writer,
@@ -295,7 +295,7 @@ internal static class FaultRegionEmitter
     {
         writer.WriteLine();
         writer.WriteLine("/// <summary>Serves the faults already waiting, stops the handler threads and unmaps the region. Idempotent.</summary>");
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine("public void Dispose()");
         using (writer.WriteBlock())
         {
@@ -317,7 +317,7 @@ internal static class FaultRegionEmitter
             writer.WriteLine();
             writer.WriteLine("/// <summary>From <c>Dispose()</c> (<paramref name=\"disposing\"/> true): serves the faults already waiting, stops the handler threads and unmaps the region, once. From a finalizer: nothing, as the engine finalizes its own handles. A derived class that overrides it calls this one.</summary>");
             writer.WriteLine("/// <param name=\"disposing\">True when called from <c>Dispose()</c>, false from a finalizer.</param>");
-            writer.WriteLine(s_generatedCode);
+            writer.WriteLine(GeneratedCode);
             writer.WriteLine("protected virtual void Dispose(bool disposing)");
             using (writer.WriteBlock())
             {
@@ -341,7 +341,7 @@ internal static class FaultRegionEmitter
         writer.WriteLine("/// Calls the class's provider and write handler. A struct, so the engine's generic instantiation calls them");
         writer.WriteLine("/// directly on its handler threads: no delegate, no interface dispatch, no allocation.");
         writer.WriteLine("/// </summary>");
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine($"private readonly struct {RegionDeclarationRules.CallbacksTypeName} : global::Uffd.Regions.IFaultRegionCallbacks");
         using (writer.WriteBlock())
         {
@@ -475,7 +475,7 @@ internal static class FaultRegionEmitter
             writer.WriteLine($"/// <exception cref=\"{InvalidOperation}\">{invalidOperation}</exception>");
         }
 
-        writer.WriteLine(s_generatedCode);
+        writer.WriteLine(GeneratedCode);
         writer.WriteLine(declaration);
     }
 

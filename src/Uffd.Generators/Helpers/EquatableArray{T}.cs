@@ -13,18 +13,18 @@ namespace Uffd.Generators.Helpers;
 internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnumerable<T>
     where T : IEquatable<T>
 {
-    private readonly T[]? _items;
+    private readonly T[]? items;
 
     public EquatableArray(ImmutableArray<T> items)
     {
-        _items = items.IsDefaultOrEmpty ? null : items.ToArray();
+        this.items = items.IsDefaultOrEmpty ? null : items.ToArray();
     }
 
     public static EquatableArray<T> Empty => default;
 
-    public int Count => _items?.Length ?? 0;
+    public int Count => items?.Length ?? 0;
 
-    public T this[int index] => (_items ?? Array.Empty<T>())[index];
+    public T this[int index] => (items ?? Array.Empty<T>())[index];
 
     public static bool operator ==(EquatableArray<T> left, EquatableArray<T> right) => left.Equals(right);
 
@@ -32,8 +32,8 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnu
 
     public bool Equals(EquatableArray<T> other)
     {
-        T[] mine = _items ?? Array.Empty<T>();
-        T[] theirs = other._items ?? Array.Empty<T>();
+        T[] mine = items ?? Array.Empty<T>();
+        T[] theirs = other.items ?? Array.Empty<T>();
         if (mine.Length != theirs.Length)
         {
             return false;
@@ -55,7 +55,7 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnu
     public override int GetHashCode()
     {
         int hash = 17;
-        foreach (T item in _items ?? Array.Empty<T>())
+        foreach (T item in items ?? Array.Empty<T>())
         {
             hash = unchecked((hash * 31) + (item is null ? 0 : item.GetHashCode()));
         }
@@ -63,7 +63,7 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnu
         return hash;
     }
 
-    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(_items ?? Array.Empty<T>())).GetEnumerator();
+    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(items ?? Array.Empty<T>())).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -10,60 +10,51 @@ namespace Uffd.Generators.Helpers;
 internal sealed class IndentedTextWriter
 {
     private const string IndentUnit = "    ";
-    private readonly StringBuilder _builder = new();
-    private int _depth;
+    private readonly StringBuilder builder = new();
+    private int depth;
 
     /// <summary>Writes one line at the current indentation (an empty line has no trailing spaces).</summary>
     public void WriteLine(string line = "")
     {
         if (line.Length > 0)
         {
-            for (int i = 0; i < _depth; i++)
+            for (int i = 0; i < depth; i++)
             {
-                _builder.Append(IndentUnit);
+                builder.Append(IndentUnit);
             }
 
-            _builder.Append(line);
+            builder.Append(line);
         }
 
-        _builder.Append('\n');
-    }
-
-    /// <summary>Writes several lines (given with "\n" separators) at the current indentation.</summary>
-    public void WriteLines(string lines)
-    {
-        foreach (string line in lines.Split('\n'))
-        {
-            WriteLine(line);
-        }
+        builder.Append('\n');
     }
 
     /// <summary>Writes "{", indents until the returned scope is disposed, then writes "}" (plus <paramref name="suffix"/>).</summary>
     public Block WriteBlock(string suffix = "")
     {
         WriteLine("{");
-        _depth++;
+        depth++;
         return new Block(this, suffix);
     }
 
-    public override string ToString() => _builder.ToString();
+    public override string ToString() => builder.ToString();
 
     /// <summary>Closes a block opened by <see cref="WriteBlock"/>.</summary>
     public readonly struct Block : IDisposable
     {
-        private readonly IndentedTextWriter _writer;
-        private readonly string _suffix;
+        private readonly IndentedTextWriter writer;
+        private readonly string suffix;
 
         public Block(IndentedTextWriter writer, string suffix)
         {
-            _writer = writer;
-            _suffix = suffix;
+            this.writer = writer;
+            this.suffix = suffix;
         }
 
         public void Dispose()
         {
-            _writer._depth--;
-            _writer.WriteLine("}" + _suffix);
+            writer.depth--;
+            writer.WriteLine("}" + suffix);
         }
     }
 }

@@ -63,20 +63,20 @@ internal sealed record CreationEnvironment(
                 return true;
             }
 
-            const UnixFileMode ownerRw = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            const UnixFileMode groupRw = UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
-            const UnixFileMode otherRw = UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+            const UnixFileMode OwnerRw = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            const UnixFileMode GroupRw = UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+            const UnixFileMode OtherRw = UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
             if (device.Uid == uid)
             {
-                return (device.Mode & ownerRw) == ownerRw;
+                return (device.Mode & OwnerRw) == OwnerRw;
             }
 
             if (device.Gid == gid || Contains(Groups, device.Gid))
             {
-                return (device.Mode & groupRw) == groupRw;
+                return (device.Mode & GroupRw) == GroupRw;
             }
 
-            return (device.Mode & otherRw) == otherRw;
+            return (device.Mode & OtherRw) == OtherRw;
         }
     }
 

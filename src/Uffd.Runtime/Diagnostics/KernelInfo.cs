@@ -7,10 +7,10 @@ namespace Uffd;
 /// <summary>Facts about the running kernel that error messages and diagnostics quote.</summary>
 public static class KernelInfo
 {
-    private static readonly Lazy<string> release = new(() => ReadTrimmed("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.VersionString);
+    private static readonly Lazy<string> LazyRelease = new(() => ReadTrimmed("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.VersionString);
 
     /// <summary>The kernel release, for example <c>6.18.44</c>.</summary>
-    public static string Release => release.Value;
+    public static string Release => LazyRelease.Value;
 
     /// <summary>
     /// The value of <c>vm.unprivileged_userfaultfd</c>, or null when the sysctl does not exist (before Linux 5.2).
@@ -34,13 +34,13 @@ public static class KernelInfo
     public static long DefaultHugePageSize => ReadDefaultHugePageSize(out _);
 
     // The size is fixed at boot: once read, it is kept, so a process that later reaches its descriptor limit still knows it.
-    private static long s_defaultHugePageSize;
+    private static long defaultHugePageSize;
 
     /// <summary><see cref="DefaultHugePageSize"/>, with the reason when <c>/proc/meminfo</c> could not be read.</summary>
     internal static long ReadDefaultHugePageSize(out IOException? error)
     {
         error = null;
-        long known = Volatile.Read(ref s_defaultHugePageSize);
+        long known = Volatile.Read(ref defaultHugePageSize);
         if (known > 0)
         {
             return known;
@@ -54,7 +54,7 @@ public static class KernelInfo
                 {
                     string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                     long size = long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-                    Volatile.Write(ref s_defaultHugePageSize, size);
+                    Volatile.Write(ref defaultHugePageSize, size);
                     return size;
                 }
             }

@@ -300,10 +300,10 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     }
 
     /// <summary>The calling thread's kernel id, for the write handler's context: one gettid per thread, not per lease.</summary>
-    private static int CallerThreadId => t_threadId != 0 ? t_threadId : t_threadId = Libc.gettid();
+    private static int CallerThreadId => threadId != 0 ? threadId : threadId = Libc.gettid();
 
     [ThreadStatic]
-    private static int t_threadId;
+    private static int threadId;
 
     private void MarkProtected(long firstPage, long pageCount)
     {

@@ -18,10 +18,10 @@ namespace Uffd.Regions;
 public sealed class FaultRegionLifetime<TCallbacks>
     where TCallbacks : struct, IFaultRegionCallbacks
 {
-    private readonly string _name;
-    private readonly string _openCall;
-    private FaultRegionEngine<TCallbacks>? _engine;
-    private int _state;
+    private readonly string name;
+    private readonly string openCall;
+    private FaultRegionEngine<TCallbacks>? engine;
+    private int state;
 
     /// <summary>Creates the lifetime of an unopened region.</summary>
     /// <param name="name">The region's name, for the exceptions (the class's name for a generated region).</param>
@@ -30,24 +30,24 @@ public sealed class FaultRegionLifetime<TCallbacks>
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(openCall);
-        _name = name;
-        _openCall = openCall;
+        this.name = name;
+        this.openCall = openCall;
     }
 
     /// <summary>Where the region is in its life.</summary>
-    public RegionState State => (RegionState)Volatile.Read(ref _state);
+    public RegionState State => (RegionState)Volatile.Read(ref state);
 
     /// <summary>True between a successful <see cref="Open"/> and <see cref="Dispose"/>. Never throws.</summary>
-    public bool IsOpen => Volatile.Read(ref _engine) is not null;
+    public bool IsOpen => Volatile.Read(ref engine) is not null;
 
     /// <summary>The open region's engine.</summary>
     /// <exception cref="InvalidOperationException">The region is not open (the message says which Open to call).</exception>
     /// <exception cref="ObjectDisposedException">The region was disposed.</exception>
     public FaultRegionEngine<TCallbacks> Engine =>
-        Volatile.Read(ref _engine)
+        Volatile.Read(ref engine)
         ?? throw (State == RegionState.Disposed
-            ? new ObjectDisposedException(_name)
-            : new InvalidOperationException($"{_name} is not open: call {_openCall} first."));
+            ? new ObjectDisposedException(name)
+            : new InvalidOperationException($"{name} is not open: call {openCall} first."));
 
     /// <summary>Opens the region with <paramref name="settings"/> (its <c>Pages</c> are the size) and starts serving its faults.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><c>settings.Pages</c> is not positive (reported as the <c>pages</c> argument).</exception>
@@ -62,38 +62,38 @@ public sealed class FaultRegionLifetime<TCallbacks>
             throw new ArgumentOutOfRangeException("pages", settings.Pages, "A region has at least one page.");
         }
 
-        int state = Interlocked.CompareExchange(ref _state, (int)RegionState.Opening, (int)RegionState.Unopened);
-        if (state != (int)RegionState.Unopened)
+        int observed = Interlocked.CompareExchange(ref state, (int)RegionState.Opening, (int)RegionState.Unopened);
+        if (observed != (int)RegionState.Unopened)
         {
-            throw state == (int)RegionState.Disposed
-                ? new ObjectDisposedException(_name)
-                : new InvalidOperationException($"{_name} is already open: a region is opened once.");
+            throw observed == (int)RegionState.Disposed
+                ? new ObjectDisposedException(name)
+                : new InvalidOperationException($"{name} is already open: a region is opened once.");
         }
 
-        FaultRegionEngine<TCallbacks> engine;
+        FaultRegionEngine<TCallbacks> opened;
         try
         {
-            engine = FaultRegionEngine<TCallbacks>.Open(callbacks, settings);
+            opened = FaultRegionEngine<TCallbacks>.Open(callbacks, settings);
         }
         catch
         {
             // A failed Open (no userfaultfd, no huge pages, ...) leaves the region unopened, so Open can be retried.
-            Interlocked.CompareExchange(ref _state, (int)RegionState.Unopened, (int)RegionState.Opening);
+            Interlocked.CompareExchange(ref state, (int)RegionState.Unopened, (int)RegionState.Opening);
             throw;
         }
 
-        Volatile.Write(ref _engine, engine);
-        if (Interlocked.CompareExchange(ref _state, (int)RegionState.Open, (int)RegionState.Opening) == (int)RegionState.Disposed)
+        Volatile.Write(ref engine, opened);
+        if (Interlocked.CompareExchange(ref state, (int)RegionState.Open, (int)RegionState.Opening) == (int)RegionState.Disposed)
         {
             // Dispose ran while the engine was opening and found nothing to dispose: dispose it here.
-            Interlocked.Exchange(ref _engine, null)?.Dispose();
+            Interlocked.Exchange(ref engine, null)?.Dispose();
         }
     }
 
     /// <summary>Disposes the engine (serves the faults already waiting, stops serving, unmaps) once. Idempotent.</summary>
     public void Dispose()
     {
-        Interlocked.Exchange(ref _state, (int)RegionState.Disposed);
-        Interlocked.Exchange(ref _engine, null)?.Dispose();
+        Interlocked.Exchange(ref state, (int)RegionState.Disposed);
+        Interlocked.Exchange(ref engine, null)?.Dispose();
     }
 }

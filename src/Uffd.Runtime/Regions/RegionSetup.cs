@@ -16,8 +16,8 @@ internal static class RegionSetup
             throw new ArgumentException("The region needs a name: it is quoted in errors and thread names.", nameof(settings));
         }
 
-        const FaultMode all = FaultMode.Missing | FaultMode.WriteProtect | FaultMode.Minor;
-        if (settings.Mode == 0 || (settings.Mode & ~all) != 0)
+        const FaultMode All = FaultMode.Missing | FaultMode.WriteProtect | FaultMode.Minor;
+        if (settings.Mode == 0 || (settings.Mode & ~All) != 0)
         {
             throw new ArgumentException($"Region '{settings.Name}': Mode {settings.Mode} must combine Missing, WriteProtect and Minor.", nameof(settings));
         }

@@ -21,7 +21,7 @@ internal sealed class SpanLeaseGate
     private const int CountMask = ExclusiveWaiting - 1;
 
     [ThreadStatic]
-    private static HeldLeases? t_held;
+    private static HeldLeases? held;
 
     private int word;
 
@@ -32,7 +32,7 @@ internal sealed class SpanLeaseGate
     public bool IsExclusiveWaiting => (Volatile.Read(ref word) & ExclusiveWaiting) != 0;
 
     /// <summary>True when this thread holds a lease through this gate.</summary>
-    public bool IsHeldByCurrentThread => t_held?.CountOf(this) > 0;
+    public bool IsHeldByCurrentThread => held?.CountOf(this) > 0;
 
     /// <summary>Opens a lease: waits while a Protect runs, or while one waits unless this thread already holds a lease.</summary>
     public void Enter()
@@ -55,7 +55,7 @@ internal sealed class SpanLeaseGate
 
             if (Interlocked.CompareExchange(ref word, s + 1, s) == s)
             {
-                (t_held ??= new HeldLeases()).Add(this);
+                (held ??= new HeldLeases()).Add(this);
                 return;
             }
         }
@@ -64,7 +64,7 @@ internal sealed class SpanLeaseGate
     /// <summary>Closes a lease opened by <see cref="Enter"/> on this thread.</summary>
     public void Exit()
     {
-        t_held?.Remove(this);
+        held?.Remove(this);
         Interlocked.Decrement(ref word);
     }
 

@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Uffd.Analyzers.Tests.Infrastructure;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Analyzers.Tests.Catalog;
 
@@ -15,7 +16,7 @@ public sealed class DiagnosticCatalogTests
     private static readonly string Root = BuildMetadata.RepositoryRoot;
 
     /// <summary>The RepositoryUrl property of Directory.Build.props, the one the analyzers build their links from.</summary>
-    private static readonly string RepositoryUrl = BuildMetadata.RepositoryUrl;
+    private static readonly string RepositoryUrl = BuildMetadata.Get("RepositoryUrl");
 
     public static TheoryData<string> Ids() => new(Descriptors().Select(d => d.Id));
 

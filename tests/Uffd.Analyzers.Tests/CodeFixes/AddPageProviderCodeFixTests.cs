@@ -172,7 +172,7 @@ public sealed class AddPageProviderCodeFixTests
     [Fact]
     public async Task A_crlf_file_stays_crlf_even_when_the_region_is_written_on_one_line()
     {
-        string Fixed = """
+        string fixedCode = """
             using System;
             using Uffd;
 
@@ -192,8 +192,8 @@ public sealed class AddPageProviderCodeFixTests
 
             [FaultRegion(Pages = 4)]
             public partial class {|UFFD0010:Letters|} { }
-            """.ReplaceLineEndings("\r\n"), Fixed);
-        Assert.DoesNotContain("\n", Fixed.Replace("\r\n", ""));
-        await FixedCode.AssertBuildsCleanAsync(Fixed);
+            """.ReplaceLineEndings("\r\n"), fixedCode);
+        Assert.DoesNotContain("\n", fixedCode.Replace("\r\n", ""));
+        await FixedCode.AssertBuildsCleanAsync(fixedCode);
     }
 }

@@ -18,7 +18,7 @@ internal sealed record CorpusAnalysis(CorpusProgram Program, IReadOnlyList<Diagn
     /// <summary>Rules reported that the program does not expect: every one on a correct program, extra ones on a bad one.</summary>
     public IEnumerable<string> UnexpectedIds => ReportedIds.Except(Program.ExpectedIds);
 
-    private static readonly ImmutableArray<DiagnosticAnalyzer> s_analyzers = AllAnalyzers.Create();
+    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = AllAnalyzers.Create();
 
     /// <summary>Compiles the program with the generator as a build does, then runs every analyzer.</summary>
     public static async Task<CorpusAnalysis> RunAsync(CorpusProgram program)
@@ -36,7 +36,7 @@ internal sealed record CorpusAnalysis(CorpusProgram Program, IReadOnlyList<Diagn
             throw new InvalidOperationException($"{program.Name}: the generator threw", generatorException);
         }
 
-        ImmutableArray<Diagnostic> diagnostics = await output.WithAnalyzers(s_analyzers).GetAllDiagnosticsAsync();
+        ImmutableArray<Diagnostic> diagnostics = await output.WithAnalyzers(Analyzers).GetAllDiagnosticsAsync();
         Diagnostic[] all = generatorDiagnostics.Concat(diagnostics).ToArray();
         return new CorpusAnalysis(
             program,

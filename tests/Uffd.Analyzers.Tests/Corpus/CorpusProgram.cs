@@ -1,6 +1,7 @@
 using System.IO;
 using Microsoft.CodeAnalysis;
 using Uffd.Analyzers.Tests.Infrastructure;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Analyzers.Tests.Corpus;
 
@@ -28,13 +29,13 @@ internal sealed record CorpusProgram(
 
     public static string Root { get; } = Path.Combine(BuildMetadata.RepositoryRoot, "tests", "Uffd.Analyzers.Tests", "Corpus", "Programs");
 
-    private static readonly Lazy<IReadOnlyList<CorpusProgram>> s_all = new(() =>
+    private static readonly Lazy<IReadOnlyList<CorpusProgram>> LazyAll = new(() =>
         Directory.EnumerateFiles(Root, "*.cs", SearchOption.AllDirectories)
             .Select(Load)
             .OrderBy(program => program.Name, StringComparer.Ordinal)
             .ToList());
 
-    public static IReadOnlyList<CorpusProgram> All => s_all.Value;
+    public static IReadOnlyList<CorpusProgram> All => LazyAll.Value;
 
     public static IEnumerable<CorpusProgram> Correct => All.Where(program => program.IsCorrect);
 

@@ -16,7 +16,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
     private const int MinimumBadVariants = 80;
     private const double MinimumRecall = 0.90;
 
-    private static readonly ConcurrentDictionary<string, Lazy<Task<CorpusAnalysis>>> s_analyses = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<Task<CorpusAnalysis>>> Analyses = new(StringComparer.Ordinal);
 
     public static TheoryData<string> CorrectNames() => Names(CorpusProgram.Correct);
 
@@ -103,7 +103,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
     }
 
     private static Task<CorpusAnalysis> AnalyzeAsync(string name) =>
-        s_analyses.GetOrAdd(name, key => new Lazy<Task<CorpusAnalysis>>(
+        Analyses.GetOrAdd(name, key => new Lazy<Task<CorpusAnalysis>>(
             () => CorpusAnalysis.RunAsync(CorpusProgram.All.Single(program => program.Name == key)))).Value;
 
     private static TheoryData<string> Names(IEnumerable<CorpusProgram> programs)

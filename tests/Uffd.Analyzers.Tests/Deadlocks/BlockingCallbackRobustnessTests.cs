@@ -17,7 +17,7 @@ public sealed class BlockingCallbackRobustnessTests
     [Fact]
     public async Task Broken_waits_guards_and_helpers_do_not_make_the_analyzer_throw()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Threading;
             using System.Threading.Tasks;
@@ -59,7 +59,7 @@ public sealed class BlockingCallbackRobustnessTests
             """;
         CSharpCompilation compilation = CSharpCompilation.Create(
             "BlockingRobustness",
-            new[] { CSharpSyntaxTree.ParseText(source, GeneratedSources.ParseOptions, path: "Broken.cs") },
+            new[] { CSharpSyntaxTree.ParseText(Source, GeneratedSources.ParseOptions, path: "Broken.cs") },
             TestReferences.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
         CSharpGeneratorDriver.Create(new[] { new FaultRegionGenerator().AsSourceGenerator() }, parseOptions: GeneratedSources.ParseOptions)

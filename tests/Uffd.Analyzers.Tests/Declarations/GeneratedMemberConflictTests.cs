@@ -137,7 +137,7 @@ public sealed class GeneratedMemberConflictTests
             Verify<GeneratedMemberConflictAnalyzer>.Diagnostic("UFFD0006").WithLocation(0).WithArguments("Letters", "IsUserModeOnly"));
 
     /// <summary>The accessors and tracking members that depend on the mode, each declared by the user.</summary>
-    private static readonly string[] s_modeMembers = { "AsSpan", "AsReadOnlySpan", "LeaseSpan", "Protect", "Unprotect", "CollectWrittenPages", "AliasSpan" };
+    private static readonly string[] ModeMembers = { "AsSpan", "AsReadOnlySpan", "LeaseSpan", "Protect", "Unprotect", "CollectWrittenPages", "AliasSpan" };
 
     [Theory]
     [InlineData("Mode = FaultMode.Missing", "AsSpan AsReadOnlySpan")]
@@ -156,7 +156,7 @@ public sealed class GeneratedMemberConflictTests
         HashSet<string> generated = conflicting.Split(' ').ToHashSet(StringComparer.Ordinal);
         string members = string.Join(
             "\n    ",
-            s_modeMembers.Select(name => $"public void {(generated.Contains(name) ? "{|UFFD0006:" + name + "|}" : name)}(int unused) {{ }}"));
+            ModeMembers.Select(name => $"public void {(generated.Contains(name) ? "{|UFFD0006:" + name + "|}" : name)}(int unused) {{ }}"));
         return Verify<GeneratedMemberConflictAnalyzer>.Analyzer($$"""
             using System;
             using Uffd;

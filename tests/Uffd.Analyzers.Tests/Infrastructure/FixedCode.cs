@@ -14,7 +14,7 @@ namespace Uffd.Analyzers.Tests.Infrastructure;
 /// </summary>
 internal static class FixedCode
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> s_analyzers = AllAnalyzers.Create();
+    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = AllAnalyzers.Create();
 
     public static async Task AssertBuildsCleanAsync(string fixedSource)
     {
@@ -29,7 +29,7 @@ internal static class FixedCode
         Assert.Null(run.Exception);
         Assert.NotEmpty(run.GeneratedSources); // the fixed region is generated, so Open() and the accessors exist
 
-        ImmutableArray<Diagnostic> diagnostics = await output.WithAnalyzers(s_analyzers).GetAllDiagnosticsAsync();
+        ImmutableArray<Diagnostic> diagnostics = await output.WithAnalyzers(Analyzers).GetAllDiagnosticsAsync();
         Diagnostic[] problems = generatorDiagnostics.Concat(diagnostics)
             .Where(d => d.Severity >= DiagnosticSeverity.Warning || d.Id.StartsWith("UFFD", StringComparison.Ordinal))
             .ToArray();

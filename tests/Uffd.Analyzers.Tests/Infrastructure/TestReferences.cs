@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.IO;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Analyzers.Tests.Infrastructure;
 
@@ -14,17 +15,6 @@ internal static class TestReferences
     /// <summary>An empty reference set: the framework comes from <see cref="All"/> instead of a NuGet package.</summary>
     public static readonly ReferenceAssemblies None = new("net10.0");
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_all = new(() =>
-    {
-        string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(path => Path.GetDirectoryName(path) == frameworkDirectory && path.EndsWith(".dll", StringComparison.Ordinal))
-            .Append(typeof(Uffd.FaultRegionAttribute).Assembly.Location)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray();
-    });
-
     /// <summary>The framework and Uffd.Runtime.</summary>
-    public static ImmutableArray<MetadataReference> All => s_all.Value;
+    public static ImmutableArray<MetadataReference> All => HostReferences.FrameworkAndRuntime;
 }

@@ -14,7 +14,7 @@ namespace Uffd.Analyzers.Tests.RangeMath;
 /// </summary>
 internal static class FixedCode
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> s_analyzers = AllAnalyzers.Create();
+    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = AllAnalyzers.Create();
 
     public static async Task AssertCleanAsync(string source)
     {
@@ -26,7 +26,7 @@ internal static class FixedCode
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
         CSharpGeneratorDriver.Create(new[] { new FaultRegionGenerator().AsSourceGenerator() }, parseOptions: GeneratedSources.ParseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
-        ImmutableArray<Diagnostic> diagnostics = await output.WithAnalyzers(s_analyzers).GetAllDiagnosticsAsync();
+        ImmutableArray<Diagnostic> diagnostics = await output.WithAnalyzers(Analyzers).GetAllDiagnosticsAsync();
         Diagnostic[] reported = generatorDiagnostics.Concat(diagnostics)
             .Where(d => d.Severity >= DiagnosticSeverity.Warning || d.Id.StartsWith("UFFD", StringComparison.Ordinal))
             .ToArray();

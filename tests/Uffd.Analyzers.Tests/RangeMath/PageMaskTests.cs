@@ -130,9 +130,9 @@ public sealed class PageMaskTests
     [Fact]
     public async Task The_fix_keeps_CRLF_line_endings_and_builds_clean()
     {
-        const string source = "using System;\r\nusing Uffd;\r\n\r\npublic static class Align\r\n{\r\n    public static nint Start(PageFaultEvent fault) =>\r\n        fault.Address & {|UFFD0042:~(nint)Environment.SystemPageSize|};\r\n}\r\n";
-        const string fixedSource = "using System;\r\nusing Uffd;\r\n\r\npublic static class Align\r\n{\r\n    public static nint Start(PageFaultEvent fault) =>\r\n        fault.Address & ~((nint)Environment.SystemPageSize - 1);\r\n}\r\n";
-        await Verify<PageMaskAnalyzer>.CodeFix<PageMaskCodeFix>(source, fixedSource);
-        await FixedCode.AssertCleanAsync(fixedSource);
+        const string Source = "using System;\r\nusing Uffd;\r\n\r\npublic static class Align\r\n{\r\n    public static nint Start(PageFaultEvent fault) =>\r\n        fault.Address & {|UFFD0042:~(nint)Environment.SystemPageSize|};\r\n}\r\n";
+        const string FixedSource = "using System;\r\nusing Uffd;\r\n\r\npublic static class Align\r\n{\r\n    public static nint Start(PageFaultEvent fault) =>\r\n        fault.Address & ~((nint)Environment.SystemPageSize - 1);\r\n}\r\n";
+        await Verify<PageMaskAnalyzer>.CodeFix<PageMaskCodeFix>(Source, FixedSource);
+        await FixedCode.AssertCleanAsync(FixedSource);
     }
 }

@@ -14,7 +14,7 @@ namespace Uffd.Analyzers.Tests.Robustness;
 /// </summary>
 public sealed class AnalyzerRobustnessTests
 {
-    private static readonly string[] s_crashIds = { "AD0001", "CS8784", "CS8785" };
+    private static readonly string[] CrashIds = { "AD0001", "CS8784", "CS8785" };
 
     public static TheoryData<string> CaseNames()
     {
@@ -55,7 +55,7 @@ public sealed class AnalyzerRobustnessTests
         }
 
         ImmutableArray<Diagnostic> diagnostics = await output.WithAnalyzers(AllAnalyzers.Create()).GetAllDiagnosticsAsync();
-        Diagnostic[] crashes = generatorDiagnostics.Concat(diagnostics).Where(d => s_crashIds.Contains(d.Id)).ToArray();
+        Diagnostic[] crashes = generatorDiagnostics.Concat(diagnostics).Where(d => CrashIds.Contains(d.Id)).ToArray();
         Assert.True(crashes.Length == 0, $"{name}:\n" + string.Join("\n", crashes.Select(d => d.ToString())));
     }
 

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Docs.Tests.Snippets;
 
@@ -12,16 +13,15 @@ namespace Uffd.Docs.Tests.Snippets;
 /// </summary>
 internal static partial class MarkdownSnippets
 {
-    public static readonly string Root = Path.GetFullPath(typeof(MarkdownSnippets).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!);
+    public static readonly string Root = BuildMetadata.RepositoryRoot;
 
-    private static readonly Lazy<(IReadOnlyList<Snippet> Snippets, IReadOnlyList<string> Problems)> s_all = new(ReadAll);
+    private static readonly Lazy<(IReadOnlyList<Snippet> Snippets, IReadOnlyList<string> Problems)> LazyAll = new(ReadAll);
 
     /// <summary>Every C# block of the documents, in document order.</summary>
-    public static IReadOnlyList<Snippet> All => s_all.Value.Snippets;
+    public static IReadOnlyList<Snippet> All => LazyAll.Value.Snippets;
 
     /// <summary>Markers that are wrong or misplaced, each naming its document and line.</summary>
-    public static IReadOnlyList<string> Problems => s_all.Value.Problems;
+    public static IReadOnlyList<string> Problems => LazyAll.Value.Problems;
 
     /// <summary>The documents whose snippets are checked: README.md and every Markdown file under docs/.</summary>
     public static IEnumerable<string> Documents() =>

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Uffd.Generators;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Docs.Tests.Snippets;
 
@@ -47,32 +48,21 @@ internal static class SnippetCompiler
     /// <summary>Added for fragments, signatures and every snippet of a diagnostics page.</summary>
     public const string UffdUsing = "global using global::Uffd;\n";
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(() =>
-    {
-        string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(path => Path.GetDirectoryName(path) == frameworkDirectory && path.EndsWith(".dll", StringComparison.Ordinal))
-            .Append(typeof(Userfaultfd).Assembly.Location)
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray();
-    });
-
-    private static readonly Lazy<ImmutableArray<DiagnosticAnalyzer>> s_analyzers = new(() =>
+    private static readonly Lazy<ImmutableArray<DiagnosticAnalyzer>> LazyAnalyzers = new(() =>
         // Every analyzer type of Uffd.Analyzers (its descriptors are internal: the assembly is found by name).
         Assembly.Load("Uffd.Analyzers").GetTypes()
             .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .ToImmutableArray());
 
-    private static readonly ConcurrentDictionary<string, Lazy<CompiledSnippet>> s_cache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<CompiledSnippet>> Cache = new(StringComparer.Ordinal);
 
     /// <summary>Every Uffd analyzer (the same set a project referencing Uffd.Analyzers runs).</summary>
-    public static ImmutableArray<DiagnosticAnalyzer> Analyzers => s_analyzers.Value;
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers => LazyAnalyzers.Value;
 
     /// <summary>Compiles a snippet once per test run (the compile and the run tests share it).</summary>
     public static CompiledSnippet Compile(Snippet snippet) =>
-        s_cache.GetOrAdd(snippet.Name, _ => new Lazy<CompiledSnippet>(() => CompileNow(snippet))).Value;
+        Cache.GetOrAdd(snippet.Name, _ => new Lazy<CompiledSnippet>(() => CompileNow(snippet))).Value;
 
     private static CompiledSnippet CompileNow(Snippet snippet)
     {
@@ -98,7 +88,7 @@ internal static class SnippetCompiler
         CSharpCompilation compilation = CSharpCompilation.Create(
             "Snippet",
             trees,
-            s_references.Value,
+            HostReferences.FrameworkAndRuntime,
             new CSharpCompilationOptions(
                 hasTopLevelStatements ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,

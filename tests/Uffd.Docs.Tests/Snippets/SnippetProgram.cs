@@ -49,12 +49,12 @@ internal static partial class SnippetProgram
     /// Where programs are emitted: <c>snippets/</c> under the test output directory, or, when the test host may not
     /// write there (the suite's run as nobody over a tree root built), a temporary directory of its own.
     /// </summary>
-    private static readonly Lazy<string> s_root = new(WritableRoot);
+    private static readonly Lazy<string> Root = new(WritableRoot);
 
     /// <summary>Emits the program next to a copy of Uffd.Runtime with a runtimeconfig, and runs it with a bound.</summary>
     public static ChildResult Run(Snippet snippet, CompiledSnippet compiled)
     {
-        string program = Path.Combine(s_root.Value, NotPathSafe().Replace(snippet.Name, "_"), "Snippet");
+        string program = Path.Combine(Root.Value, NotPathSafe().Replace(snippet.Name, "_"), "Snippet");
         string dll = program + ".dll";
         string directory = Path.GetDirectoryName(dll)!;
         if (Directory.Exists(directory))

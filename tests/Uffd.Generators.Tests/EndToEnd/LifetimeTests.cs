@@ -12,7 +12,7 @@ public sealed class LifetimeTests
     [Fact]
     public void OpenAndMemberMisuseThrowWithMessagesThatSayWhatToDo()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Collections.Generic;
             using Uffd;
@@ -62,13 +62,13 @@ public sealed class LifetimeTests
                 "InvalidOperationException: Sized is already open: a region is opened once.",
                 "ObjectDisposedException: Cannot access a disposed object.",
                 "ObjectDisposedException: Cannot access a disposed object."),
-            InMemoryRegions.Run<string>(source));
+            InMemoryRegions.Run<string>(Source));
     }
 
     [Fact]
     public void A_subclass_of_an_unsealed_region_releases_what_it_adds_through_Dispose_bool_and_the_region_is_disposed()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Collections.Generic;
             using Uffd;
@@ -118,6 +118,6 @@ public sealed class LifetimeTests
                 "open after: False",
                 "Dispose(True), open before: False",
                 "open after: False"),
-            InMemoryRegions.Run<string>(source));
+            InMemoryRegions.Run<string>(Source));
     }
 }

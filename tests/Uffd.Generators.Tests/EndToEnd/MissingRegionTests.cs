@@ -12,7 +12,7 @@ public sealed class MissingRegionTests
     [Fact]
     public void EachPageIsServedExactlyOnceWithExactContent()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Text;
             using System.Threading;
@@ -62,13 +62,13 @@ public sealed class MissingRegionTests
 
         string letters = string.Concat(Enumerable.Range(0, 64).Select(i => (char)('a' + i % 26)));
         string ones = string.Join(",", Enumerable.Repeat(1, 64));
-        Assert.Equal($"False|True|True|{letters}{letters}|{ones}|filled=64", InMemoryRegions.Run<string>(source));
+        Assert.Equal($"False|True|True|{letters}{letters}|{ones}|filled=64", InMemoryRegions.Run<string>(Source));
     }
 
     [Fact]
     public void AsStreamCopiesEveryPageThroughTheProviderAndWritesThroughTheRegion()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.IO;
             using System.Linq;
@@ -115,13 +115,13 @@ public sealed class MissingRegionTests
             }
             """;
 
-        Assert.Equal("True|abcdefgh|1,1,1,1,1,1,1,1|hXYZ", InMemoryRegions.Run<string>(source));
+        Assert.Equal("True|abcdefgh|1,1,1,1,1,1,1,1|hXYZ", InMemoryRegions.Run<string>(Source));
     }
 
     [Fact]
     public void FourThreadsFaultingOverlappingPagesInRandomOrderSeeExactContentAndOneFillPerPage()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Linq;
             using System.Threading;
@@ -170,13 +170,13 @@ public sealed class MissingRegionTests
             }
             """;
 
-        Assert.Equal("mismatches=0|calls=1|filled=256", InMemoryRegions.Run<string>(source));
+        Assert.Equal("mismatches=0|calls=1|filled=256", InMemoryRegions.Run<string>(Source));
     }
 
     [Fact]
     public void ReadAheadFillsTheFollowingPagesWithTheSameFault()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Collections.Concurrent;
             using System.Linq;
@@ -220,13 +220,13 @@ public sealed class MissingRegionTests
             }
             """;
 
-        Assert.Equal("0,1r,2r,3r,4r,5r,6r,7r|calls=8|exact=True|filled=8", InMemoryRegions.Run<string>(source));
+        Assert.Equal("0,1r,2r,3r,4r,5r,6r,7r|calls=8|exact=True|filled=8", InMemoryRegions.Run<string>(Source));
     }
 
     [Fact]
     public void AThrowingProviderUnderZeroFillGivesAZeroPageAndRecordsTheError()
     {
-        const string source = """
+        const string Source = """
             using System;
             using Uffd;
 
@@ -264,13 +264,13 @@ public sealed class MissingRegionTests
             }
             """;
 
-        Assert.Equal("xx0x|no page 2|errors=1|zero=1|filled=3", InMemoryRegions.Run<string>(source));
+        Assert.Equal("xx0x|no page 2|errors=1|zero=1|filled=3", InMemoryRegions.Run<string>(Source));
     }
 
     [Fact]
     public void TwoRegionsAliveAtOnceServeTheirOwnPages()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Threading;
             using Uffd;
@@ -318,6 +318,6 @@ public sealed class MissingRegionTests
             }
             """;
 
-        Assert.Equal("AaBbCcDdEeFfGgHhAaBbCcDdEeFfGgHh|8|8", InMemoryRegions.Run<string>(source));
+        Assert.Equal("AaBbCcDdEeFfGgHhAaBbCcDdEeFfGgHh|8|8", InMemoryRegions.Run<string>(Source));
     }
 }

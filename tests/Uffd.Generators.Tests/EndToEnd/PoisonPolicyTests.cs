@@ -12,7 +12,7 @@ public sealed class PoisonPolicyTests
     [Trait("Requires", "root")] // Poison is observed through a kernel-mode fault, which needs CAP_SYS_PTRACE here.
     public void A_throwing_provider_under_Poison_poisons_the_page_kernel_access_gets_EFAULT_and_other_pages_read_correctly()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.IO;
             using System.Runtime.InteropServices;
@@ -98,6 +98,6 @@ public sealed class PoisonPolicyTests
         Assert.Equal(
             "byte p|errno 14|1,1,0,0|errors=1|poisoned=1|filled=1|errno 14 1,1,0,0|prs|1,1,1,1|" +
             "same=True|errors=1|poisoned=1|filled=3|zero=0",
-            InMemoryRegions.Run<string>(source));
+            InMemoryRegions.Run<string>(Source));
     }
 }

@@ -12,7 +12,7 @@ public sealed class ProtectionAndSharingTests
     [Fact]
     public void WriteProtectTracksDirtyPages()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Collections.Concurrent;
             using System.Linq;
@@ -57,13 +57,13 @@ public sealed class ProtectionAndSharingTests
             }
             """;
 
-        Assert.Equal("3,7,11|1,2,3|3,3,7,11|faults=4", InMemoryRegions.Run<string>(source));
+        Assert.Equal("3,7,11|1,2,3|3,3,7,11|faults=4", InMemoryRegions.Run<string>(Source));
     }
 
     [Fact]
     public void MinorFaultsOnSharedMemoryShowThePageCacheContentThroughTheProvider()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Text;
             using System.Threading;
@@ -115,13 +115,13 @@ public sealed class ProtectionAndSharingTests
             """;
 
         string pages = string.Join(" ", Enumerable.Range(0, 8).Select(i => "Page" + i));
-        Assert.Equal($"{pages} {pages}|1,1,1,1,1,1,1,1|minor=8", InMemoryRegions.Run<string>(source));
+        Assert.Equal($"{pages} {pages}|1,1,1,1,1,1,1,1|minor=8", InMemoryRegions.Run<string>(Source));
     }
 
     [Fact]
     public void DisposeWhileOtherThreadsFaultEndsEachThreadWithObjectDisposed()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Linq;
             using System.Threading;
@@ -182,6 +182,6 @@ public sealed class ProtectionAndSharingTests
 
         Assert.Equal(
             "busy=True|joined=True|ObjectDisposedException,ObjectDisposedException,ObjectDisposedException|mismatches=0|open=False",
-            InMemoryRegions.Run<string>(source));
+            InMemoryRegions.Run<string>(Source));
     }
 }

@@ -15,7 +15,7 @@ public sealed class SpanAccessTests
     [Fact]
     public void TheNaturalSpanLoopReadsEveryPageOnceWithExactContent()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Runtime.CompilerServices;
             using Uffd;
@@ -63,13 +63,13 @@ public sealed class SpanAccessTests
             """;
 
         long sum = Enumerable.Range(0, 512).Sum(p => (long)(p % 251));
-        Assert.Equal($"{sum}|0|{300 % 251},255|True|True", InMemoryRegions.Run<string>(source));
+        Assert.Equal($"{sum}|0|{300 % 251},255|True|True", InMemoryRegions.Run<string>(Source));
     }
 
     [Fact]
     public void SynchronousWriteProtectionLeasesSpansAndHasNoPlainWritableSpan()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Collections.Concurrent;
             using System.Linq;
@@ -112,13 +112,13 @@ public sealed class SpanAccessTests
             }
             """;
 
-        Assert.Equal("True|2|5|170|1", InMemoryRegions.Run<string>(source));
+        Assert.Equal("True|2|5|170|1", InMemoryRegions.Run<string>(Source));
     }
 
     [Fact]
     public void AsynchronousTrackingCollectsTheWrittenPagesWithoutAnyHandler()
     {
-        const string source = """
+        const string Source = """
             using System;
             using System.Linq;
             using Uffd;
@@ -154,6 +154,6 @@ public sealed class SpanAccessTests
             }
             """;
 
-        Assert.Equal("3+2,40+1|1:4+1|0|64", InMemoryRegions.Run<string>(source));
+        Assert.Equal("3+2,40+1|1:4+1|0|64", InMemoryRegions.Run<string>(Source));
     }
 }

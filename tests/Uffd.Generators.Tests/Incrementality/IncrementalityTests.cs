@@ -11,7 +11,7 @@ namespace Uffd.Generators.Tests.Incrementality;
 /// </summary>
 public sealed class IncrementalityTests
 {
-    private static readonly string[] s_stepNames =
+    private static readonly string[] StepNames =
     {
         TrackingNames.ParseRegion, TrackingNames.ValidRegions, TrackingNames.EmitRegion, TrackingNames.CollectSources,
     };
@@ -109,7 +109,7 @@ public sealed class IncrementalityTests
 
     private static void AssertAllCachedOrUnchanged(GeneratorRunResult result)
     {
-        foreach (string step in s_stepNames)
+        foreach (string step in StepNames)
         {
             Assert.True(result.TrackedSteps.ContainsKey(step), $"step {step} was not tracked");
             foreach ((object value, IncrementalStepRunReason reason) in Outputs(result, step))

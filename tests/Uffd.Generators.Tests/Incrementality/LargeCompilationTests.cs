@@ -14,14 +14,14 @@ public sealed class LargeCompilationTests : IClassFixture<LargeCompilationTests.
 {
     private const int Regions = 500;
 
-    private static readonly string[] s_stepNames =
+    private static readonly string[] StepNames =
     {
         TrackingNames.ParseRegion, TrackingNames.ValidRegions, TrackingNames.EmitRegion, TrackingNames.CollectSources,
     };
 
-    private readonly FirstRun _first;
+    private readonly FirstRun first;
 
-    public LargeCompilationTests(FirstRun first) => _first = first;
+    public LargeCompilationTests(FirstRun first) => this.first = first;
 
     /// <summary>The corpus and the generator's first run over it, shared: drivers are immutable, so each test reruns from it.</summary>
     public sealed class FirstRun
@@ -40,12 +40,12 @@ public sealed class LargeCompilationTests : IClassFixture<LargeCompilationTests.
     [Fact]
     public void TheCorpusCompilesAndEveryRegionIsGenerated()
     {
-        Diagnostic[] corpusProblems = _first.Corpus.Compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        Diagnostic[] corpusProblems = first.Corpus.Compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
         Assert.True(corpusProblems.Length == 0, "the corpus does not compile cleanly:\n" + string.Join("\n", corpusProblems.Take(10)));
 
-        Assert.Null(_first.Run.Result.Exception);
-        Assert.Empty(_first.Run.Diagnostics);
-        Assert.Equal(_first.Corpus.ExpectedHintNames(), _first.Run.Sources.Select(s => s.HintName));
+        Assert.Null(first.Run.Result.Exception);
+        Assert.Empty(first.Run.Diagnostics);
+        Assert.Equal(first.Corpus.ExpectedHintNames(), first.Run.Sources.Select(s => s.HintName));
 
         // The generated code must compile with the code it was generated from. Binding the whole output takes ~10 s, so
         // the files declaring one region of each shape and a nested one compile here, alone with their generated
@@ -57,9 +57,9 @@ public sealed class LargeCompilationTests : IClassFixture<LargeCompilationTests.
         IEnumerable<string> sampleHints = Enumerable.Range(0, Regions)
             .Where(region => sampleFiles.Contains(RegionCorpus.RegionFilePath(region)))
             .Select(RegionCorpus.HintName);
-        Compilation sample = _first.Corpus.Compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(
-            _first.Corpus.Compilation.SyntaxTrees.Where(tree => sampleFiles.Contains(tree.FilePath))
-                .Concat(sampleHints.Select(hint => _first.Run.Sources.Single(s => s.HintName == hint).SyntaxTree)));
+        Compilation sample = first.Corpus.Compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(
+            first.Corpus.Compilation.SyntaxTrees.Where(tree => sampleFiles.Contains(tree.FilePath))
+                .Concat(sampleHints.Select(hint => first.Run.Sources.Single(s => s.HintName == hint).SyntaxTree)));
         Diagnostic[] outputProblems = sample.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
         Assert.True(outputProblems.Length == 0, "the generated code does not compile cleanly:\n" + string.Join("\n", outputProblems.Take(10)));
     }
@@ -68,7 +68,7 @@ public sealed class LargeCompilationTests : IClassFixture<LargeCompilationTests.
     public void TheCorpusCoversEveryRegionShape()
     {
         // A corpus of one shape would time one path of the emitter; this keeps the workload a realistic mix.
-        RegionSpec[] specs = Outputs(_first.Run.Result, TrackingNames.ValidRegions).Select(o => (RegionSpec)o.Value).ToArray();
+        RegionSpec[] specs = Outputs(first.Run.Result, TrackingNames.ValidRegions).Select(o => (RegionSpec)o.Value).ToArray();
         Assert.Equal(Regions, specs.Length);
 
         Assert.Contains(specs, s => s.Settings.Mode == RegionFaultMode.Missing);
@@ -90,51 +90,51 @@ public sealed class LargeCompilationTests : IClassFixture<LargeCompilationTests.
 
     [Fact]
     public void ChangingAnUnrelatedMethodBodyReusesEveryStep() =>
-        AssertNothingRecomputed(_first.Corpus.WithUnrelatedMethodBodyChanged(variant: 1));
+        AssertNothingRecomputed(first.Corpus.WithUnrelatedMethodBodyChanged(variant: 1));
 
     [Fact]
     public void AddingAnUnrelatedFileReusesEveryStep() =>
-        AssertNothingRecomputed(_first.Corpus.WithUnrelatedFileAdded());
+        AssertNothingRecomputed(first.Corpus.WithUnrelatedFileAdded());
 
     [Fact]
     public void ResizingOneRegionReEmitsOnlyThatRegion()
     {
         // Not the first region of its file: the other regions of the edited file must stay cached too.
-        const int edited = 123;
-        GeneratorRun second = GeneratorHarness.Run(_first.Run.Driver, _first.Corpus.WithRegionResized(edited));
+        const int Edited = 123;
+        GeneratorRun second = GeneratorHarness.Run(first.Run.Driver, first.Corpus.WithRegionResized(Edited));
         Assert.Null(second.Result.Exception);
 
         var emitted = Outputs(second.Result, TrackingNames.EmitRegion).ToArray();
         Assert.Equal(Regions, emitted.Length);
         var modified = Assert.Single(emitted, o => o.Reason != IncrementalStepRunReason.Cached);
         Assert.Equal(IncrementalStepRunReason.Modified, modified.Reason);
-        Assert.Equal(RegionCorpus.TypeFileNameHint(edited), ((GeneratedRegionSource)modified.Value).FileNameHint);
+        Assert.Equal(RegionCorpus.TypeFileNameHint(Edited), ((GeneratedRegionSource)modified.Value).FileNameHint);
 
         // Same files in the same order; only the edited region's text differs, and it carries the new page count.
-        Assert.Equal(_first.Run.Sources.Select(s => s.HintName), second.Sources.Select(s => s.HintName));
-        string[] changed = _first.Run.Sources.Zip(second.Sources)
+        Assert.Equal(first.Run.Sources.Select(s => s.HintName), second.Sources.Select(s => s.HintName));
+        string[] changed = first.Run.Sources.Zip(second.Sources)
             .Where(pair => pair.First.SourceText.ToString() != pair.Second.SourceText.ToString())
             .Select(pair => pair.First.HintName)
             .ToArray();
-        Assert.Equal(new[] { RegionCorpus.HintName(edited) }, changed);
+        Assert.Equal(new[] { RegionCorpus.HintName(Edited) }, changed);
 
-        long pages = PagesOf(second, edited);
-        Assert.Equal(PagesOf(_first.Run, edited) + RegionCorpus.ResizeBy, pages);
-        Assert.Contains($"public void Open() => Open({pages});", SourceOf(second, edited), StringComparison.Ordinal);
+        long pages = PagesOf(second, Edited);
+        Assert.Equal(PagesOf(first.Run, Edited) + RegionCorpus.ResizeBy, pages);
+        Assert.Contains($"public void Open() => Open({pages});", SourceOf(second, Edited), StringComparison.Ordinal);
     }
 
     private void AssertNothingRecomputed(Compilation edited)
     {
-        GeneratorRun second = GeneratorHarness.Run(_first.Run.Driver, edited);
+        GeneratorRun second = GeneratorHarness.Run(first.Run.Driver, edited);
         Assert.Null(second.Result.Exception);
 
-        foreach (string step in s_stepNames)
+        foreach (string step in StepNames)
         {
             Assert.True(second.Result.TrackedSteps.ContainsKey(step), $"step {step} was not tracked");
         }
 
         // Every step the generator names, and its source output: all outputs reused (Unchanged: run again, equal value).
-        var outputs = s_stepNames.SelectMany(step => Outputs(second.Result, step).Select(o => (Step: step, o.Value, o.Reason)))
+        var outputs = StepNames.SelectMany(step => Outputs(second.Result, step).Select(o => (Step: step, o.Value, o.Reason)))
             .Concat(second.Result.TrackedOutputSteps.SelectMany(s => s.Value.SelectMany(run => run.Outputs.Select(o => (Step: s.Key, o.Value, o.Reason)))))
             .ToArray();
         // At least parse, filter and emit per region: fewer would mean the loop below checked next to nothing.
@@ -151,7 +151,7 @@ public sealed class LargeCompilationTests : IClassFixture<LargeCompilationTests.
             o => Assert.True(o.Reason == IncrementalStepRunReason.Cached, $"{o.Step}: {o.Reason} {o.Value}"));
 
         Assert.Equal(
-            _first.Run.Sources.Select(s => (s.HintName, s.SourceText.ToString())),
+            first.Run.Sources.Select(s => (s.HintName, s.SourceText.ToString())),
             second.Sources.Select(s => (s.HintName, s.SourceText.ToString())));
     }
 

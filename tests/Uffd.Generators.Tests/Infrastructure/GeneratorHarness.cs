@@ -3,6 +3,7 @@ using System.IO;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Uffd.Generators;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Generators.Tests.Infrastructure;
 
@@ -13,26 +14,12 @@ internal static class GeneratorHarness
     public static readonly CSharpParseOptions ParseOptions =
         new(LanguageVersion.CSharp12, DocumentationMode.Diagnose);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_framework = new(() =>
-    {
-        // The shared framework this test host runs on: the generated code is compiled against what it will run on.
-        string frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(path => Path.GetDirectoryName(path) == frameworkDirectory && path.EndsWith(".dll", StringComparison.Ordinal))
-            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
-            .ToImmutableArray();
-    });
-
-    private static readonly Lazy<MetadataReference> s_runtime =
-        new(() => MetadataReference.CreateFromFile(typeof(FaultMode).Assembly.Location));
-
     public static CSharpCompilation Compile(
         IEnumerable<string> sources, bool referenceRuntime = true, string assemblyName = "UserCode", CSharpParseOptions? parseOptions = null) =>
         CSharpCompilation.Create(
             assemblyName,
             sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, parseOptions ?? ParseOptions, path: $"User{i}.cs")),
-            referenceRuntime ? s_framework.Value.Add(s_runtime.Value) : s_framework.Value,
+            referenceRuntime ? HostReferences.FrameworkAndRuntime : HostReferences.Framework,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,

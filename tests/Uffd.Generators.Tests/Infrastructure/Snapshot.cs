@@ -15,15 +15,15 @@ internal static partial class Snapshot
 {
     public const string AcceptVariable = "UFFD_ACCEPT_SNAPSHOTS";
 
-    private static readonly string s_directory = Path.Combine(
+    private static readonly string SnapshotDirectory = Path.Combine(
         typeof(Snapshot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ProjectDirectory").Value!,
         "Snapshots");
 
     public static void Match(string actual, string? name = null, [CallerFilePath] string testFile = "", [CallerMemberName] string test = "")
     {
         string baseName = $"{Path.GetFileNameWithoutExtension(testFile)}.{name ?? test}";
-        string approvedPath = Path.Combine(s_directory, baseName + ".approved.cs");
-        string receivedPath = Path.Combine(s_directory, baseName + ".received.cs");
+        string approvedPath = Path.Combine(SnapshotDirectory, baseName + ".approved.cs");
+        string receivedPath = Path.Combine(SnapshotDirectory, baseName + ".received.cs");
         string received = Scrub(actual);
         string? approved = File.Exists(approvedPath) ? Normalize(File.ReadAllText(approvedPath)) : null;
         if (approved == received)

@@ -114,14 +114,14 @@ public sealed class InvalidDeclarationTests
     public void LookalikeAttributesWithoutTheRuntimeGiveNoCode()
     {
         // The attributes bind (declared by the user), but the engine the generated code calls does not exist.
-        const string lookalikes = """
+        const string Lookalikes = """
             namespace Uffd
             {
                 [System.AttributeUsage(System.AttributeTargets.Class)] public sealed class FaultRegionAttribute : System.Attribute { public long Pages { get; set; } }
                 [System.AttributeUsage(System.AttributeTargets.Method)] public sealed class PageProviderAttribute : System.Attribute { }
             }
             """;
-        Compilation compilation = GeneratorHarness.Compile(new[] { Control, lookalikes }, referenceRuntime: false);
+        Compilation compilation = GeneratorHarness.Compile(new[] { Control, Lookalikes }, referenceRuntime: false);
         GeneratorRun run = GeneratorHarness.Run(compilation);
 
         AssertGeneratorSilent(run);

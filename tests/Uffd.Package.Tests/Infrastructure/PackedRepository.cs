@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Package.Tests.Infrastructure;
 
@@ -32,13 +33,13 @@ public sealed class PackedRepository : IDisposable
         File.Copy(Path.Combine(RepositoryRoot, "global.json"), Path.Combine(Root, "global.json"));
     }
 
-    public static string RepositoryRoot { get; } = Path.GetFullPath(Metadata("RepositoryRoot"));
+    public static string RepositoryRoot => BuildMetadata.RepositoryRoot;
 
     /// <summary>The RepositoryUrl property of Directory.Build.props.</summary>
-    public static string RepositoryUrl { get; } = Metadata("RepositoryUrl");
+    public static string RepositoryUrl { get; } = BuildMetadata.Get("RepositoryUrl");
 
     /// <summary>The VersionPrefix property of Directory.Build.props: the package's version.</summary>
-    public static string Version { get; } = Metadata("PackageVersion");
+    public static string Version { get; } = BuildMetadata.Get("PackageVersion");
 
     /// <summary>The runtime identifier of this machine, for the NativeAOT publish.</summary>
     public static string RuntimeIdentifier { get; } = RuntimeInformation.ProcessArchitecture switch
@@ -102,7 +103,4 @@ public sealed class PackedRepository : IDisposable
             File.Copy(file, target);
         }
     }
-
-    private static string Metadata(string key) => typeof(PackedRepository).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

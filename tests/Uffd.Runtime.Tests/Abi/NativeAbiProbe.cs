@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Runtime.Tests.Abi;
 
@@ -109,7 +110,7 @@ internal static class NativeAbiProbe
     /// <summary>Runs tests/tools/uapi-include.sh: empty when the system header is recent enough.</summary>
     private static string UapiIncludeDirectory()
     {
-        string script = Path.Combine(RepositoryRoot(), "tests", "tools", "uapi-include.sh");
+        string script = Path.Combine(BuildMetadata.RepositoryRoot, "tests", "tools", "uapi-include.sh");
         (int exit, string output, string errors) = Run("bash", script, "bash is required to locate the uapi headers");
         if (exit != 0)
         {
@@ -126,18 +127,6 @@ internal static class NativeAbiProbe
         return exit == 0 && output.Trim().Length > 0 ? output.Trim() : "x86_64-linux-gnu";
     }
 
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "UffdGen.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"UffdGen.sln not found above {AppContext.BaseDirectory}");
-    }
 
     private static (int Exit, string Output, string Errors) Run(string program, string arguments, string missingMessage)
     {

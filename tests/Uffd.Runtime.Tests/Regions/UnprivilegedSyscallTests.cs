@@ -3,7 +3,7 @@ using LadderProbe = Uffd.Runtime.Tests.Ladder.Probe;
 namespace Uffd.Runtime.Tests.Regions;
 
 /// <summary>
-/// The issue as a new user met it: on a user-mode-only uffd a system call given an unfilled page fails
+/// What a new user meets first: on a user-mode-only uffd a system call given an unfilled page fails
 /// (<c>FileStream.Write</c> → "Bad address"). The accessors of generated regions make pages present from native code
 /// first, so handing their spans to the kernel works: the probe passes spans, a lease and prefaulted pages that no one
 /// touched before (checked in /proc/self/pagemap) to <c>FileStream.Write</c> and <c>RandomAccess.Read</c> and checks

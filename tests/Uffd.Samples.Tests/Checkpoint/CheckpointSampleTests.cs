@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO;
 using System.Text.RegularExpressions;
 using Uffd.Samples.Tests.Infrastructure;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Samples.Tests.Checkpoint;
 
@@ -25,7 +26,7 @@ public sealed partial class CheckpointSampleTests
         string tempRoot = Path.GetTempPath();
         string[] leftoversBefore = Directory.GetDirectories(tempRoot, "uffd-checkpoint-*");
 
-        SampleResult result = Sample.Run("Checkpoint");
+        ChildResult result = Sample.Run("Checkpoint");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Epoch[] epochs = Epochs(result);
@@ -73,7 +74,7 @@ public sealed partial class CheckpointSampleTests
         try
         {
             string kept = Path.Combine(directory, "snapshots");
-            SampleResult result = Sample.Run("Checkpoint", "--keep", kept);
+            ChildResult result = Sample.Run("Checkpoint", "--keep", kept);
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Contains($"Snapshots: one file per checkpoint in {kept} (kept)", result.Lines);
@@ -100,7 +101,7 @@ public sealed partial class CheckpointSampleTests
         }
     }
 
-    private static Epoch[] Epochs(SampleResult result) =>
+    private static Epoch[] Epochs(ChildResult result) =>
     [
         .. result.Lines.Select(l => EpochLine().Match(l)).Where(m => m.Success).Select(m => new Epoch(
             int.Parse(m.Groups["epoch"].Value, CultureInfo.InvariantCulture),

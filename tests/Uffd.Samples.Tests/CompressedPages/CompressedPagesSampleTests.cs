@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO;
 using Uffd.Samples.Tests.Infrastructure;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Samples.Tests.CompressedPages;
 
@@ -16,7 +17,7 @@ public sealed class CompressedPagesSampleTests
     [Fact]
     public void Without_arguments_it_fills_64_generated_pages_once_each_and_tracks_every_7th_page_written()
     {
-        SampleResult result = Sample.Run("CompressedPages");
+        ChildResult result = Sample.Run("CompressedPages");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         const string Dirty = "0, 7, 14, 21, 28, 35, 42, 49, 56, 63";
@@ -49,7 +50,7 @@ public sealed class CompressedPagesSampleTests
             int length = 3 * PageSize + PageSize / 2;
             File.WriteAllBytes(file, Enumerable.Range(0, length).Select(i => (byte)(i * 31 % 251)).ToArray());
 
-            SampleResult result = Sample.Run("CompressedPages", "--file", file);
+            ChildResult result = Sample.Run("CompressedPages", "--file", file);
 
             Assert.True(result.ExitCode == 0, result.ToString());
             AssertLines(result,
@@ -79,7 +80,7 @@ public sealed class CompressedPagesSampleTests
     [InlineData("--file", "/dev/null", "extra")]
     public void Bad_arguments_print_the_usage_and_exit_2(params string[] args)
     {
-        SampleResult result = Sample.Run("CompressedPages", args);
+        ChildResult result = Sample.Run("CompressedPages", args);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("Usage: CompressedPages [--file <path>]", result.Stderr, StringComparison.Ordinal);
@@ -92,7 +93,7 @@ public sealed class CompressedPagesSampleTests
         string file = Path.GetTempFileName();
         try
         {
-            SampleResult result = Sample.Run("CompressedPages", "--file", file);
+            ChildResult result = Sample.Run("CompressedPages", "--file", file);
 
             Assert.True(result.ExitCode == 2, result.ToString());
             Assert.Contains("is empty", result.Stderr, StringComparison.Ordinal);
@@ -104,7 +105,7 @@ public sealed class CompressedPagesSampleTests
         }
     }
 
-    private static void AssertLines(SampleResult result, params string[] expected)
+    private static void AssertLines(ChildResult result, params string[] expected)
     {
         foreach (string line in expected)
         {
@@ -112,7 +113,7 @@ public sealed class CompressedPagesSampleTests
         }
     }
 
-    private static void AssertDirectoryRemoved(SampleResult result)
+    private static void AssertDirectoryRemoved(ChildResult result)
     {
         string line = Assert.Single(result.Lines, l => l.StartsWith("  directory ", StringComparison.Ordinal));
         string directory = line["  directory ".Length..].Trim().Split(' ')[0];

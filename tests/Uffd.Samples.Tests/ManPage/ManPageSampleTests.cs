@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Uffd.Samples.Tests.Infrastructure;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Samples.Tests.ManPage;
 
@@ -22,7 +23,7 @@ public sealed partial class ManPageSampleTests
     [InlineData("--slow 3")]   // the man page's pace: 100 ms per read, same output
     public void ManPage_with_3_pages_takes_3_faults_and_reads_each_page_4_times_with_its_fault_letter(string args)
     {
-        SampleResult result = Sample.Run("ManPage", args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        ChildResult result = Sample.Run("ManPage", args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Match header = Header().Match(result.Lines[0]);
@@ -58,7 +59,7 @@ public sealed partial class ManPageSampleTests
     [InlineData("--fast")]
     public void ManPage_refuses_an_invalid_argument_with_its_usage_and_exit_code_2(params string[] args)
     {
-        SampleResult result = Sample.Run("ManPage", args);
+        ChildResult result = Sample.Run("ManPage", args);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal("", result.Stdout);

@@ -1,4 +1,5 @@
 using Uffd.Samples.Tests.Infrastructure;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Samples.Tests.TwoPages;
 
@@ -8,7 +9,7 @@ public sealed class TwoPagesSampleTests
     [Fact]
     public void TwoPages_prints_the_text_of_each_page_and_exits_0()
     {
-        SampleResult result = Sample.Run("TwoPages");
+        ChildResult result = Sample.Run("TwoPages");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(

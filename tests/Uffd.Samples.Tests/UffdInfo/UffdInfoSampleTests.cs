@@ -1,4 +1,5 @@
 using Uffd.Samples.Tests.Infrastructure;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Samples.Tests.UffdInfo;
 
@@ -14,7 +15,7 @@ public sealed class UffdInfoSampleTests
         UffdFeatures supported = Userfaultfd.QuerySupportedFeatures();
         int known = FeatureCatalog.Split(supported & FeatureCatalog.KnownMask).Count();
 
-        SampleResult result = Sample.Run("UffdInfo");
+        ChildResult result = Sample.Run("UffdInfo");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(Sample.KernelFaultsHere()

@@ -32,13 +32,13 @@ internal readonly partial record struct ProcessResources(int Descriptors, int Th
     /// <summary>How long counts may take to settle: an exiting thread leaves the task list just after Join returns.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
-    private const int M_ARENA_MAX = -8;
+    private const int MallocArenaMax = -8; // M_ARENA_MAX of <malloc.h>
 
     /// <summary>
     /// No new malloc arenas from here on: glibc makes one (a 64 MiB mapping, kept for good) when threads contend for
     /// the existing ones, which would show as address space Open never took.
     /// </summary>
-    public static void KeepMallocArenas() => mallopt(M_ARENA_MAX, 1);
+    public static void KeepMallocArenas() => mallopt(MallocArenaMax, 1);
 
     public static ProcessResources Take()
     {
