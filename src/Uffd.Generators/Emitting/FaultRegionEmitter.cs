@@ -195,7 +195,7 @@ internal static class FaultRegionEmitter
         WriteMember(writer,
             "True when the region's userfaultfd catches only faults raised in user mode (<c>UserModeOnly</c> allowed or required it): " +
             "a system call given a raw pointer to a page never touched then fails with EFAULT. The accessors work either way: they make " +
-            "pages Present from native code first.",
+            "pages present from native code first.",
             $"public bool IsUserModeOnly => {context.EngineOf}.IsUserModeOnly;");
         WriteMember(writer,
             "The last exception the provider or write handler threw (ZeroFill and Poison policies), or null.",
@@ -210,7 +210,7 @@ internal static class FaultRegionEmitter
         RegionSettingsSpec settings = context.Spec.Settings;
         string engine = context.EngineOf;
         const string Present =
-            "Its pages are made Present before it is returned, from native code, so touching it never waits for a handler " +
+            "Its pages are made present before it is returned, from native code, so touching it never waits for a handler " +
             "(a managed thread waiting in a fault could deadlock with the garbage collector).";
         const string TooLong = "The region is longer than a span can be; pass an offset and a length.";
 
@@ -246,7 +246,7 @@ internal static class FaultRegionEmitter
             "Copies bytes into the region from native code: faults taken here never stall the garbage collector.",
             $"public void Write(long offset, global::System.ReadOnlySpan<byte> source) => {engine}.Write(offset, source);");
         WriteMember(writer,
-            "Makes the pages of a byte range Present from native code; with <paramref name=\"write\"/>, also treats them as written " +
+            "Makes the pages of a byte range present from native code; with <paramref name=\"write\"/>, also treats them as written " +
             "(write-protected pages are reported and unprotected). The content is never changed.",
             $"public void Prefault(long offset, long length, bool write = false) => {engine}.Prefault(offset, length, write);");
         WriteMember(writer,
