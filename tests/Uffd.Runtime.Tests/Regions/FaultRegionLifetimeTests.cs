@@ -1,6 +1,6 @@
-using System.IO;
 using Uffd.Regions;
 using Uffd.Runtime.Tests.Infrastructure;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Runtime.Tests.Regions;
 
@@ -77,25 +77,9 @@ public sealed class FaultRegionLifetimeTests
             Assert.False(lifetime.IsOpen);
             Assert.Throws<ObjectDisposedException>(() => lifetime.Engine);
             // The engine that Open created was disposed: its handler threads ("uffd LtRace #n") are gone.
-            Assert.True(Bounded.Until(() => HandlerThreadsNamed(Name) == 0), $"round {round}: the engine of a disposed region still runs");
+            Assert.True(Bounded.Until(() => ProcessThreads.CountNamed("uffd " + Name) == 0), $"round {round}: the engine of a disposed region still runs");
         }
 
         Assert.True(disposedWhileOpening > 0, "no round disposed while Open was still opening: the race was never exercised");
-    }
-
-    private static int HandlerThreadsNamed(string name) =>
-        Directory.EnumerateDirectories("/proc/self/task")
-            .Count(task => ReadComm(task)?.StartsWith("uffd " + name, StringComparison.Ordinal) == true);
-
-    private static string? ReadComm(string task)
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 }

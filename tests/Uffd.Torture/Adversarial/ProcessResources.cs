@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Torture.Adversarial;
 
@@ -44,7 +45,7 @@ internal readonly partial record struct ProcessResources(int Descriptors, int Th
     {
         // The directory's own descriptor is listed too; it is listed in every snapshot alike.
         int descriptors = Directory.GetFileSystemEntries("/proc/self/fd").Length;
-        int regionThreads = Directory.GetDirectories("/proc/self/task").Count(task => Comm(task).StartsWith("uffd ", StringComparison.Ordinal));
+        int regionThreads = ProcessThreads.CountNamed("uffd ");
         int threads = 0;
         long vmSize = 0;
         foreach (string line in File.ReadLines("/proc/self/status"))
@@ -151,16 +152,4 @@ internal readonly partial record struct ProcessResources(int Descriptors, int Th
 
     [LibraryImport("libc")]
     private static partial int mallopt(int param, int value);
-
-    private static string Comm(string task)
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(task, "comm")).Trim();
-        }
-        catch (IOException)
-        {
-            return string.Empty; // the thread ended meanwhile
-        }
-    }
 }
