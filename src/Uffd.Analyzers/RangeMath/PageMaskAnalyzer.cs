@@ -50,10 +50,10 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
 
     private static void Check(OperationAnalysisContext context, IOperation operand, IOperation other)
     {
-        operand = SkipConversions(operand);
+        operand = ValueFlow.SkipConversions(operand);
         if (operand is not IUnaryOperation { OperatorKind: UnaryOperatorKind.BitwiseNegation } negation
             || negation.Syntax is not PrefixUnaryExpressionSyntax negationSyntax
-            || !IsPageSize(SkipConversions(negation.Operand), other))
+            || !IsPageSize(ValueFlow.SkipConversions(negation.Operand), other))
         {
             return;
         }
@@ -139,17 +139,7 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
     private static bool IsSpelledNumber(IOperation operation) => operation switch
     {
         ILiteralOperation => true,
-        IBinaryOperation binary => IsSpelledNumber(SkipConversions(binary.LeftOperand)) && IsSpelledNumber(SkipConversions(binary.RightOperand)),
+        IBinaryOperation binary => IsSpelledNumber(ValueFlow.SkipConversions(binary.LeftOperand)) && IsSpelledNumber(ValueFlow.SkipConversions(binary.RightOperand)),
         _ => false,
     };
-
-    private static IOperation SkipConversions(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
 }
