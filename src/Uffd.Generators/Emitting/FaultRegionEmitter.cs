@@ -500,14 +500,12 @@ internal static class FaultRegionEmitter
         {
             Spec = spec;
             Callbacks = spec.Type.FullyQualifiedName + "." + RegionDeclarationRules.CallbacksTypeName;
-            Engine = $"global::Uffd.Regions.FaultRegionEngine<{Callbacks}>";
             Lifetime = $"global::Uffd.Regions.FaultRegionLifetime<{Callbacks}>";
             CallbacksNeedInstance = spec.Provider is { IsStatic: false } || spec.WriteHandler is { IsStatic: false };
         }
 
         public RegionSpec Spec { get; }
         public string Callbacks { get; }
-        public string Engine { get; }
         public bool CallbacksNeedInstance { get; }
         public string Lifetime { get; }
         public string LifetimeField => "this." + RegionDeclarationRules.LifetimeFieldName;
@@ -515,8 +513,7 @@ internal static class FaultRegionEmitter
         /// <summary>The open region's engine; throws "not open" or ObjectDisposedException otherwise.</summary>
         public string EngineOf => LifetimeField + ".Engine";
 
-        // What the project's C# allows: annotations from 8, nint and 'not' patterns from 9 ('is object' tests for
-        // non-null before 9 without calling a user-definable operator).
+        // What the project's C# allows: nullable annotations from 8, nint from 9.
         public string Nullable => Spec.Language >= LanguageLevel.CSharp8 ? "?" : "";
         public string NativeInt => Spec.Language >= LanguageLevel.CSharp9 ? "nint" : "global::System.IntPtr";
     }
