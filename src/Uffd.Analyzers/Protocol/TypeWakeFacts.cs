@@ -245,7 +245,7 @@ internal sealed class TypeWakeFacts
             }
         }
 
-        if (model?.GetOperation(reference.GetSyntax()) is not { } body)
+        if (model is null || SameFileHelpers.BodyIn(callee, model) is not { } body)
         {
             return receivers;
         }
