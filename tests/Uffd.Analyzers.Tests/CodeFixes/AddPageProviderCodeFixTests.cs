@@ -40,7 +40,7 @@ public sealed class AddPageProviderCodeFixTests
                 public int Count { get; set; }
             }
             """, Fixed);
-        await FixedCode.AssertBuildsCleanAsync(Fixed);
+        await FixedCode.AssertRegionBuildsCleanAsync(Fixed);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class AddPageProviderCodeFixTests
             {
             }
             """, Fixed);
-        await FixedCode.AssertBuildsCleanAsync(Fixed);
+        await FixedCode.AssertRegionBuildsCleanAsync(Fixed);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class AddPageProviderCodeFixTests
             {
             }
             """, Fixed);
-        await FixedCode.AssertBuildsCleanAsync(Fixed);
+        await FixedCode.AssertRegionBuildsCleanAsync(Fixed);
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class AddPageProviderCodeFixTests
                 }
             }
             """, Fixed);
-        await FixedCode.AssertBuildsCleanAsync(Fixed);
+        await FixedCode.AssertRegionBuildsCleanAsync(Fixed);
     }
 
     [Fact]
@@ -194,6 +194,6 @@ public sealed class AddPageProviderCodeFixTests
             public partial class {|UFFD0010:Letters|} { }
             """.ReplaceLineEndings("\r\n"), fixedCode);
         Assert.DoesNotContain("\n", fixedCode.Replace("\r\n", ""));
-        await FixedCode.AssertBuildsCleanAsync(fixedCode);
+        await FixedCode.AssertRegionBuildsCleanAsync(fixedCode);
     }
 }

@@ -49,7 +49,7 @@ public sealed class MakeContainersPartialCodeFixTests
                 }
             }
             """, Fixed);
-        await FixedCode.AssertBuildsCleanAsync(Fixed);
+        await FixedCode.AssertRegionBuildsCleanAsync(Fixed);
     }
 
     [Fact]
@@ -103,6 +103,6 @@ public sealed class MakeContainersPartialCodeFixTests
                 }
             }
             """, Fixed);
-        await FixedCode.AssertBuildsCleanAsync(Fixed);
+        await FixedCode.AssertRegionBuildsCleanAsync(Fixed);
     }
 }

@@ -31,7 +31,7 @@ public sealed class MakeRegionPartialCodeFixTests
                 private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
             }
             """, Fixed);
-        await FixedCode.AssertBuildsCleanAsync(Fixed);
+        await FixedCode.AssertRegionBuildsCleanAsync(Fixed);
     }
 
     [Fact]
@@ -79,6 +79,6 @@ public sealed class MakeRegionPartialCodeFixTests
                 }
             }
             """, Fixed);
-        await FixedCode.AssertBuildsCleanAsync(Fixed);
+        await FixedCode.AssertRegionBuildsCleanAsync(Fixed);
     }
 }

@@ -133,6 +133,6 @@ public sealed class PageMaskTests
         const string Source = "using System;\r\nusing Uffd;\r\n\r\npublic static class Align\r\n{\r\n    public static nint Start(PageFaultEvent fault) =>\r\n        fault.Address & {|UFFD0042:~(nint)Environment.SystemPageSize|};\r\n}\r\n";
         const string FixedSource = "using System;\r\nusing Uffd;\r\n\r\npublic static class Align\r\n{\r\n    public static nint Start(PageFaultEvent fault) =>\r\n        fault.Address & ~((nint)Environment.SystemPageSize - 1);\r\n}\r\n";
         await Verify<PageMaskAnalyzer>.CodeFix<PageMaskCodeFix>(Source, FixedSource);
-        await FixedCode.AssertCleanAsync(FixedSource);
+        await FixedCode.AssertBuildsCleanAsync(FixedSource);
     }
 }

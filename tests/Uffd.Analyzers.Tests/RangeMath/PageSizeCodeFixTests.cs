@@ -12,7 +12,7 @@ public sealed class PageSizeCodeFixTests
 {
     private static async Task FixAsync(string source, string fixedSource)
     {
-        await FixedCode.AssertCleanAsync(fixedSource);
+        await FixedCode.AssertBuildsCleanAsync(fixedSource);
         await Verify<PageSizeAnalyzer>.CodeFix<PageSizeCodeFix>(source, fixedSource);
     }
 
