@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Uffd.Analyzers.Tests.Infrastructure;
 using Uffd.Generators;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Analyzers.Tests.Corpus;
 
@@ -18,7 +19,7 @@ internal sealed record CorpusAnalysis(CorpusProgram Program, IReadOnlyList<Diagn
     /// <summary>Rules reported that the program does not expect: every one on a correct program, extra ones on a bad one.</summary>
     public IEnumerable<string> UnexpectedIds => ReportedIds.Except(Program.ExpectedIds);
 
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = AllAnalyzers.Create();
+    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = UffdAnalyzers.Create();
 
     /// <summary>Compiles the program with the generator as a build does, then runs every analyzer.</summary>
     public static async Task<CorpusAnalysis> RunAsync(CorpusProgram program)

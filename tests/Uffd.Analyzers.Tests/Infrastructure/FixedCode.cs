@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Uffd.Generators;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Analyzers.Tests.Infrastructure;
 
@@ -14,7 +15,7 @@ namespace Uffd.Analyzers.Tests.Infrastructure;
 /// </summary>
 internal static class FixedCode
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = AllAnalyzers.Create();
+    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = UffdAnalyzers.Create();
 
     /// <summary>Fails unless <paramref name="fixedSource"/> (test markup allowed) builds cleanly.</summary>
     public static Task AssertBuildsCleanAsync(string fixedSource) => BuildAsync(fixedSource, declaresRegion: false);

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Uffd.Analyzers.Declarations;
 using Uffd.Analyzers.Tests.Infrastructure;
 using Uffd.Generators;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Analyzers.Tests.Robustness;
 
@@ -30,7 +31,7 @@ public sealed class AnalyzerRobustnessTests
     [Fact]
     public void Reflection_finds_every_analyzer_of_the_assembly()
     {
-        ImmutableArray<DiagnosticAnalyzer> analyzers = AllAnalyzers.Create();
+        ImmutableArray<DiagnosticAnalyzer> analyzers = UffdAnalyzers.Create();
         Assert.Contains(analyzers, analyzer => analyzer is RegionDeclarationAnalyzer);
         Assert.Contains(analyzers, analyzer => analyzer is RegionCallbacksAnalyzer);
         Assert.True(analyzers.Length >= 5, $"only {analyzers.Length} analyzers found");
@@ -54,7 +55,7 @@ public sealed class AnalyzerRobustnessTests
             Assert.True(result.Exception is null, $"{name}: the generator threw {result.Exception}");
         }
 
-        ImmutableArray<Diagnostic> diagnostics = await output.WithAnalyzers(AllAnalyzers.Create()).GetAllDiagnosticsAsync();
+        ImmutableArray<Diagnostic> diagnostics = await output.WithAnalyzers(UffdAnalyzers.Create()).GetAllDiagnosticsAsync();
         Diagnostic[] crashes = generatorDiagnostics.Concat(diagnostics).Where(d => CrashIds.Contains(d.Id)).ToArray();
         Assert.True(crashes.Length == 0, $"{name}:\n" + string.Join("\n", crashes.Select(d => d.ToString())));
     }

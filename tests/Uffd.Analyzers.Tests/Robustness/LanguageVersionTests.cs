@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Uffd.Analyzers.Tests.Infrastructure;
 using Uffd.Generators;
+using Uffd.Tests.Shared;
 
 namespace Uffd.Analyzers.Tests.Robustness;
 
@@ -92,7 +93,7 @@ public sealed class LanguageVersionTests
         Assert.Null(driver.GetRunResult().Results.Single().Exception);
         Assert.Equal(2, driver.GetRunResult().Results.Single().GeneratedSources.Length);
 
-        ImmutableArray<DiagnosticAnalyzer> analyzers = AllAnalyzers.Create();
+        ImmutableArray<DiagnosticAnalyzer> analyzers = UffdAnalyzers.Create();
         Diagnostic[] reported = generatorDiagnostics.Concat(await output.WithAnalyzers(analyzers).GetAllDiagnosticsAsync())
             .Where(d => d.Severity >= DiagnosticSeverity.Warning || d.Id.StartsWith("UFFD", StringComparison.Ordinal))
             .ToArray();

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.IO;
-using System.Reflection;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -48,12 +47,7 @@ internal static class SnippetCompiler
     /// <summary>Added for fragments, signatures and every snippet of a diagnostics page.</summary>
     public const string UffdUsing = "global using global::Uffd;\n";
 
-    private static readonly Lazy<ImmutableArray<DiagnosticAnalyzer>> LazyAnalyzers = new(() =>
-        // Every analyzer type of Uffd.Analyzers (its descriptors are internal: the assembly is found by name).
-        Assembly.Load("Uffd.Analyzers").GetTypes()
-            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
-            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-            .ToImmutableArray());
+    private static readonly Lazy<ImmutableArray<DiagnosticAnalyzer>> LazyAnalyzers = new(UffdAnalyzers.Create);
 
     private static readonly ConcurrentDictionary<string, Lazy<CompiledSnippet>> Cache = new(StringComparer.Ordinal);
 
