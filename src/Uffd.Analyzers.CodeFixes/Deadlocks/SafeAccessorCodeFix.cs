@@ -106,12 +106,7 @@ public sealed class SafeAccessorCodeFix : CodeFixProvider
     /// <summary><c>new Span&lt;byte&gt;(p, n)</c> / <c>new ReadOnlySpan&lt;byte&gt;(p, n)</c> over the region's base.</summary>
     private static Replacement? RewriteSpan(BaseObjectCreationExpressionSyntax creation, SemanticModel model, CancellationToken cancellationToken)
     {
-        IOperation? operation = model.GetOperation(creation, cancellationToken);
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
+        IOperation? operation = model.GetOperation(creation, cancellationToken) is { } found ? Conversions.Skip(found) : null;
         if (operation is not IObjectCreationOperation { Constructor: { Parameters.Length: 2 } constructor } created
             || constructor.ContainingType is not { TypeArguments.Length: 1 } spanType
             || spanType.TypeArguments[0].SpecialType != SpecialType.System_Byte

@@ -68,7 +68,7 @@ internal static class PageSizeFixTargets
             return null;
         }
 
-        IOperation? value = ValueFlow.SkipConversions(operation) switch
+        IOperation? value = Conversions.Skip(operation) switch
         {
             ILocalReferenceOperation { Local.IsConst: false } local => ValueFlow.SingleValue(local),
             IFieldReferenceOperation { Field.IsConst: false, Field.IsStatic: true } field => ValueFlow.ReadonlyInitializer(field),

@@ -18,7 +18,7 @@ internal static class CompletedTaskGuard
     /// <summary>True when the wait <paramref name="site"/> (whose awaited task is <paramref name="task"/>) cannot block.</summary>
     public static bool IsComplete(IOperation task, IOperation site)
     {
-        task = Unwrap(task);
+        task = Conversions.SkipImplicit(task);
         if (IsCompletedFactory(task))
         {
             return true;
@@ -57,13 +57,13 @@ internal static class CompletedTaskGuard
     /// <summary>The task under <c>task.GetAwaiter()</c> and <c>task.ConfigureAwait(false).GetAwaiter()</c>.</summary>
     public static IOperation? AwaitedTask(IOperation? awaiter)
     {
-        awaiter = awaiter is null ? null : Unwrap(awaiter);
+        awaiter = awaiter is null ? null : Conversions.SkipImplicit(awaiter);
         if (awaiter is not IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaitable })
         {
             return null;
         }
 
-        awaitable = Unwrap(awaitable);
+        awaitable = Conversions.SkipImplicit(awaitable);
         return awaitable is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } task } ? task : awaitable;
     }
 
@@ -123,7 +123,7 @@ internal static class CompletedTaskGuard
     /// <summary>True when <paramref name="condition"/> having the value <paramref name="value"/> means the task is complete.</summary>
     private static bool Implies(IOperation condition, IOperation task, bool value)
     {
-        condition = Unwrap(condition);
+        condition = Conversions.SkipImplicit(condition);
         switch (condition)
         {
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
@@ -159,10 +159,10 @@ internal static class CompletedTaskGuard
     /// </summary>
     private static bool PatternImpliesCompleted(IOperation value, IPatternOperation pattern, IOperation task)
     {
-        value = Unwrap(value);
+        value = Conversions.SkipImplicit(value);
         switch (pattern)
         {
-            case IConstantPatternOperation constant when Unwrap(constant.Value).ConstantValue is { HasValue: true, Value: true }:
+            case IConstantPatternOperation constant when Conversions.SkipImplicit(constant.Value).ConstantValue is { HasValue: true, Value: true }:
                 return Implies(value, task, true);
             case IConstantPatternOperation status:
                 return IsFinalStatus(value, status.Value, task);
@@ -184,18 +184,18 @@ internal static class CompletedTaskGuard
 
     /// <summary><c>t.Status</c> compared with <c>RanToCompletion</c>, <c>Faulted</c> or <c>Canceled</c>.</summary>
     private static bool IsFinalStatus(IOperation status, IOperation constant, IOperation task) =>
-        Unwrap(status) is IPropertyReferenceOperation { Property.Name: "Status" } reference
+        Conversions.SkipImplicit(status) is IPropertyReferenceOperation { Property.Name: "Status" } reference
         && IsSame(reference.Instance, task)
-        && Unwrap(constant) is IFieldReferenceOperation { Field.Name: "RanToCompletion" or "Faulted" or "Canceled", Field.ContainingType.Name: "TaskStatus" };
+        && Conversions.SkipImplicit(constant) is IFieldReferenceOperation { Field.Name: "RanToCompletion" or "Faulted" or "Canceled", Field.ContainingType.Name: "TaskStatus" };
 
-    private static bool IsSame(IOperation? instance, IOperation task) => instance is not null && SameVariable(Unwrap(instance), task);
+    private static bool IsSame(IOperation? instance, IOperation task) => instance is not null && SameVariable(Conversions.SkipImplicit(instance), task);
 
     /// <summary>A local, a parameter, <c>this</c>, or a field or property (without arguments) of one of these or static.</summary>
     private static bool IsVariable(IOperation operation) => operation switch
     {
         ILocalReferenceOperation or IParameterReferenceOperation or IInstanceReferenceOperation => true,
-        IFieldReferenceOperation field => field.Instance is null || IsVariable(Unwrap(field.Instance)),
-        IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Instance is null || IsVariable(Unwrap(property.Instance)),
+        IFieldReferenceOperation field => field.Instance is null || IsVariable(Conversions.SkipImplicit(field.Instance)),
+        IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Instance is null || IsVariable(Conversions.SkipImplicit(property.Instance)),
         _ => false,
     };
 
@@ -213,7 +213,7 @@ internal static class CompletedTaskGuard
     };
 
     private static bool SameInstance(IOperation? left, IOperation? right) =>
-        left is null ? right is null : right is not null && SameVariable(Unwrap(left), Unwrap(right));
+        left is null ? right is null : right is not null && SameVariable(Conversions.SkipImplicit(left), Conversions.SkipImplicit(right));
 
     private static bool IsCompletedFactory(IOperation task) => task switch
     {
@@ -224,22 +224,4 @@ internal static class CompletedTaskGuard
 
     private static bool IsTaskType(INamedTypeSymbol? type) =>
         type?.OriginalDefinition is { Name: "Task" or "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } };
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (true)
-        {
-            switch (operation)
-            {
-                case IConversionOperation { IsImplicit: true } conversion:
-                    operation = conversion.Operand;
-                    break;
-                case IParenthesizedOperation parenthesized:
-                    operation = parenthesized.Operand;
-                    break;
-                default:
-                    return operation;
-            }
-        }
-    }
 }

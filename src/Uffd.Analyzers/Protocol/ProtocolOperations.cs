@@ -16,24 +16,8 @@ internal static class ProtocolOperations
         !invocation.TargetMethod.IsStatic
         && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, userfaultfd);
 
-    /// <summary>Strips conversions and parentheses (the operation tree keeps implicit conversions as nodes).</summary>
-    public static IOperation? Unwrap(IOperation? operation)
-    {
-        while (true)
-        {
-            switch (operation)
-            {
-                case IConversionOperation conversion:
-                    operation = conversion.Operand;
-                    break;
-                case IParenthesizedOperation parenthesized:
-                    operation = parenthesized.Operand;
-                    break;
-                default:
-                    return operation;
-            }
-        }
-    }
+    /// <summary><see cref="Conversions.Skip"/> for a value that may be absent (the operation tree keeps implicit conversions as nodes).</summary>
+    public static IOperation? Unwrap(IOperation? operation) => operation is null ? null : Conversions.Skip(operation);
 
     /// <summary>
     /// The symbol a receiver expression names when it is a local, parameter, field or property (what "the same uffd"

@@ -50,10 +50,10 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
 
     private static void Check(OperationAnalysisContext context, IOperation operand, IOperation other)
     {
-        operand = ValueFlow.SkipConversions(operand);
+        operand = Conversions.Skip(operand);
         if (operand is not IUnaryOperation { OperatorKind: UnaryOperatorKind.BitwiseNegation } negation
             || negation.Syntax is not PrefixUnaryExpressionSyntax negationSyntax
-            || !IsPageSize(ValueFlow.SkipConversions(negation.Operand), other))
+            || !IsPageSize(Conversions.Skip(negation.Operand), other))
         {
             return;
         }
@@ -139,7 +139,7 @@ public sealed class PageMaskAnalyzer : DiagnosticAnalyzer
     private static bool IsSpelledNumber(IOperation operation) => operation switch
     {
         ILiteralOperation => true,
-        IBinaryOperation binary => IsSpelledNumber(ValueFlow.SkipConversions(binary.LeftOperand)) && IsSpelledNumber(ValueFlow.SkipConversions(binary.RightOperand)),
+        IBinaryOperation binary => IsSpelledNumber(Conversions.Skip(binary.LeftOperand)) && IsSpelledNumber(Conversions.Skip(binary.RightOperand)),
         _ => false,
     };
 }

@@ -40,7 +40,7 @@ internal static class PageSizeConstants
             return false;
         }
 
-        IOperation? source = ValueFlow.SkipConversions(operation) switch
+        IOperation? source = Conversions.Skip(operation) switch
         {
             ILocalReferenceOperation local => ValueFlow.SingleValue(local),
             IFieldReferenceOperation { Field.IsStatic: true } field => ValueFlow.ReadonlyInitializer(field),
@@ -59,10 +59,10 @@ internal static class PageSizeConstants
     public static bool IsHighMask(IOperation operation)
     {
         // ~(nint)0xFFF is not a constant (its width is the machine's): recognize the complement of the low mask.
-        if (ValueFlow.SkipConversions(operation) is IUnaryOperation { OperatorKind: UnaryOperatorKind.BitwiseNegation } complement
+        if (Conversions.Skip(operation) is IUnaryOperation { OperatorKind: UnaryOperatorKind.BitwiseNegation } complement
             && !complement.ConstantValue.HasValue)
         {
-            return IsLowMask(ValueFlow.SkipConversions(complement.Operand));
+            return IsLowMask(Conversions.Skip(complement.Operand));
         }
 
         if (!TryGetValue(operation, out long value))

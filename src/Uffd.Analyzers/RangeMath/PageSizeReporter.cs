@@ -52,7 +52,7 @@ internal sealed class PageSizeReporter
         // Reported where it is used, inside the member analyzed: a diagnostic elsewhere (a field's initializer, another
         // method's body) would be non-local, which an IDE shows only in full solution analysis. The fix rewrites the
         // initializer of a local or static readonly field it names, so every use follows.
-        IOperation target = SkipImplicitConversions(operation);
+        IOperation target = Conversions.SkipImplicit(operation);
         SyntaxNode syntax = target.Syntax;
         Location location = syntax.GetLocation();
         if (!location.IsInSource || !reported.TryAdd(location, 0))
@@ -99,16 +99,6 @@ internal sealed class PageSizeReporter
             ImmutableDictionary<string, string?>.Empty.Add(SpellingKey, PageSizeSpelling.InHelper.ToString()),
             call.Syntax + " (" + constant.Syntax + " in " + call.TargetMethod.Name + ")",
             replacement + " in " + call.TargetMethod.Name));
-    }
-
-    private static IOperation SkipImplicitConversions(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
     }
 
     private static bool IsNamed(SyntaxNode syntax) => syntax is IdentifierNameSyntax or MemberAccessExpressionSyntax;

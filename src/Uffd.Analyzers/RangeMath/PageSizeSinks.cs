@@ -49,7 +49,7 @@ internal static class PageSizeSinks
             return;
         }
 
-        IOperation operation = ValueFlow.SkipConversions(value);
+        IOperation operation = Conversions.Skip(value);
         if (PageSizeConstants.IsPageSize(operation))
         {
             // Bare: a page size where the parameter is a paged range or the page size itself; a byte offset of 4096
@@ -201,7 +201,7 @@ internal static class PageSizeSinks
         foreach (IOperation operation in body.DescendantsAndSelf())
         {
             if (operation is IArgumentOperation { Parameter: { } inner } use
-                && ValueFlow.SkipConversions(use.Value) is IParameterReferenceOperation passed
+                && Conversions.Skip(use.Value) is IParameterReferenceOperation passed
                 && SymbolEqualityComparer.Default.Equals(passed.Parameter, parameter)
                 && RangeParameters.RoleOf(inner) is var role and not RangeRole.None)
             {

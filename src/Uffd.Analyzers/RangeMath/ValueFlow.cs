@@ -16,17 +16,6 @@ internal static class ValueFlow
 {
     private static readonly ConditionalWeakTable<IOperation, Dictionary<ILocalSymbol, LocalWrites>> Writes = new();
 
-    /// <summary>Looks through conversions (casts, implicit widening) to the value converted.</summary>
-    public static IOperation SkipConversions(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
-
     /// <summary>
     /// The one value a local is ever given: its initializer or its single assignment, when nothing else writes it (no
     /// compound assignment, increment, ref or out). With <paramref name="allowCompound"/>, compound assignments do not
@@ -175,7 +164,7 @@ internal static class ValueFlow
 
         IOperation written = target.Parent is IDeclarationExpressionOperation declaration ? declaration : target;
         if (written.Parent is not IDeconstructionAssignmentOperation deconstruction || deconstruction.Target != written
-            || SkipConversions(deconstruction.Value) is not ITupleOperation source
+            || Conversions.Skip(deconstruction.Value) is not ITupleOperation source
             || source.Elements.Length != target.Elements.Length)
         {
             return null;
