@@ -57,6 +57,12 @@ internal sealed unsafe class DispatcherThread : IDisposable
     /// <summary>Pumps this thread has made (counted for tests and diagnostics; written by this thread only).</summary>
     public long Pumps;
 
+    /// <summary>
+    /// <c>GC.GetAllocatedBytesForCurrentThread()</c> sampled after each batch of events was handled (and once at
+    /// start): between two samples, the difference is what this thread allocated dispatching and pumping.
+    /// </summary>
+    public long AllocatedBytes;
+
     /// <summary>The slot being pumped, or -1 (this thread only; Remove's self-deadlock check).</summary>
     public int CurrentSlot = -1;
 

@@ -289,6 +289,7 @@ internal sealed class FaultDispatcher : IDisposable
         t.ThreadId = Libc.gettid();
         t.PinError = CpuAffinity.PinCurrentThread(t.Cpu);
         current = t;
+        t.AllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
         t.Started.Set();
         try
         {
@@ -318,6 +319,9 @@ internal sealed class FaultDispatcher : IDisposable
 
                     Pump(t, data);
                 }
+
+                // The quiet point: what this thread allocated since the last sample, it allocated serving.
+                Volatile.Write(ref t.AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
             }
         }
         catch (Exception e)
