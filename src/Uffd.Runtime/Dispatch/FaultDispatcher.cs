@@ -40,6 +40,10 @@ internal sealed class FaultDispatcher : IDisposable
     private readonly FileDescriptorHandle stop;
     private readonly object gate = new();
     private readonly Stack<int> freeSlots = new();
+
+    // Slots whose TryRemove timed out with a handler still inside the source's Pump: inactive, reclaimed by a later
+    // Add once that handler has left.
+    private readonly List<int> quarantined = [];
     private Slot[] slots = new Slot[16];
     private int usedSlots;
     private int disposed;
@@ -148,14 +152,14 @@ internal sealed class FaultDispatcher : IDisposable
     /// <summary>The handler threads (for diagnostics and tests).</summary>
     public IReadOnlyList<DispatcherThread> Threads => threads;
 
-    /// <summary>Sources registered now.</summary>
+    /// <summary>Sources registered now (a source whose TryRemove timed out is not counted).</summary>
     public int SourceCount
     {
         get
         {
             lock (gate)
             {
-                return usedSlots - freeSlots.Count;
+                return usedSlots - freeSlots.Count - quarantined.Count;
             }
         }
     }
@@ -177,6 +181,7 @@ internal sealed class FaultDispatcher : IDisposable
         int generation;
         lock (gate)
         {
+            ReclaimQuarantined();
             index = freeSlots.Count > 0 ? freeSlots.Pop() : NewSlot();
             slot = slots[index];
             generation = slot.Generation == int.MaxValue ? 1 : slot.Generation + 1;
@@ -198,7 +203,7 @@ internal sealed class FaultDispatcher : IDisposable
                     Epoll.Delete(threads[j].EpollFd, fd);
                 }
 
-                Retire(index, slot, generation);
+                Retire(index, slot, generation, Timeout.InfiniteTimeSpan);
                 throw new UffdException($"The fault dispatcher could not add fd {fd} to handler #{i}'s epoll set: {Errno.Describe(error)}.", error);
             }
         }
@@ -211,7 +216,16 @@ internal sealed class FaultDispatcher : IDisposable
     /// <see cref="IFaultSource.Pump"/>; none calls it afterwards. Call it before closing the source's fd.
     /// </summary>
     /// <exception cref="InvalidOperationException">The registration is not current (removed already, or never added), or Remove was called from inside the same source's Pump (it would wait for itself).</exception>
-    public void Remove(FaultSourceRegistration registration)
+    public void Remove(FaultSourceRegistration registration) => TryRemove(registration, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// <see cref="Remove"/> with a bounded wait. Either way no handler enters the source's Pump again; false means a
+    /// handler was still inside it when <paramref name="timeout"/> elapsed (a provider that hangs), so the caller must
+    /// not free what Pump uses (as the engine keeps a mapping whose drain timed out). The slot is reused only once
+    /// that handler has left.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">As <see cref="Remove"/>.</exception>
+    public bool TryRemove(FaultSourceRegistration registration, TimeSpan timeout)
     {
         Slot[] table = Volatile.Read(ref slots);
         if (!registration.IsValid || (uint)registration.Slot >= (uint)table.Length || table[registration.Slot] is not { } slot)
@@ -239,28 +253,68 @@ internal sealed class FaultDispatcher : IDisposable
             }
         }
 
-        Retire(registration.Slot, slot, registration.Generation);
+        return Retire(registration.Slot, slot, registration.Generation, timeout);
     }
 
-    /// <summary>Waits until no handler is inside the (already inactive) slot, then frees it for reuse.</summary>
-    private void Retire(int index, Slot slot, int generation)
+    /// <summary>
+    /// Waits (up to <paramref name="timeout"/>) until no handler is inside the (already inactive) slot, then frees it
+    /// for reuse; quarantines it on timeout.
+    /// </summary>
+    private bool Retire(int index, Slot slot, int generation, TimeSpan timeout)
     {
         Volatile.Write(ref slot.Active, 0);
-        var spin = default(SpinWait);
-        while (Volatile.Read(ref slot.InFlight) != 0)
+        if (Volatile.Read(ref slot.InFlight) != 0)
         {
-            spin.SpinOnce();
+            long start = Environment.TickCount64;
+            long limit = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)timeout.TotalMilliseconds;
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref slot.InFlight) != 0)
+            {
+                if (Environment.TickCount64 - start > limit)
+                {
+                    lock (gate)
+                    {
+                        quarantined.Add(index);
+                    }
+
+                    return false;
+                }
+
+                spin.SpinOnce();
+            }
         }
 
         lock (gate)
         {
             if (slot.Generation == generation)
             {
-                slot.Source = null;
-                slot.Fd = -1;
-                freeSlots.Push(index);
+                Free(index, slot);
             }
         }
+
+        return true;
+    }
+
+    /// <summary>Under <see cref="gate"/>: frees the quarantined slots that no handler is inside any more.</summary>
+    private void ReclaimQuarantined()
+    {
+        for (int i = quarantined.Count - 1; i >= 0; i--)
+        {
+            int index = quarantined[i];
+            Slot slot = slots[index];
+            if (Volatile.Read(ref slot.InFlight) == 0)
+            {
+                quarantined.RemoveAt(i);
+                Free(index, slot);
+            }
+        }
+    }
+
+    private void Free(int index, Slot slot)
+    {
+        slot.Source = null;
+        slot.Fd = -1;
+        freeSlots.Push(index);
     }
 
     /// <summary>Under <see cref="gate"/>: a new slot at the end of the table, grown by doubling.</summary>

@@ -165,6 +165,37 @@ public sealed class FaultDispatcherTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TryRemove_gives_up_on_a_pump_that_hangs_and_the_slot_is_reused_once_it_returns()
+    {
+        using var dispatcher = new FaultDispatcher(Threads);
+        using var inner = new TestFaultSource(1);
+        using var release = new ManualResetEventSlim();
+        var hanging = new HangingSource(inner, release);
+        FaultSourceRegistration registration = dispatcher.Add(hanging);
+        Assert.Null(Faulter.Run(() => ReadAll(inner), "dispatch faulter").Join());
+        Assert.True(Bounded.Until(() => hanging.Inside == 1), "no handler entered the hanging pump");
+
+        Assert.False(dispatcher.TryRemove(registration, TimeSpan.FromMilliseconds(50)));
+        // Every handler is woken by the fault (the herd), so the other one may have pumped it too, without waiting.
+        int enteredBeforeRemove = hanging.Entered;
+        Assert.Equal(0, dispatcher.SourceCount);
+        Assert.Throws<InvalidOperationException>(() => dispatcher.Remove(registration));
+        using var other = new TestFaultSource(1);
+        FaultSourceRegistration whileHanging = dispatcher.Add(other);
+        Assert.NotEqual(registration.Slot, whileHanging.Slot);
+
+        release.Set();
+        Assert.True(Bounded.Until(() => hanging.Inside == 0));
+        using var next = new TestFaultSource(1);
+        FaultSourceRegistration afterwards = dispatcher.Add(next);
+        Assert.Equal(registration.Slot, afterwards.Slot);
+        Assert.Null(Faulter.Run(() => ReadAll(next), "dispatch faulter").Join());
+        Assert.Equal(enteredBeforeRemove, hanging.Entered);
+        dispatcher.Remove(whileHanging);
+        dispatcher.Remove(afterwards);
+    }
+
+    [Fact]
     public void Add_and_Remove_of_a_thousand_sources()
     {
         const int Count = 1000;
@@ -355,6 +386,36 @@ public sealed class FaultDispatcherTests(ITestOutputHelper output)
 
         public void Pump(DispatcherThread thread)
         {
+        }
+    }
+
+    /// <summary>Serves through <c>inner</c>, then stays in its first Pump until released.</summary>
+    private sealed class HangingSource(TestFaultSource inner, ManualResetEventSlim release) : IFaultSource
+    {
+        private int entered;
+        private int inside;
+
+        public int Entered => Volatile.Read(ref entered);
+
+        public int Inside => Volatile.Read(ref inside);
+
+        public int Fd => inner.Fd;
+
+        public void Pump(DispatcherThread thread)
+        {
+            Interlocked.Increment(ref inside);
+            try
+            {
+                inner.Pump(thread);
+                if (Interlocked.Increment(ref entered) == 1)
+                {
+                    release.Wait(Bounded.Wait);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inside);
+            }
         }
     }
 
