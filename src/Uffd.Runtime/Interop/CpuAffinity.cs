@@ -19,13 +19,17 @@ internal static unsafe partial class CpuAffinity
     [LibraryImport("libc", SetLastError = true)]
     private static partial int sched_setaffinity(int pid, nuint size, byte* mask);
 
-    /// <summary>The CPUs the calling thread may run on, ascending; all of 0..ProcessorCount-1 if that cannot be read.</summary>
-    public static int[] AllowedCpus()
+    /// <summary>
+    /// The CPUs thread <paramref name="tid"/> may run on (0: the calling thread; the process id: the main thread,
+    /// i.e. the process's affinity, whatever a pinned caller's is), ascending; all of 0..ProcessorCount-1 if that
+    /// cannot be read.
+    /// </summary>
+    public static int[] AllowedCpus(int tid = 0)
     {
         byte* mask = stackalloc byte[SetBytes];
         new System.Span<byte>(mask, SetBytes).Clear();
         var cpus = new List<int>();
-        if (sched_getaffinity(0, SetBytes, mask) == 0)
+        if (sched_getaffinity(tid, SetBytes, mask) == 0)
         {
             for (int cpu = 0; cpu < SetBytes * 8; cpu++)
             {

@@ -7,9 +7,17 @@ internal static class ThreadProbe
 {
     private const long SysPoll = 7;
     private const long SysPpoll = 271;
+    private const long SysEpollWait = 232;
+    private const long SysEpollPwait = 281;
 
     /// <summary>True while thread <paramref name="tid"/> sleeps in poll(2) (glibc may use ppoll).</summary>
-    public static bool IsInPoll(int tid)
+    public static bool IsInPoll(int tid) => SyscallOf(tid) is SysPoll or SysPpoll;
+
+    /// <summary>True while thread <paramref name="tid"/> sleeps in epoll_wait(2) (glibc may use epoll_pwait).</summary>
+    public static bool IsInEpollWait(int tid) => SyscallOf(tid) is SysEpollWait or SysEpollPwait;
+
+    /// <summary>The system call thread <paramref name="tid"/> is blocked in, or -1 (running, gone, unreadable).</summary>
+    public static long SyscallOf(int tid)
     {
         string text;
         try
@@ -18,11 +26,11 @@ internal static class ThreadProbe
         }
         catch (IOException)
         {
-            return false;
+            return -1;
         }
 
         string first = text.Split(' ', 2)[0].Trim();
-        return long.TryParse(first, out long number) && number is SysPoll or SysPpoll;
+        return long.TryParse(first, out long number) ? number : -1;
     }
 
     /// <summary>What descriptor <paramref name="fd"/> refers to (e.g. "anon_inode:[userfaultfd]"), or null when closed.</summary>

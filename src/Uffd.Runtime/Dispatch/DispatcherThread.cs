@@ -1,0 +1,129 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace Uffd.Dispatch;
+
+/// <summary>
+/// One handler thread of a <see cref="FaultDispatcher"/> and what it owns: its epoll fd (every source's uffd is in
+/// it), its pinned CPU, and the buffers the sources it pumps reuse: a batch of messages and one page-aligned staging
+/// buffer per page size, allocated on first use and kept for the life of the thread.
+/// </summary>
+/// <remarks>Only its own thread touches the buffers, so a source may use them freely inside <see cref="IFaultSource.Pump"/>.</remarks>
+internal sealed unsafe class DispatcherThread : IDisposable
+{
+    /// <summary>Messages per read(2) of a source.</summary>
+    public const int Batch = 64;
+
+    /// <summary>Epoll events per epoll_wait.</summary>
+    public const int EventBatch = 64;
+
+    // Staging buffers by page size: base pages, then huge page sizes as sources ask for them (a handful at most).
+    private int[] stagingSizes = [];
+    private nint[] stagingBuffers = [];
+
+    public DispatcherThread(int index, int cpu, int epollFd)
+    {
+        Index = index;
+        Cpu = cpu;
+        EpollFd = epollFd;
+        Events = (byte*)NativeMemory.Alloc((nuint)(EventBatch * Interop.Epoll.EventSize));
+    }
+
+    public int Index { get; }
+
+    /// <summary>The CPU this thread pins itself to.</summary>
+    public int Cpu { get; }
+
+    /// <summary>This thread's own epoll fd (-1 once disposed).</summary>
+    public int EpollFd { get; private set; }
+
+    /// <summary>The message buffer for <see cref="Userfaultfd.ReadMessages"/>: <see cref="Batch"/> messages.</summary>
+    public UffdMessage[] Messages { get; } = new UffdMessage[Batch];
+
+    /// <summary>epoll_wait's output buffer, native: <see cref="EventBatch"/> entries of <see cref="Interop.Epoll.EventSize"/> bytes.</summary>
+    internal byte* Events { get; private set; }
+
+    public Thread? Thread { get; set; }
+
+    public ManualResetEventSlim Started { get; } = new();
+
+    /// <summary>gettid() of the thread, once started.</summary>
+    public int ThreadId { get; set; }
+
+    /// <summary>0, or the errno of sched_setaffinity.</summary>
+    public int PinError { get; set; }
+
+    /// <summary>Pumps this thread has made (counted for tests and diagnostics; written by this thread only).</summary>
+    public long Pumps;
+
+    /// <summary>
+    /// <c>GC.GetAllocatedBytesForCurrentThread()</c> sampled after each batch of events was handled (and once at
+    /// start): between two samples, the difference is what this thread allocated dispatching and pumping.
+    /// </summary>
+    public long AllocatedBytes;
+
+    /// <summary>The slot being pumped, or -1 (this thread only; Remove's self-deadlock check).</summary>
+    public int CurrentSlot = -1;
+
+    /// <summary>Wake-ups of epoll_wait (each a sleep ended; written by this thread only).</summary>
+    public long Wakeups;
+
+    /// <summary>
+    /// A page-aligned native buffer of <paramref name="pageSize"/> bytes owned by this thread, the same on every call
+    /// with that size: for a source to fill a page in before UFFDIO_COPY (outside any registered range, so the copy
+    /// never faults on its own source). Allocated on the first call for a size; call it on this thread only.
+    /// </summary>
+    public byte* Staging(int pageSize)
+    {
+        int[] sizes = stagingSizes;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            if (sizes[i] == pageSize)
+            {
+                return (byte*)stagingBuffers[i];
+            }
+        }
+
+        return AllocateStaging(pageSize);
+    }
+
+    private byte* AllocateStaging(int pageSize)
+    {
+        if (pageSize <= 0 || (pageSize & (pageSize - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "A page size is a power of two.");
+        }
+
+        byte* buffer = (byte*)NativeMemory.AlignedAlloc((nuint)pageSize, (nuint)Math.Max(pageSize, Environment.SystemPageSize));
+        // Grown by copy, then published: only this thread reads them, Dispose runs once the thread has ended.
+        stagingBuffers = [.. stagingBuffers, (nint)buffer];
+        stagingSizes = [.. stagingSizes, pageSize];
+        return buffer;
+    }
+
+    /// <summary>Frees the buffers and closes the epoll fd; only once the thread has ended (or never started).</summary>
+    public void Dispose()
+    {
+        foreach (nint buffer in stagingBuffers)
+        {
+            NativeMemory.AlignedFree((void*)buffer);
+        }
+
+        stagingBuffers = [];
+        stagingSizes = [];
+        if (Events != null)
+        {
+            NativeMemory.Free(Events);
+            Events = null;
+        }
+
+        if (EpollFd >= 0)
+        {
+            Interop.Libc.close(EpollFd);
+            EpollFd = -1;
+        }
+
+        Started.Dispose();
+    }
+}
