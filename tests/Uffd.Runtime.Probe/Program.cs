@@ -31,7 +31,8 @@ internal static class Program
                 ["gc-pressure", string seconds] => GcPressureMode.Run(ParseSeconds(seconds)),
                 ["region-failfast"] => RegionFailFastMode.Run(),
                 ["generated-failfast"] => GeneratedFailFastMode.Run(),
-                _ => Fail(Usage, "usage: create|kernel-access <allow|require|forbid> | region <policy> | syscall-spans <allow|require> | seccomp <eperm|enosys> <syscall|syscall+device> <policy> | revoke | revoke-managed | release | gc-pressure <seconds> | region-failfast | generated-failfast"),
+                ["dispatcher", "api" or "option", string threads] => DispatcherMode.Run(args[1], int.Parse(threads, CultureInfo.InvariantCulture)),
+                _ => Fail(Usage, "usage: create|kernel-access <allow|require|forbid> | region <policy> | syscall-spans <allow|require> | seccomp <eperm|enosys> <syscall|syscall+device> <policy> | revoke | revoke-managed | release | gc-pressure <seconds> | region-failfast | generated-failfast | dispatcher <api|option> <threads>"),
             };
         }
         catch (UffdUnavailableException e)

@@ -18,9 +18,15 @@ internal sealed unsafe class DispatcherThread : IDisposable
     /// <summary>Epoll events per epoll_wait.</summary>
     public const int EventBatch = 64;
 
-    // Staging buffers by page size: base pages, then huge page sizes as sources ask for them (a handful at most).
+    // Staging buffers by page size (base pages, then huge page sizes as sources ask for them: a handful at most),
+    // each as long as the longest run of pages asked for with that size.
     private int[] stagingSizes = [];
+    private int[] stagingCapacities = [];
     private nint[] stagingBuffers = [];
+
+    // Sources whose Pump left work deferred (an install the kernel answered with EAGAIN): their event data, pumped
+    // again after every wake-up until they report nothing deferred. Only this thread reads or writes them.
+    private ulong[] deferred = new ulong[4];
 
     public DispatcherThread(int index, int cpu, int epollFd)
     {
@@ -69,37 +75,87 @@ internal sealed unsafe class DispatcherThread : IDisposable
     /// <summary>Wake-ups of epoll_wait (each a sleep ended; written by this thread only).</summary>
     public long Wakeups;
 
+    /// <summary>Sources with deferred work (see <see cref="IFaultSource.Pump"/>).</summary>
+    public int DeferredCount { get; private set; }
+
+    /// <summary>Rounds in a row that found deferred work: the first ones retry at once, later ones every millisecond.</summary>
+    public int DeferredRounds { get; set; }
+
+    /// <summary>The event data of deferred source <paramref name="i"/>.</summary>
+    public ulong DeferredAt(int i) => deferred[i];
+
+    /// <summary>Remembers a source with deferred work (once).</summary>
+    public void Defer(ulong data)
+    {
+        for (int i = 0; i < DeferredCount; i++)
+        {
+            if (deferred[i] == data)
+            {
+                return;
+            }
+        }
+
+        if (DeferredCount == deferred.Length)
+        {
+            // Rare (EAGAIN while several sources had events pending): growing allocates, once.
+            Array.Resize(ref deferred, deferred.Length * 2);
+        }
+
+        deferred[DeferredCount++] = data;
+    }
+
+    /// <summary>Forgets deferred source <paramref name="i"/> (the last one takes its place).</summary>
+    public void Undefer(int i)
+    {
+        deferred[i] = deferred[--DeferredCount];
+        if (DeferredCount == 0)
+        {
+            DeferredRounds = 0;
+        }
+    }
+
     /// <summary>
-    /// A page-aligned native buffer of <paramref name="pageSize"/> bytes owned by this thread, the same on every call
-    /// with that size: for a source to fill a page in before UFFDIO_COPY (outside any registered range, so the copy
-    /// never faults on its own source). Allocated on the first call for a size; call it on this thread only.
+    /// A page-aligned native buffer of at least <paramref name="pages"/> pages of <paramref name="pageSize"/> bytes,
+    /// owned by this thread: for a source to fill pages in before UFFDIO_COPY (outside any registered range, so the
+    /// copy never faults on its own source). Allocated on the first call for a size, and replaced (its content lost)
+    /// by a longer one when more pages are asked for; call it on this thread only.
     /// </summary>
-    public byte* Staging(int pageSize)
+    public byte* Staging(int pageSize, int pages = 1)
     {
         int[] sizes = stagingSizes;
         for (int i = 0; i < sizes.Length; i++)
         {
             if (sizes[i] == pageSize)
             {
+                if (stagingCapacities[i] < pages)
+                {
+                    NativeMemory.AlignedFree((void*)stagingBuffers[i]);
+                    stagingBuffers[i] = 0;
+                    stagingBuffers[i] = (nint)Allocate(pageSize, pages);
+                    stagingCapacities[i] = pages;
+                }
+
                 return (byte*)stagingBuffers[i];
             }
         }
 
-        return AllocateStaging(pageSize);
+        byte* buffer = Allocate(pageSize, pages);
+        // Grown by copy, then published: only this thread reads them, Dispose runs once the thread has ended.
+        stagingBuffers = [.. stagingBuffers, (nint)buffer];
+        stagingCapacities = [.. stagingCapacities, pages];
+        stagingSizes = [.. stagingSizes, pageSize];
+        return buffer;
     }
 
-    private byte* AllocateStaging(int pageSize)
+    private static byte* Allocate(int pageSize, int pages)
     {
         if (pageSize <= 0 || (pageSize & (pageSize - 1)) != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "A page size is a power of two.");
         }
 
-        byte* buffer = (byte*)NativeMemory.AlignedAlloc((nuint)pageSize, (nuint)Math.Max(pageSize, Environment.SystemPageSize));
-        // Grown by copy, then published: only this thread reads them, Dispose runs once the thread has ended.
-        stagingBuffers = [.. stagingBuffers, (nint)buffer];
-        stagingSizes = [.. stagingSizes, pageSize];
-        return buffer;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pages);
+        return (byte*)NativeMemory.AlignedAlloc((nuint)pageSize * (nuint)pages, (nuint)Math.Max(pageSize, Environment.SystemPageSize));
     }
 
     /// <summary>Frees the buffers and closes the epoll fd; only once the thread has ended (or never started).</summary>
@@ -111,6 +167,7 @@ internal sealed unsafe class DispatcherThread : IDisposable
         }
 
         stagingBuffers = [];
+        stagingCapacities = [];
         stagingSizes = [];
         if (Events != null)
         {

@@ -50,9 +50,11 @@ internal sealed class FaultDispatcher : IDisposable
 
     /// <param name="threadCount">Handler threads; 0 for one per CPU of the process's affinity.</param>
     /// <param name="cpus">The CPUs to pin to, round-robin; null for the process's affinity.</param>
+    /// <param name="name">The threads' name, followed by " #index"; also quoted in errors.</param>
     /// <exception cref="UffdException">An epoll fd, the stop eventfd or a thread could not be had.</exception>
-    public FaultDispatcher(int threadCount = 0, int[]? cpus = null)
+    public FaultDispatcher(int threadCount = 0, int[]? cpus = null, string name = "uffd dispatch")
     {
+        Name = name;
         ArgumentOutOfRangeException.ThrowIfNegative(threadCount);
         cpus ??= CpuAffinity.AllowedCpus(Environment.ProcessId);
         if (cpus.Length == 0)
@@ -91,8 +93,8 @@ internal sealed class FaultDispatcher : IDisposable
 
             foreach (DispatcherThread t in threads)
             {
-                t.Thread = new Thread(Run) { IsBackground = true, Name = $"uffd dispatch {t.Index}" };
-                RegionThreadStart.Start(t.Thread, t, "fault dispatcher");
+                t.Thread = new Thread(Run) { IsBackground = true, Name = $"{name} #{t.Index}" };
+                RegionThreadStart.Start(t.Thread, t, name);
             }
 
             foreach (DispatcherThread t in threads)
@@ -117,6 +119,18 @@ internal sealed class FaultDispatcher : IDisposable
     /// </summary>
     public static FaultDispatcher Shared => Volatile.Read(ref shared) ?? CreateShared();
 
+    /// <summary>The thread count <see cref="ConfigureShared"/> set (0: not set).</summary>
+    public static int ConfiguredThreadCount
+    {
+        get
+        {
+            lock (SharedGate)
+            {
+                return sharedThreadCount;
+            }
+        }
+    }
+
     /// <summary>True once <see cref="Shared"/> has been created.</summary>
     public static bool IsSharedCreated => Volatile.Read(ref shared) is not null;
 
@@ -129,7 +143,7 @@ internal sealed class FaultDispatcher : IDisposable
         {
             if (shared is not null)
             {
-                throw new InvalidOperationException($"The fault dispatcher is already running with {shared.threads.Length} threads; configure it before the first region opens.");
+                throw new InvalidOperationException($"The fault dispatcher is already running with {shared.threads.Length} threads; call RegionDispatcher.Configure (or set the Uffd.DispatcherThreads option) before the first region without HandlerThreads opens.");
             }
 
             sharedThreadCount = threadCount;
@@ -142,12 +156,16 @@ internal sealed class FaultDispatcher : IDisposable
         {
             if (shared is null)
             {
-                Volatile.Write(ref shared, new FaultDispatcher(sharedThreadCount));
+                int count = sharedThreadCount > 0 ? sharedThreadCount : RegionDispatcher.ConfiguredByOption() ?? 0;
+                Volatile.Write(ref shared, new FaultDispatcher(count));
             }
 
             return shared;
         }
     }
+
+    /// <summary>The threads' name (each thread's is this, then " #index").</summary>
+    public string Name { get; }
 
     /// <summary>The handler threads (for diagnostics and tests).</summary>
     public IReadOnlyList<DispatcherThread> Threads => threads;
@@ -349,8 +367,8 @@ internal sealed class FaultDispatcher : IDisposable
         {
             while (true)
             {
-                // No timeout: an idle process's handlers sleep here and cost nothing.
-                int count = Epoll.epoll_wait(t.EpollFd, t.Events, DispatcherThread.EventBatch, -1);
+                // No timeout while nothing is deferred: an idle process's handlers sleep here and cost nothing.
+                int count = Epoll.epoll_wait(t.EpollFd, t.Events, DispatcherThread.EventBatch, DeferredTimeout(t));
                 if (count < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
@@ -371,7 +389,15 @@ internal sealed class FaultDispatcher : IDisposable
                         return;
                     }
 
-                    Pump(t, data);
+                    if (Pump(t, data))
+                    {
+                        t.Defer(data);
+                    }
+                }
+
+                if (t.DeferredCount > 0)
+                {
+                    PumpDeferred(t);
                 }
 
                 // The quiet point: what this thread allocated since the last sample, it allocated serving.
@@ -385,8 +411,42 @@ internal sealed class FaultDispatcher : IDisposable
         }
     }
 
+    /// <summary>
+    /// epoll_wait's timeout: forever with nothing deferred; with deferred work, none for the first rounds (after a
+    /// yield: the event the kernel waits for is usually read by then), then 1 ms, so a long wait costs no CPU.
+    /// </summary>
+    private static int DeferredTimeout(DispatcherThread t)
+    {
+        if (t.DeferredCount == 0)
+        {
+            return -1;
+        }
+
+        if (t.DeferredRounds < 64)
+        {
+            Thread.Yield();
+            return 0;
+        }
+
+        return 1;
+    }
+
+    /// <summary>Pumps the sources with deferred work again, and forgets those that have none left.</summary>
+    private void PumpDeferred(DispatcherThread t)
+    {
+        t.DeferredRounds++;
+        for (int i = t.DeferredCount - 1; i >= 0; i--)
+        {
+            if (!Pump(t, t.DeferredAt(i)))
+            {
+                t.Undefer(i);
+            }
+        }
+    }
+
+    /// <summary>Pumps the source an event is for, unless it was removed since; true when it deferred work.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Pump(DispatcherThread t, ulong data)
+    private bool Pump(DispatcherThread t, ulong data)
     {
         int index = (int)(uint)data;
         int generation = (int)(data >> 32);
@@ -398,9 +458,11 @@ internal sealed class FaultDispatcher : IDisposable
             if (Volatile.Read(ref slot.Active) == generation)
             {
                 t.CurrentSlot = index;
-                slot.Source!.Pump(t);
                 t.Pumps++;
+                return slot.Source!.Pump(t);
             }
+
+            return false;
         }
         finally
         {

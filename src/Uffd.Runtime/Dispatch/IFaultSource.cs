@@ -19,5 +19,10 @@ internal interface IFaultSource
     /// faults, and must not throw: the dispatcher fails the process fast, since a handler that stops leaves faulting
     /// threads hanging. Never called again once <see cref="FaultDispatcher.Remove"/> has returned.
     /// </summary>
-    void Pump(DispatcherThread thread);
+    /// <returns>
+    /// True when the source deferred work it could not finish now (an install the kernel answered with EAGAIN, which
+    /// lasts until the events queued on the uffd are read and applied): the thread then pumps it again soon, whether
+    /// or not its fd becomes readable, until a pump returns false.
+    /// </returns>
+    bool Pump(DispatcherThread thread);
 }

@@ -10,12 +10,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     internal static TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Serves the faults already waiting, stops the handlers, revokes access, unregisters and unmaps.</summary>
+    /// <summary>Serves the faults already waiting, leaves the dispatcher, revokes access, unregisters and unmaps.</summary>
     /// <remarks>
     /// <list type="number">
-    /// <item>The handlers keep running until no thread waits on a fault (fdinfo <c>total</c> is 0) and no span lease is
-    /// open (at most 10 s).</item>
-    /// <item>The shutdown eventfd stops them; they are joined (at most 10 s).</item>
+    /// <item>The dispatcher keeps serving the region until no thread waits on a fault (fdinfo <c>total</c> is 0) and
+    /// no span lease is open (at most 10 s).</item>
+    /// <item>The region leaves the dispatcher: once no dispatcher thread is inside its pump (at most 10 s), none enters
+    /// it again. Other regions are not disturbed; a private dispatcher (HandlerThreads) is stopped and joined.</item>
     /// <item>Access to the region's pages is revoked (PROT_NONE), so a later access crashes instead of reading a zero
     /// page the kernel would otherwise hand out, and they are unregistered; the uffd is disposed (had the waits
     /// expired, its own close revokes what is still registered).</item>
@@ -38,27 +39,32 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
         bool drained = WaitUntilQuiet();
 
-        // A signal that cannot be raised leaves the handlers polling: they are then not joined, and keep what they use.
-        bool joined = TrySignalStop() && JoinHandlers();
-        if (drained && joined)
+        // Before the uffd closes: the dispatcher deletes it from its epoll sets by number.
+        bool left = LeaveDispatcher();
+        if (drained && left)
         {
             RevokeOwnRanges();
         }
 
+        // A pump still inside (a provider that hangs) fails its next ioctl with ObjectDisposedException and returns.
         uffd.Dispose();
         fdInfo.Dispose();
-        if (joined)
+        if (left)
         {
-            foreach (RegionHandlerThread h in handlers)
+            foreach (RegionThreadState s in states)
             {
-                h.Dispose();
+                s.Dispose();
             }
 
-            stop.Dispose();
             pagemap?.Dispose();
         }
 
-        if (drained && joined)
+        if (ownsDispatcher)
+        {
+            dispatcher.Dispose();
+        }
+
+        if (drained && left)
         {
             Unmap();
         }
@@ -69,9 +75,31 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             memory.DisposeKeepingMappings();
         }
 
-        // Last: the handlers are joined, so the counts the meter keeps for the region's name are final.
+        // Last: no pump runs any more, so the counts the meter keeps for the region's name are final.
         RegionMetricsRegistry.Remove(this);
         Volatile.Write(ref state, StateDisposed);
+    }
+
+    /// <summary>
+    /// Removes the region from the dispatcher; true once no dispatcher thread is inside its pump (or it never joined).
+    /// False when one still is after the timeout (a provider that hangs), or when Dispose runs inside the region's
+    /// own pump (a provider disposing its region): what the pump uses is then kept.
+    /// </summary>
+    private bool LeaveDispatcher()
+    {
+        if (!registration.IsValid)
+        {
+            return true;
+        }
+
+        try
+        {
+            return dispatcher.TryRemove(registration, JoinTimeout);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -107,35 +135,6 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         try
         {
             return fdInfo.Read().Total == 0;
-        }
-        catch (UffdException)
-        {
-            return false;
-        }
-    }
-
-    private bool JoinHandlers()
-    {
-        bool joined = true;
-        foreach (RegionHandlerThread h in handlers)
-        {
-            // Unstarted is a flag (an unstarted background thread is Background | Unstarted), and a thread whose
-            // Start failed stays unstarted: joining it would throw ThreadStateException.
-            if (h.Thread is { } thread && (thread.ThreadState & ThreadState.Unstarted) == 0 && !thread.Join(JoinTimeout))
-            {
-                joined = false;
-            }
-        }
-
-        return joined;
-    }
-
-    private bool TrySignalStop()
-    {
-        try
-        {
-            stop.Signal();
-            return true;
         }
         catch (UffdException)
         {

@@ -1,21 +1,22 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using Uffd.Interop;
+using Uffd.Dispatch;
 
 namespace Uffd.Regions;
 
 /// <summary>
-/// The event loop behind a <see cref="FaultRegionAttribute"/> class: maps the memory the mode needs, negotiates
-/// exactly the features it needs, registers, runs the handler threads, resolves every fault with the right ioctl,
-/// and shuts down without leaving a thread blocked or a page silently zero-filled. Generated code owns one of these.
+/// The engine behind a <see cref="FaultRegionAttribute"/> class: maps the memory the mode needs, negotiates exactly
+/// the features it needs, registers, joins the process's fault dispatcher (or a private one with HandlerThreads),
+/// resolves every fault with the right ioctl, and shuts down without leaving a thread blocked or a page silently
+/// zero-filled. Generated code owns one of these, through <see cref="FaultRegionLifetime{TCallbacks}"/>.
 /// </summary>
 /// <typeparam name="TCallbacks">The generated struct that calls the user's provider and write handler.</typeparam>
 /// <remarks>
 /// Split by concern: this file holds creation and state; <c>.Access.cs</c> the spans, leases and native copies (and
 /// the rule that no managed thread ever waits in a fault); <c>.Protection.cs</c> write protection and write
-/// tracking; <c>.Handlers.cs</c> the handler threads and event handling; <c>.Resolution.cs</c> how each fault is
-/// resolved; <c>.Shutdown.cs</c> Dispose.
+/// tracking; the fault path in one direction, <c>.Pump.cs</c> (read the uffd, apply events), <c>.Resolver.cs</c>
+/// (decide, call the provider) and <c>.Install.cs</c> (the ioctls and their answers); <c>.Shutdown.cs</c> Dispose.
 /// </remarks>
 public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegionMetricsSource
     where TCallbacks : struct, IFaultRegionCallbacks
@@ -29,13 +30,18 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     private readonly FaultRegionSettings settings;
     private readonly UffdMemory memory;
     private readonly Userfaultfd uffd;
-    private readonly UffdShutdownSignal stop;
+
+    // The threads that pump this region's uffd: the process's shared dispatcher, or one of its own (HandlerThreads).
+    private readonly FaultDispatcher dispatcher;
+    private readonly bool ownsDispatcher;
+
+    // What each of the dispatcher's threads keeps for this region, by the thread's index.
+    private readonly RegionThreadState[] states;
 
     // The uffd's fdinfo, opened at Open: Dispose reads it to know no thread waits in a fault, even at the fd limit.
     private readonly UffdFdInfoFile fdInfo;
     private readonly PageStateTable pages;
     private readonly RegionLayout layout;
-    private readonly RegionHandlerThread[] handlers;
 
     // This process's pagemap: whether a page the table calls present really is (see ServeMissing), and the written
     // pages of asynchronous tracking. Null only when /proc is unavailable and the region does not need it.
@@ -67,6 +73,9 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     private Exception? lastProviderError;
     private int state;
 
+    // The region's place in the dispatcher, once added (default until then).
+    private FaultSourceRegistration registration;
+
     // Read, Write, Prefault and span population in progress: Dispose does not unmap under them.
     private int activeAccesses;
 
@@ -77,11 +86,12 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         this.settings = settings;
         memory = acquired.Memory!;
         uffd = acquired.Uffd!;
-        stop = acquired.Stop!;
+        dispatcher = acquired.Dispatcher!;
+        ownsDispatcher = acquired.OwnsDispatcher;
+        states = acquired.States!;
         fdInfo = acquired.FdInfo!;
         pages = acquired.Pages!;
         pagemap = acquired.Pagemap;
-        handlers = acquired.Handlers.ToArray();
         pageSize = memory.PageSize;
         PageCount = memory.PageCount;
         hugetlb = memory.Kind is MemoryKind.SharedHugetlb or MemoryKind.PrivateHugetlb;
@@ -101,17 +111,20 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
 
     /// <summary>Maps, registers and starts serving a region.</summary>
     /// <remarks>
-    /// A failed Open releases everything it took, in any step and at the descriptor limit too: the memory and its
-    /// memfd, the uffd, the shutdown eventfd, the fdinfo and pagemap descriptors, the handler threads and their
-    /// buffers. A region holds 4 descriptors while open (5 on shared memory and huge pages), and starting each handler
-    /// thread takes two more for a moment (the .NET runtime's own).
+    /// Opening starts no thread: the region's uffd joins the epoll sets of the process's fault dispatcher, whose pinned
+    /// threads (one per CPU, started with the first region) serve every region; a region with HandlerThreads gets a
+    /// dispatcher of its own instead. A failed Open releases everything it took, in any step and at the descriptor
+    /// limit too: the memory and its memfd, the uffd, the fdinfo and pagemap descriptors, a private dispatcher. A
+    /// region holds 3 descriptors while open (4 on shared memory and huge pages); the shared dispatcher holds one
+    /// epoll descriptor per thread and an eventfd, and starting each of its threads takes two more for a moment (the
+    /// .NET runtime's own).
     /// </remarks>
     /// <exception cref="ArgumentException">The settings are inconsistent (no name, Minor on anonymous memory...).</exception>
     /// <exception cref="ArgumentOutOfRangeException">
     /// Pages is not positive, or more than the page table holds (<see cref="UffdLimits.MaxRegionPages"/>), or, multiplied
     /// by the page size (a huge page for HugePages), longer than the user address space (<see cref="UffdLimits.MaxMappingLength"/>).
     /// </exception>
-    /// <exception cref="InsufficientMemoryException">The page table or the handlers' staging buffers could not be allocated; the message says how many bytes they needed.</exception>
+    /// <exception cref="InsufficientMemoryException">The page table could not be allocated; the message says how many bytes it needed.</exception>
     /// <exception cref="UffdUnavailableException">
     /// No uffd the settings' UserModeOnly accepts could be created (by default one that serves kernel-mode faults, which
     /// an unprivileged user lacks); the message names the region, the cause on this machine and the fix.
@@ -145,11 +158,26 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         }
         catch
         {
-            // Dispose never throws, and undoes Start too: it stops and joins the handler threads that started and
+            // Dispose never throws, and undoes Start too: it leaves the dispatcher (and stops a private one) and
             // revokes the registration before it unmaps.
             engine.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Registers the memory and joins the dispatcher: from then on its threads serve the region's faults.</summary>
+    private void Start(RegisterMode mode)
+    {
+        uffd.Register(memory.Address, memory.Length, mode);
+        if (asynchronousWriteProtect)
+        {
+            // Tracking starts at Open: every page is clean until written (WP_ASYNC implies WP_UNPOPULATED, so pages
+            // never touched are protected too, and fills install protected).
+            ChangeKernelProtection(0, PageCount, protect: true);
+        }
+
+        // Last: nobody can fault on the region before Open returns, and Dispose leaves the dispatcher only if joined.
+        registration = dispatcher.Add(this);
     }
 
     /// <summary>The region's settings.</summary>
@@ -211,7 +239,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         {
             long missingMessages = 0, minorMessages = 0, writeProtectMessages = 0;
             long filled = 0, zero = 0, poisoned = 0, write = 0, minor = 0, present = 0, retries = 0, errors = 0;
-            foreach (RegionHandlerThread h in handlers)
+            foreach (RegionThreadState h in states)
             {
                 missingMessages += Volatile.Read(ref h.MissingMessages);
                 minorMessages += Volatile.Read(ref h.MinorMessages);
@@ -244,19 +272,37 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     /// <summary>The uffd, for tests (fdinfo, direct ioctls).</summary>
     internal Userfaultfd Uffd => uffd;
 
-    /// <summary>The handler threads' bookkeeping, for tests (thread ids, CPUs, allocation samples).</summary>
-    internal RegionHandlerThread[] Handlers => handlers;
+    /// <summary>The dispatcher threads that serve the region, for tests (thread ids, CPUs, allocation samples).</summary>
+    internal System.Collections.Generic.IReadOnlyList<DispatcherThread> Handlers => dispatcher.Threads;
+
+    /// <summary>The dispatcher serving the region, for tests.</summary>
+    internal FaultDispatcher Dispatcher => dispatcher;
 
     /// <summary>True once Dispose has begun.</summary>
     internal bool IsDisposing => Volatile.Read(ref state) != StateOpen;
 
-    /// <summary>Bytes the handler threads had allocated at their last quiet point (see <see cref="RegionHandlerThread.AllocatedBytes"/>).</summary>
-    internal long HandlerAllocatedBytes => SumOverHandlers(static h => Volatile.Read(ref h.AllocatedBytes));
+    /// <summary>
+    /// Bytes the dispatcher's threads had allocated at their last quiet point (see <see cref="DispatcherThread.AllocatedBytes"/>):
+    /// with the shared dispatcher, serving every region of the process.
+    /// </summary>
+    internal long HandlerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            foreach (DispatcherThread t in dispatcher.Threads)
+            {
+                sum += Volatile.Read(ref t.AllocatedBytes);
+            }
 
-    private long SumOverHandlers(Func<RegionHandlerThread, long> counter)
+            return sum;
+        }
+    }
+
+    private long SumOverHandlers(Func<RegionThreadState, long> counter)
     {
         long sum = 0;
-        foreach (RegionHandlerThread h in handlers)
+        foreach (RegionThreadState h in states)
         {
             sum += counter(h);
         }
@@ -304,6 +350,19 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     }
 
     private void ExitAccess() => Interlocked.Decrement(ref activeAccesses);
+
+    /// <summary>Waits before retrying an ioctl the kernel answered with EAGAIN: a yield at first, then 1 ms.</summary>
+    private static void BackOff(int attempt)
+    {
+        if (attempt < 64)
+        {
+            Thread.Yield();
+        }
+        else
+        {
+            Thread.Sleep(1);
+        }
+    }
 
     private void ThrowIfDisposed()
     {

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Generic;
+using Uffd.Dispatch;
 using Uffd.Interop;
 
 namespace Uffd.Regions;
@@ -12,8 +12,8 @@ namespace Uffd.Regions;
 /// <remarks>
 /// The order puts what cannot be undone cheaply last: the page table first (the one large managed allocation, before
 /// any descriptor or mapping exists), then the mapping, the uffd, the shutdown eventfd, the uffd's fdinfo (which
-/// Dispose reads, and could not open at the descriptor limit), the pagemap, and the handlers' native buffers.
-/// Handler threads start only in the engine's Start, whose failure is undone by Dispose.
+/// Dispose reads, and could not open at the descriptor limit), the pagemap, and the dispatcher: the process's shared
+/// one (created with the first region), or a private one when the settings ask for HandlerThreads.
 /// </remarks>
 internal sealed class RegionResources
 {
@@ -23,14 +23,18 @@ internal sealed class RegionResources
 
     public Userfaultfd? Uffd { get; private set; }
 
-    public UffdShutdownSignal? Stop { get; private set; }
-
     public UffdFdInfoFile? FdInfo { get; private set; }
 
     /// <summary>Null only when /proc/self/pagemap does not exist and the region does not need it.</summary>
     public Pagemap? Pagemap { get; private set; }
 
-    public List<RegionHandlerThread> Handlers { get; } = new();
+    public FaultDispatcher? Dispatcher { get; private set; }
+
+    /// <summary>The dispatcher is the region's own (HandlerThreads): the region stops it.</summary>
+    public bool OwnsDispatcher { get; private set; }
+
+    /// <summary>One per dispatcher thread.</summary>
+    public RegionThreadState[]? States { get; private set; }
 
     /// <summary>Acquires everything; on failure releases what it took and rethrows.</summary>
     public static RegionResources Acquire(in FaultRegionSettings settings, RegionMemory kind)
@@ -42,11 +46,10 @@ internal sealed class RegionResources
             acquired.Memory = RegionSetup.Map(kind, settings.Pages, settings.Mode);
             acquired.Uffd = Userfaultfd.Create(
                 RegionSetup.Options(settings.Mode, kind, settings.WriteTracking, settings.UserModeOnly), settings.Name);
-            acquired.Stop = new UffdShutdownSignal();
             acquired.FdInfo = acquired.Uffd.OpenFdInfo();
             bool asynchronous = (settings.Mode & FaultMode.WriteProtect) != 0 && settings.WriteTracking == WriteTracking.Asynchronous;
             acquired.Pagemap = OpenPagemap(required: asynchronous);
-            acquired.CreateHandlers(settings, acquired.Memory.PageSize);
+            acquired.JoinDispatcher(settings);
             return acquired;
         }
         catch
@@ -59,15 +62,13 @@ internal sealed class RegionResources
     /// <summary>Releases everything acquired, last first. Never throws: it runs while another exception propagates.</summary>
     public void Release()
     {
-        for (int i = Handlers.Count - 1; i >= 0; i--)
+        if (OwnsDispatcher)
         {
-            Handlers[i].Dispose();
+            Dispatcher!.Dispose();
         }
 
-        Handlers.Clear();
         Pagemap?.Dispose();
         FdInfo?.Dispose();
-        Stop?.Dispose();
         Uffd?.Dispose();
         Memory?.Dispose();
     }
@@ -106,29 +107,29 @@ internal sealed class RegionResources
     }
 
     /// <summary>
-    /// One handler per thread asked for (one per CPU by default), each pinned round-robin to an allowed CPU, with a
-    /// staging buffer for the faulting page and its read-ahead: never more pages than the region has, since
-    /// read-ahead stops at its end.
+    /// The shared dispatcher, or with HandlerThreads a private one (its threads named after the region), and a state
+    /// per dispatcher thread with room for the faulting page and its read-ahead: never more pages than the region has,
+    /// since read-ahead stops at its end.
     /// </summary>
-    private void CreateHandlers(in FaultRegionSettings settings, int pageSize)
+    private void JoinDispatcher(in FaultRegionSettings settings)
     {
-        int count = settings.HandlerThreads > 0 ? settings.HandlerThreads : Environment.ProcessorCount;
+        if (settings.HandlerThreads > 0)
+        {
+            Dispatcher = new FaultDispatcher(settings.HandlerThreads, name: $"uffd {settings.Name}");
+            OwnsDispatcher = true;
+        }
+        else
+        {
+            Dispatcher = FaultDispatcher.Shared;
+        }
+
         int stagingPages = (int)Math.Min(1L + settings.ReadAhead, settings.Pages);
-        int[] cpus = CpuAffinity.AllowedCpus();
-        try
+        var states = new RegionThreadState[Dispatcher.Threads.Count];
+        for (int i = 0; i < states.Length; i++)
         {
-            for (int i = 0; i < count; i++)
-            {
-                Handlers.Add(new RegionHandlerThread(i, cpus[i % cpus.Length], pageSize, stagingPages));
-            }
+            states[i] = new RegionThreadState(stagingPages);
         }
-        catch (OutOfMemoryException e)
-        {
-            long bytes = (long)count * stagingPages * pageSize;
-            throw new InsufficientMemoryException(
-                $"Region '{settings.Name}': the staging buffers of {count} handler threads, {stagingPages} pages each " +
-                $"(1 + ReadAhead), need {bytes} bytes ({UffdLimits.Bytes(bytes)}) of native memory, which could not be " +
-                "allocated. Lower HandlerThreads or ReadAhead.", e);
-        }
+
+        States = states;
     }
 }

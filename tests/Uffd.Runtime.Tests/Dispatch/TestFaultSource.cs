@@ -82,7 +82,7 @@ internal sealed unsafe class TestFaultSource : IFaultSource, IDisposable
     // AggressiveOptimization, as docs/runtime.md asks of fault-path code: a tier-0 loop replaced mid-loop by on-stack
     // replacement allocates 32 bytes on the thread, which the allocation test would count.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Pump(DispatcherThread thread)
+    public bool Pump(DispatcherThread thread)
     {
         if (removed)
         {
@@ -120,6 +120,8 @@ internal sealed unsafe class TestFaultSource : IFaultSource, IDisposable
                     Thread.SpinWait(10);
                 }
             }
+
+            return false;
         }
         finally
         {

@@ -64,7 +64,9 @@ public sealed class FaultRegionLifetimeTests
             var lifetime = new FaultRegionLifetime<RecordingCallbacks>(Name, "Open(pages)");
             var opener = Faulter.Run(() =>
             {
-                lifetime.Open(new RecordingCallbacks(new RegionRecorder(4)), TestRegion.Settings(Name, 4));
+                // A dispatcher of its own: Open then starts a thread, long enough for Dispose to land while it opens, and
+                // the thread's name says whether the engine was disposed.
+                lifetime.Open(new RecordingCallbacks(new RegionRecorder(4)), TestRegion.Settings(Name, 4) with { HandlerThreads = 1 });
                 return true;
             }, "opener");
             Assert.True(SpinWait.SpinUntil(() => lifetime.State != RegionState.Unopened, Bounded.Wait), "Open never started");

@@ -101,15 +101,15 @@ internal static class TestRegion
         new(name, mode, pages, UserModeOnly: UserModeOnlyPolicy.Allow);
 
     /// <summary>
-    /// The statistics once every handler thread sleeps in poll again. A resolution is counted before the ioctl that
+    /// The statistics once every dispatcher thread sleeps in epoll_wait again. A resolution is counted before the ioctl that
     /// wakes the faulting thread, so most tests read <c>Statistics</c> right after the access; this is for the
     /// quiet points of allocation measurements, and for counts corrected after the wake (a partial read-ahead COPY
     /// uncounts the page it found present, and counts AlreadyPresent, after the first pages' reader was woken).
     /// </summary>
     public static FaultRegionStatistics SettledStatistics(this FaultRegionEngine<RecordingCallbacks> region)
     {
-        Assert.True(Bounded.Until(() => region.Handlers.All(h => Lifetime.ThreadProbe.IsInPoll(h.ThreadId))),
-            "the handler threads did not return to poll");
+        Assert.True(Bounded.Until(() => region.Handlers.All(h => Lifetime.ThreadProbe.IsInEpollWait(h.ThreadId))),
+            "the dispatcher threads did not return to epoll_wait");
         return region.Statistics;
     }
 

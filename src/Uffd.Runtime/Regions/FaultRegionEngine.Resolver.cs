@@ -1,0 +1,444 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Uffd.Dispatch;
+
+namespace Uffd.Regions;
+
+/// <summary>
+/// The middle of the fault path (pump, then resolver, then install): decides what a fault needs (claim the page,
+/// call the provider or the write handler, stage read-ahead, apply the error policy) and hands one
+/// <see cref="PageInstall"/> to <see cref="Install"/>. Answers <see cref="ServeResult.Served"/> or, when the kernel
+/// said EAGAIN, <see cref="ServeResult.Deferred"/>; it never reads the uffd.
+/// </summary>
+public sealed partial class FaultRegionEngine<TCallbacks>
+{
+    /// <summary>Serves one page fault on dispatcher thread <paramref name="t"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ServeResult ServeFault(RegionThreadState s, DispatcherThread t, in PageFaultEvent fault, long readAt)
+    {
+        if (!layout.TryFind(fault.Address, out long index, out nint page, out nint segmentEnd))
+        {
+            ServeUnattributed(fault);
+            return ServeResult.Served;
+        }
+
+        if (fault.IsWriteProtect)
+        {
+            return ServeWriteProtect(s, index, page, in fault, readAt);
+        }
+
+        if (fault.IsMinor)
+        {
+            return ServeMinor(s, index, page, in fault, readAt);
+        }
+
+        return ServeMissing(s, t, index, page, segmentEnd, in fault, readAt);
+    }
+
+    /// <summary>
+    /// A page the handler cannot claim: being filled by another handler (whose install wakes every waiter on the
+    /// page, so this message is dropped), or already present (wake it: cheap, and robust if someone installed it
+    /// without waking). A fill a REMOVE overtook is woken too; the thread faults again until the fill settles.
+    /// </summary>
+    private void AnswerUnclaimed(RegionThreadState s, nint page, int observed)
+    {
+        if (observed == PageStateTable.Filling)
+        {
+            return;
+        }
+
+        s.AlreadyPresent++;
+        uffd.Wake(page, pageSize);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe ServeResult ServeMissing(RegionThreadState s, DispatcherThread t, long index, nint page, nint segmentEnd, in PageFaultEvent fault, long readAt)
+    {
+        if (!pages.TryClaim(index, out int observed))
+        {
+            if (observed != PageStateTable.Present || IsMapped(page) || !pages.TryReclaimLost(index))
+            {
+                AnswerUnclaimed(s, page, observed);
+                return ServeResult.Served;
+            }
+
+            // The table said present but the page is gone (a COPY the kernel zapped right after a REMOVE): refill it.
+        }
+
+        var context = new PageFaultContext(index, pageSize, fault.Address, fault.IsWrite, fault.ThreadId, isReadAhead: false);
+        byte* staging = t.Staging(pageSize, s.StagingPages);
+        var staged = new Span<byte>(staging, pageSize);
+
+        // The staging buffer still holds the last page this thread filled, for any region: a provider that writes
+        // only part of the page must see zeros elsewhere, as in a fresh page (unless it said it writes all).
+        if (!settings.ProviderWritesWholePage)
+        {
+            staged.Clear();
+        }
+
+        bool filled = TryFill(in context, staged, out PageFill fill, out Exception? error);
+        int count = 1;
+        if (filled && fill == PageFill.Filled)
+        {
+            // Read-ahead groups pages of one protection; the install below checks the grouping again under the gate.
+            s.Kinds[0] = PageFill.Filled;
+            count += StageReadAhead(s, staging, index, page, segmentEnd, InstallsProtected(index));
+        }
+
+        bool gated = EnterInstall();
+        try
+        {
+            // Install protected with ProtectOnFill, or when the page is protected (so the fill keeps the protection).
+            bool protect = InstallsProtected(index);
+            if (!filled)
+            {
+                return OnProviderError(s, staging, index, page, error!, minor: false, protect, in fault, readAt);
+            }
+
+            switch (fill)
+            {
+                case PageFill.Zero:
+                    return InstallZero(s, staging, index, page, protect, in fault, readAt);
+                case PageFill.Poison:
+                    var poison = new PageInstall(InstallKind.Poison, index, page, 1, protect: false, in fault, readAt);
+                    return Install(s, ref poison, null);
+            }
+
+            var copy = new PageInstall(InstallKind.Copy, index, page, KeepSameProtection(index, count, protect), protect, in fault, readAt);
+            return Install(s, ref copy, staging);
+        }
+        finally
+        {
+            ExitInstall(gated);
+        }
+    }
+
+    /// <summary>Whether a fill of the page installs write-protected: always with ProtectOnFill, else when the page is protected.</summary>
+    private bool InstallsProtected(long index) => writeProtectMode && (protectOnFill || pages.IsProtected(index));
+
+    /// <summary>
+    /// Synchronous tracking without ProtectOnFill: a fill decides whether it installs protected and installs inside
+    /// <see cref="protectionGate"/>, or a Protect that ran between the two would be lost to a writable install.
+    /// </summary>
+    private bool EnterInstall()
+    {
+        if (!synchronousWriteProtect || protectOnFill)
+        {
+            return false;
+        }
+
+        protectionGate.EnterShared();
+        return true;
+    }
+
+    private void ExitInstall(bool gated)
+    {
+        if (gated)
+        {
+            protectionGate.ExitShared();
+        }
+    }
+
+    /// <summary>
+    /// How many of the <paramref name="count"/> staged pages install like the first (one COPY has one mode): a
+    /// Protect between staging and install may have changed a read-ahead page. The rest are released, still missing.
+    /// </summary>
+    private int KeepSameProtection(long index, int count, bool protect)
+    {
+        if (!writeProtectMode || protectOnFill)
+        {
+            return count;
+        }
+
+        for (int k = 1; k < count; k++)
+        {
+            if (pages.IsProtected(index + k) != protect)
+            {
+                for (int j = k; j < count; j++)
+                {
+                    pages.Finish(index + j, installed: false);
+                }
+
+                return k;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Claims and fills up to ReadAhead pages after the faulting one, into the staging buffer after it. Stops at the
+    /// region's (segment's) end, at the first page it cannot claim (present, or being filled), at a page whose
+    /// protection differs (one COPY has one mode), and at a page the provider poisons or fails on (that page and the
+    /// rest stay missing; a later touch asks the provider again and applies the error policy then).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe int StageReadAhead(RegionThreadState s, byte* staging, long index, nint page, nint segmentEnd, bool protect)
+    {
+        int staged = 0;
+        for (int k = 1; k < s.StagingPages; k++)
+        {
+            long next = index + k;
+            nint address = page + (nint)((long)k * pageSize);
+            if (next >= PageCount || address >= segmentEnd)
+            {
+                break;
+            }
+
+            if (writeProtectMode && !protectOnFill && pages.IsProtected(next) != protect)
+            {
+                break;
+            }
+
+            if (!pages.TryClaim(next, out _))
+            {
+                break;
+            }
+
+            var context = new PageFaultContext(next, pageSize, address, isWrite: false, threadId: 0, isReadAhead: true);
+            var buffer = new Span<byte>(staging + ((long)k * pageSize), pageSize);
+            if (!settings.ProviderWritesWholePage)
+            {
+                buffer.Clear();
+            }
+
+            if (!TryFill(in context, buffer, out PageFill fill, out Exception? error))
+            {
+                s.ProviderErrors++;
+                Volatile.Write(ref lastProviderError, error);
+                pages.Finish(next, installed: false);
+                break;
+            }
+
+            if (fill == PageFill.Poison)
+            {
+                pages.Finish(next, installed: false);
+                break;
+            }
+
+            if (fill == PageFill.Zero)
+            {
+                buffer.Clear();
+            }
+
+            s.Kinds[k] = fill;
+            staged++;
+        }
+
+        return staged;
+    }
+
+    /// <summary>A zero page: UFFDIO_ZEROPAGE, or a COPY of zeros where ZEROPAGE cannot (hugetlbfs) or cannot protect.</summary>
+    private unsafe ServeResult InstallZero(RegionThreadState s, byte* staging, long index, nint page, bool protect, in PageFaultEvent fault, long readAt)
+    {
+        if (hugetlb || protect)
+        {
+            new Span<byte>(staging, pageSize).Clear();
+            s.Kinds[0] = PageFill.Zero;
+            var copy = new PageInstall(InstallKind.Copy, index, page, 1, protect, in fault, readAt);
+            return Install(s, ref copy, staging);
+        }
+
+        var zero = new PageInstall(InstallKind.ZeroPage, index, page, 1, protect: false, in fault, readAt);
+        return Install(s, ref zero, null);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe ServeResult ServeMinor(RegionThreadState s, long index, nint page, in PageFaultEvent fault, long readAt)
+    {
+        if (!pages.TryClaim(index, out int observed))
+        {
+            AnswerUnclaimed(s, page, observed);
+            return ServeResult.Served;
+        }
+
+        s.MinorFaults++;
+        var context = new PageFaultContext(index, pageSize, fault.Address, fault.IsWrite, fault.ThreadId, isReadAhead: false);
+        // The page is in the page cache: the provider sees (and may edit) it in place through the alias.
+        Span<byte> content = AliasPage(index);
+        bool filled = TryFill(in context, content, out PageFill fill, out Exception? error);
+        bool gated = EnterInstall();
+        try
+        {
+            bool protect = InstallsProtected(index);
+            if (!filled)
+            {
+                return OnProviderError(s, null, index, page, error!, minor: true, protect, in fault, readAt);
+            }
+
+            if (fill == PageFill.Poison)
+            {
+                var poison = new PageInstall(InstallKind.Poison, index, page, 1, protect: false, in fault, readAt);
+                return Install(s, ref poison, null);
+            }
+
+            if (fill == PageFill.Zero)
+            {
+                content.Clear();
+            }
+
+            var map = new PageInstall(InstallKind.Continue, index, page, 1, protect, in fault, readAt);
+            return Install(s, ref map, null);
+        }
+        finally
+        {
+            ExitInstall(gated);
+        }
+    }
+
+    /// <summary>
+    /// A write to a protected page: the write handler, then the unprotect that lets the write go ahead. Exact under
+    /// a concurrent Protect: the unprotect happens inside <see cref="protectionGate"/> and only if no protection began
+    /// since the state was read before the handler call. If one did, the write is still outstanding in the new epoch,
+    /// so the handler is called again (reporting it there) before the page is unprotected.
+    /// </summary>
+    /// <remarks>
+    /// Every WP message calls the handler: a duplicate (a signal made the writer fault twice) is a repeated call for
+    /// the same write, which is harmless for dirty tracking; skipping one that was real would lose a write. For the
+    /// same reason a deferred unprotect is served again from the start, handler call included, rather than resumed
+    /// outside the gate.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ServeResult ServeWriteProtect(RegionThreadState s, long index, nint page, in PageFaultEvent fault, long readAt)
+    {
+        var context = new PageFaultContext(index, pageSize, fault.Address, isWrite: true, fault.ThreadId, isReadAhead: false);
+        while (true)
+        {
+            int before = pages.Read(index);
+            s.WriteFaults++;
+            if (!TryCallWriteHandler(in context, during: ""))
+            {
+                s.ProviderErrors++;
+            }
+
+            protectionGate.EnterShared();
+            try
+            {
+                if (PageStateTable.ProtectedSince(before, pages.Read(index)))
+                {
+                    s.Reprotected++;
+                    continue;
+                }
+
+                var unprotect = new PageInstall(InstallKind.RemoveWriteProtection, index, page, 1, protect: false, in fault, readAt);
+                unsafe
+                {
+                    if (Install(s, ref unprotect, null) == ServeResult.Deferred)
+                    {
+                        return ServeResult.Deferred;
+                    }
+                }
+
+                if (unprotect.Installed > 0)
+                {
+                    pages.TryClearProtected(index, before);
+                }
+
+                return ServeResult.Served;
+            }
+            finally
+            {
+                protectionGate.ExitShared();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A fault at an address no segment holds (a mapping that grew in place with mremap). No page index, so no
+    /// provider: a missing fault is poisoned (SIGBUS, never silent zeros), the others are let through.
+    /// </summary>
+    private void ServeUnattributed(in PageFaultEvent fault)
+    {
+        nint page = fault.PageStart(pageSize);
+        if (fault.IsWriteProtect)
+        {
+            uffd.RemoveWriteProtection(page, pageSize);
+        }
+        else if (fault.IsMinor)
+        {
+            uffd.Continue(page, pageSize);
+        }
+        else
+        {
+            uffd.Poison(page, pageSize);
+        }
+
+        uffd.Wake(page, pageSize);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryFill(in PageFaultContext context, Span<byte> page, out PageFill fill, out Exception? error)
+    {
+        try
+        {
+            fill = callbacks.FillPage(in context, page);
+        }
+        catch (Exception e)
+        {
+            fill = PageFill.Poison;
+            error = e;
+            return false;
+        }
+
+        if (fill is PageFill.Filled or PageFill.Zero or PageFill.Poison)
+        {
+            error = null;
+            return true;
+        }
+
+        error = new InvalidOperationException($"The page provider returned {(int)fill}, which is not a PageFill value.");
+        return false;
+    }
+
+    /// <summary>The provider threw for the faulting page: apply the region's policy; the faulting thread never hangs.</summary>
+    private unsafe ServeResult OnProviderError(RegionThreadState s, byte* staging, long index, nint page, Exception error, bool minor, bool protect, in PageFaultEvent fault, long readAt)
+    {
+        s.ProviderErrors++;
+        Volatile.Write(ref lastProviderError, error);
+        switch (settings.OnProviderError)
+        {
+            case ProviderErrorPolicy.ZeroFill when minor:
+                AliasPage(index).Clear();
+                var map = new PageInstall(InstallKind.Continue, index, page, 1, protect, in fault, readAt);
+                return Install(s, ref map, null);
+            case ProviderErrorPolicy.ZeroFill:
+                return InstallZero(s, staging, index, page, protect, in fault, readAt);
+            case ProviderErrorPolicy.Poison:
+                var poison = new PageInstall(InstallKind.Poison, index, page, 1, protect: false, in fault, readAt);
+                return Install(s, ref poison, null);
+            default:
+                Environment.FailFast(
+                    $"uffd region '{settings.Name}': the page provider threw for page {index} (offset {index * pageSize}); " +
+                    $"OnProviderError is FailFast. {error.GetType().FullName}: {error.Message}", error);
+                return ServeResult.Served;
+        }
+    }
+
+    private unsafe Span<byte> AliasPage(long index) =>
+        new((void*)(memory.AliasAddress + (nint)(index * pageSize)), pageSize);
+
+    /// <summary>
+    /// Asks the pagemap whether a page the table calls present is mapped. Used only when a missing fault arrives for
+    /// such a page: usually a duplicate message (wake it), but a COPY can land in the window between a REMOVE event
+    /// being read and the kernel's zap, and then the page really is gone. Waking it would make the faulting thread
+    /// fault again forever; refilling it is the only way out. One pread, no allocation.
+    /// </summary>
+    private bool IsMapped(nint page)
+    {
+        if (pagemap is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            PagemapEntry entry = pagemap.ReadEntry(page);
+            return entry.IsPresent || entry.IsSwapped;
+        }
+        catch (UffdException)
+        {
+            return true;
+        }
+    }
+}
