@@ -28,17 +28,29 @@ internal sealed unsafe class DispatcherThread : IDisposable
     // again after every wake-up until they report nothing deferred. Only this thread reads or writes them.
     private ulong[] deferred = new ulong[4];
 
-    public DispatcherThread(int index, int cpu, int epollFd)
+    /// <param name="owner">The dispatcher.</param>
+    /// <param name="index">See <see cref="Index"/>.</param>
+    /// <param name="cpu">The CPU to pin to; -1 for a spare thread, which runs anywhere.</param>
+    /// <param name="epollFd">The thread's own epoll fd, which it closes on Dispose.</param>
+    public DispatcherThread(FaultDispatcher owner, int index, int cpu, int epollFd)
     {
+        Owner = owner;
         Index = index;
         Cpu = cpu;
         EpollFd = epollFd;
         Events = (byte*)NativeMemory.Alloc((nuint)(EventBatch * Interop.Epoll.EventSize));
     }
 
+    /// <summary>The dispatcher this thread serves.</summary>
+    public FaultDispatcher Owner { get; }
+
+    /// <summary>The thread's index: pinned threads 0..n-1, spare threads from n (an index is reused once its spare left).</summary>
     public int Index { get; }
 
-    /// <summary>The CPU this thread pins itself to.</summary>
+    /// <summary>A spare thread: runs while handler threads wait in a fault (see FaultDispatcher.Spares.cs).</summary>
+    public bool IsSpare => Cpu < 0;
+
+    /// <summary>The CPU this thread pins itself to, or -1 (a spare thread).</summary>
     public int Cpu { get; }
 
     /// <summary>This thread's own epoll fd (-1 once disposed).</summary>

@@ -23,7 +23,7 @@ namespace Uffd.Dispatch;
 /// handler is in the source's Pump and none will enter it, and the slot can be reused. An event read before a Remove
 /// and handled after the slot was reused carries the old generation and is skipped.
 /// </remarks>
-internal sealed class FaultDispatcher : IDisposable
+internal sealed partial class FaultDispatcher : IDisposable
 {
     private const ulong StopData = ulong.MaxValue;
 
@@ -36,7 +36,10 @@ internal sealed class FaultDispatcher : IDisposable
     [ThreadStatic]
     private static DispatcherThread? current;
 
-    private readonly DispatcherThread[] threads;
+    // The pinned threads, then the spare threads that run while pinned ones wait in a fault (see .Spares.cs). Copied
+    // on write under the gate; readers take the array as it is.
+    private DispatcherThread[] threads;
+    private readonly int pinnedCount;
     private readonly FileDescriptorHandle stop;
     private readonly object gate = new();
     private readonly Stack<int> freeSlots = new();
@@ -50,11 +53,12 @@ internal sealed class FaultDispatcher : IDisposable
 
     /// <param name="threadCount">Handler threads; 0 for one per CPU of the process's affinity.</param>
     /// <param name="cpus">The CPUs to pin to, round-robin; null for the process's affinity.</param>
-    /// <param name="name">The threads' name, followed by " #index"; also quoted in errors.</param>
+    /// <param name="region">The region this dispatcher serves alone (its threads are named after it), or null for a dispatcher of many.</param>
     /// <exception cref="UffdException">An epoll fd, the stop eventfd or a thread could not be had.</exception>
-    public FaultDispatcher(int threadCount = 0, int[]? cpus = null, string name = "uffd dispatch")
+    public FaultDispatcher(int threadCount = 0, int[]? cpus = null, string? region = null)
     {
-        Name = name;
+        Name = region is null ? "uffd dispatch" : $"uffd {region}";
+        Owner = region is null ? "The fault dispatcher" : $"Region '{region}'";
         ArgumentOutOfRangeException.ThrowIfNegative(threadCount);
         cpus ??= CpuAffinity.AllowedCpus(Environment.ProcessId);
         if (cpus.Length == 0)
@@ -64,10 +68,11 @@ internal sealed class FaultDispatcher : IDisposable
 
         int count = threadCount > 0 ? threadCount : cpus.Length;
         threads = new DispatcherThread[count];
+        pinnedCount = count;
         int stopFd = Libc.eventfd(0, Libc.EFD_CLOEXEC);
         if (stopFd < 0)
         {
-            throw new UffdException($"The fault dispatcher could not create its stop eventfd: {Errno.Describe(Marshal.GetLastPInvokeError())}.", Marshal.GetLastPInvokeError());
+            throw new UffdException($"{Owner}: the fault dispatcher could not create its stop eventfd: {Errno.Describe(Marshal.GetLastPInvokeError())}.", Marshal.GetLastPInvokeError());
         }
 
         stop = new FileDescriptorHandle(stopFd, ownsHandle: true);
@@ -79,29 +84,29 @@ internal sealed class FaultDispatcher : IDisposable
                 if (epollFd < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
-                    throw new UffdException($"The fault dispatcher could not create the epoll fd of handler #{i}: {Errno.Describe(errno)}.", errno);
+                    throw new UffdException($"{Owner}: the fault dispatcher could not create the epoll fd of handler #{i}: {Errno.Describe(errno)}.", errno);
                 }
 
-                threads[i] = new DispatcherThread(i, cpus[i % cpus.Length], epollFd);
+                threads[i] = new DispatcherThread(this, i, cpus[i % cpus.Length], epollFd);
                 // The stop eventfd, level-triggered: once written it stays readable, so every thread sees it.
                 int error = Epoll.Control(epollFd, Epoll.EPOLL_CTL_ADD, stopFd, Epoll.EPOLLIN, StopData);
                 if (error != 0)
                 {
-                    throw new UffdException($"The fault dispatcher could not add its stop eventfd to handler #{i}'s epoll fd: {Errno.Describe(error)}.", error);
+                    throw new UffdException($"{Owner}: the fault dispatcher could not add its stop eventfd to handler #{i}'s epoll fd: {Errno.Describe(error)}.", error);
                 }
             }
 
             foreach (DispatcherThread t in threads)
             {
-                t.Thread = new Thread(Run) { IsBackground = true, Name = $"{name} #{t.Index}" };
-                RegionThreadStart.Start(t.Thread, t, name);
+                t.Thread = new Thread(Run) { IsBackground = true, Name = $"{Name} #{t.Index}" };
+                DispatcherThreadStart.Start(t.Thread, t, Owner);
             }
 
             foreach (DispatcherThread t in threads)
             {
                 if (!t.Started.Wait(StartTimeout))
                 {
-                    throw new UffdException($"Fault dispatcher: handler thread #{t.Index} did not start within {StartTimeout.TotalSeconds} s.");
+                    throw new UffdException($"{Owner}: handler thread #{t.Index} did not start within {StartTimeout.TotalSeconds} s.");
                 }
             }
         }
@@ -164,11 +169,23 @@ internal sealed class FaultDispatcher : IDisposable
         }
     }
 
-    /// <summary>The threads' name (each thread's is this, then " #index").</summary>
+    /// <summary>The threads' name (each thread's is this, then " #index"): "uffd dispatch", or "uffd " and the region's name.</summary>
     public string Name { get; }
 
-    /// <summary>The handler threads (for diagnostics and tests).</summary>
-    public IReadOnlyList<DispatcherThread> Threads => threads;
+    /// <summary>Who the threads serve, as errors name it: "The fault dispatcher", or "Region 'name'".</summary>
+    public string Owner { get; }
+
+    /// <summary>The handler threads running now, pinned ones first (for diagnostics and tests).</summary>
+    public IReadOnlyList<DispatcherThread> Threads => Volatile.Read(ref threads);
+
+    /// <summary>The pinned threads, indices 0..PinnedCount-1.</summary>
+    public int PinnedCount => pinnedCount;
+
+    /// <summary>The highest thread index plus one that any thread of this dispatcher can have: a source's per-thread state is indexed by it.</summary>
+    public int MaxThreads => pinnedCount + MaxSpareThreads;
+
+    /// <summary>The dispatcher thread running on the calling thread, or null.</summary>
+    public static DispatcherThread? CurrentThread => current;
 
     /// <summary>Sources registered now (a source whose TryRemove timed out is not counted).</summary>
     public int SourceCount
@@ -208,21 +225,23 @@ internal sealed class FaultDispatcher : IDisposable
             slot.Fd = fd;
             // Published after Source: a handler that reads this generation reads the source too.
             Volatile.Write(ref slot.Active, generation);
-        }
 
-        ulong data = (uint)index | ((ulong)(uint)generation << 32);
-        for (int i = 0; i < threads.Length; i++)
-        {
-            int error = Epoll.Control(threads[i].EpollFd, Epoll.EPOLL_CTL_ADD, fd, Epoll.EPOLLIN, data);
-            if (error != 0)
+            // Under the gate, so a spare thread starting or leaving never misses the source nor is given it twice.
+            ulong data = (uint)index | ((ulong)(uint)generation << 32);
+            DispatcherThread[] all = threads;
+            for (int i = 0; i < all.Length; i++)
             {
-                for (int j = 0; j < i; j++)
+                int error = Epoll.Control(all[i].EpollFd, Epoll.EPOLL_CTL_ADD, fd, Epoll.EPOLLIN, data);
+                if (error != 0)
                 {
-                    Epoll.Delete(threads[j].EpollFd, fd);
-                }
+                    for (int j = 0; j < i; j++)
+                    {
+                        Epoll.Delete(all[j].EpollFd, fd);
+                    }
 
-                Retire(index, slot, generation, Timeout.InfiniteTimeSpan);
-                throw new UffdException($"The fault dispatcher could not add fd {fd} to handler #{i}'s epoll set: {Errno.Describe(error)}.", error);
+                    Retire(index, slot, generation, Timeout.InfiniteTimeSpan);
+                    throw new UffdException($"The fault dispatcher could not add fd {fd} to handler #{i}'s epoll set: {Errno.Describe(error)}.", error);
+                }
             }
         }
 
@@ -251,7 +270,7 @@ internal sealed class FaultDispatcher : IDisposable
             throw new InvalidOperationException($"{registration} is not a registration of this dispatcher.");
         }
 
-        if (current is { } self && self.CurrentSlot == registration.Slot && Array.IndexOf(threads, self) >= 0)
+        if (current is { } self && self.CurrentSlot == registration.Slot && self.Owner == this)
         {
             throw new InvalidOperationException("A source cannot be removed from inside its own Pump: Remove waits until no handler is in it.");
         }
@@ -263,11 +282,14 @@ internal sealed class FaultDispatcher : IDisposable
 
         // Errors are ignored: EBADF/ENOENT when the fd was closed first (the kernel dropped it from the sets when the
         // file was released); the slot is inactive either way, so nothing pumps the source again.
-        foreach (DispatcherThread t in threads)
+        lock (gate)
         {
-            if (t.EpollFd >= 0)
+            foreach (DispatcherThread t in threads)
             {
-                Epoll.Delete(t.EpollFd, slot.Fd);
+                if (t.EpollFd >= 0)
+                {
+                    Epoll.Delete(t.EpollFd, slot.Fd);
+                }
             }
         }
 
@@ -352,125 +374,6 @@ internal sealed class FaultDispatcher : IDisposable
         return usedSlots++;
     }
 
-    // AggressiveOptimization: jitted optimized up front, so the loop never allocates on on-stack replacement
-    // (docs/runtime.md, "What runs on the fault path").
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void Run(object? argument)
-    {
-        var t = (DispatcherThread)argument!;
-        t.ThreadId = Libc.gettid();
-        t.PinError = CpuAffinity.PinCurrentThread(t.Cpu);
-        current = t;
-        t.AllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
-        t.Started.Set();
-        try
-        {
-            while (true)
-            {
-                // No timeout while nothing is deferred: an idle process's handlers sleep here and cost nothing.
-                int count = Epoll.epoll_wait(t.EpollFd, t.Events, DispatcherThread.EventBatch, DeferredTimeout(t));
-                if (count < 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == Errno.EINTR)
-                    {
-                        continue;
-                    }
-
-                    throw new UffdException($"epoll_wait failed: {Errno.Describe(errno)}.", errno);
-                }
-
-                t.Wakeups++;
-                for (int i = 0; i < count; i++)
-                {
-                    ulong data = Epoll.DataAt(t.Events, i);
-                    if (data == StopData)
-                    {
-                        return;
-                    }
-
-                    if (Pump(t, data))
-                    {
-                        t.Defer(data);
-                    }
-                }
-
-                if (t.DeferredCount > 0)
-                {
-                    PumpDeferred(t);
-                }
-
-                // The quiet point: what this thread allocated since the last sample, it allocated serving.
-                Volatile.Write(ref t.AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
-            }
-        }
-        catch (Exception e)
-        {
-            // A handler that stops leaves every later fault of every source hanging forever: fail loudly instead.
-            Environment.FailFast($"uffd fault dispatcher: handler thread #{t.Index} failed, and faulting threads would hang. {e}", e);
-        }
-    }
-
-    /// <summary>
-    /// epoll_wait's timeout: forever with nothing deferred; with deferred work, none for the first rounds (after a
-    /// yield: the event the kernel waits for is usually read by then), then 1 ms, so a long wait costs no CPU.
-    /// </summary>
-    private static int DeferredTimeout(DispatcherThread t)
-    {
-        if (t.DeferredCount == 0)
-        {
-            return -1;
-        }
-
-        if (t.DeferredRounds < 64)
-        {
-            Thread.Yield();
-            return 0;
-        }
-
-        return 1;
-    }
-
-    /// <summary>Pumps the sources with deferred work again, and forgets those that have none left.</summary>
-    private void PumpDeferred(DispatcherThread t)
-    {
-        t.DeferredRounds++;
-        for (int i = t.DeferredCount - 1; i >= 0; i--)
-        {
-            if (!Pump(t, t.DeferredAt(i)))
-            {
-                t.Undefer(i);
-            }
-        }
-    }
-
-    /// <summary>Pumps the source an event is for, unless it was removed since; true when it deferred work.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Pump(DispatcherThread t, ulong data)
-    {
-        int index = (int)(uint)data;
-        int generation = (int)(data >> 32);
-        Slot slot = Volatile.Read(ref slots)[index];
-        // Enter first, then check: Remove deactivates first, then waits for InFlight (see the class remarks).
-        Interlocked.Increment(ref slot.InFlight);
-        try
-        {
-            if (Volatile.Read(ref slot.Active) == generation)
-            {
-                t.CurrentSlot = index;
-                t.Pumps++;
-                return slot.Source!.Pump(t);
-            }
-
-            return false;
-        }
-        finally
-        {
-            t.CurrentSlot = -1;
-            Interlocked.Decrement(ref slot.InFlight);
-        }
-    }
-
     /// <summary>
     /// Stops the handler threads (bounded wait) and closes their epoll fds. Sources still registered are no longer
     /// served: remove them first. The shared dispatcher cannot be disposed.
@@ -482,18 +385,27 @@ internal sealed class FaultDispatcher : IDisposable
             throw new InvalidOperationException("The shared fault dispatcher lives as long as the process.");
         }
 
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        DispatcherThread[] all;
+        lock (gate)
         {
-            return;
+            // Under the gate: no spare thread starts or leaves from here on.
+            if (Interlocked.Exchange(ref disposed, 1) != 0)
+            {
+                return;
+            }
+
+            all = threads;
         }
 
         bool allEnded = true;
         if (!stop.IsInvalid && !stop.IsClosed)
         {
             SignalStop();
-            foreach (DispatcherThread? t in threads)
+            foreach (DispatcherThread? t in all)
             {
-                if (t?.Thread is { } thread && thread.ThreadState != ThreadState.Unstarted && !thread.Join(StartTimeout))
+                // Unstarted is a flag (an unstarted background thread is Background | Unstarted), and a thread whose
+                // Start failed stays unstarted: joining it would throw ThreadStateException.
+                if (t?.Thread is { } thread && (thread.ThreadState & ThreadState.Unstarted) == 0 && !thread.Join(StartTimeout))
                 {
                     allEnded = false;
                 }
@@ -503,7 +415,7 @@ internal sealed class FaultDispatcher : IDisposable
         // A thread that did not end (stuck in a Pump) keeps its buffers and epoll fd: freeing them under it would be worse.
         if (allEnded)
         {
-            foreach (DispatcherThread? t in threads)
+            foreach (DispatcherThread? t in all)
             {
                 t?.Dispose();
             }

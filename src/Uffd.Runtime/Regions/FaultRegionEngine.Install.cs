@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
@@ -13,8 +14,11 @@ namespace Uffd.Regions;
 /// </summary>
 public sealed partial class FaultRegionEngine<TCallbacks>
 {
-    /// <summary>EAGAIN answers in a row before the engine gives up (at least 10 s with the dispatcher's back-off).</summary>
+    /// <summary>EAGAIN answers in a row before the engine gives up, for the accessors' own retries (about 10 s with their back-off).</summary>
     private const int MaxRetryAttempts = 10_000;
+
+    /// <summary>How long installs on one thread may keep being answered EAGAIN before the engine gives up.</summary>
+    private static readonly TimeSpan MaxDeferral = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Installs <paramref name="p"/>'s pages from <paramref name="source"/> (the staged pages for a COPY; unused
@@ -82,7 +86,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         WakeInstalled(in p);
-        s.DeferredAttempts = 0;
+        s.DeferredSince = 0;
         return ServeResult.Served;
     }
 
@@ -151,11 +155,16 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// </summary>
     private unsafe ServeResult Defer(RegionThreadState s, ref PageInstall p, byte* source, UffdResult result)
     {
-        if (++s.DeferredAttempts > MaxRetryAttempts)
+        long now = Stopwatch.GetTimestamp();
+        if (s.DeferredSince == 0)
+        {
+            s.DeferredSince = now;
+        }
+        else if (Stopwatch.GetElapsedTime(s.DeferredSince, now) > MaxDeferral)
         {
             Environment.FailFast(
-                $"uffd region '{settings.Name}': {NameOf(p.Kind)} for page {p.Index + p.Done} still answered {result} after {MaxRetryAttempts} retries; " +
-                "the faulting thread cannot be resumed.");
+                $"uffd region '{settings.Name}': {NameOf(p.Kind)} for page {p.Index + p.Done} still answered {result} after {MaxDeferral.TotalSeconds} s of retries " +
+                $"({s.Retries} in all); the faulting thread cannot be resumed.");
         }
 
         s.Retries++;

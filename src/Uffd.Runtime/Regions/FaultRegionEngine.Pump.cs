@@ -21,7 +21,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IFaultSource
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool IFaultSource.Pump(DispatcherThread t)
     {
-        RegionThreadState s = states[t.Index];
+        RegionThreadState s = states[t.Index] ?? NewState(t.Index);
         try
         {
             if (s.HasDeferredWork && !ServeDeferred(s, t))
@@ -61,21 +61,20 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IFaultSource
         }
     }
 
+    /// <summary>A spare thread's first pump of the region: its state, made on that thread (the only one that uses it).</summary>
+    private RegionThreadState NewState(int index)
+    {
+        var s = new RegionThreadState(stagingPages);
+        Volatile.Write(ref states[index], s);
+        return s;
+    }
+
     /// <summary>The deferred install, then the faults queued behind it, in order; false when one defers again.</summary>
     private bool ServeDeferred(RegionThreadState s, DispatcherThread t)
     {
-        if (s.HasPending)
+        if (s.HasPending && !RetryPendingSpinning(s, t))
         {
-            PageInstall pending = s.Pending;
-            ServeResult result = pending.Kind == InstallKind.RemoveWriteProtection
-                ? RetryWriteProtect(s, t, in pending)
-                : RetryPending(s);
-            if (result == ServeResult.Deferred)
-            {
-                return false;
-            }
-
-            Timed(in pending.Fault, pending.ReadAt);
+            return false;
         }
 
         int served = 0;
@@ -101,6 +100,40 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IFaultSource
             s.Dequeue(served);
         }
     }
+
+    /// <summary>
+    /// Retries the deferred install, and keeps retrying for a few microseconds while reading events. The kernel lets
+    /// installs through again only once the thread whose munmap, mremap or madvise posted the event has been woken
+    /// and run (it ends the uffd's mmap_changing on its way out), a few microseconds after the event is read; a
+    /// thread that repeats the call starts the next one right away. Retried only on the dispatcher's cadence, an
+    /// install could miss that window every time while another thread discards pages in a loop.
+    /// </summary>
+    private bool RetryPendingSpinning(RegionThreadState s, DispatcherThread t)
+    {
+        for (int spin = 0; ; spin++)
+        {
+            PageInstall pending = s.Pending;
+            ServeResult result = pending.Kind == InstallKind.RemoveWriteProtection
+                ? RetryWriteProtect(s, t, in pending)
+                : RetryPending(s);
+            if (result == ServeResult.Served)
+            {
+                Timed(in pending.Fault, pending.ReadAt);
+                return true;
+            }
+
+            if (spin == DeferredSpins)
+            {
+                return false;
+            }
+
+            QueueBatch(s, t);
+            Thread.SpinWait(16);
+        }
+    }
+
+    /// <summary>Retries of a deferred install within one pump, about 20 µs on this machine.</summary>
+    private const int DeferredSpins = 32;
 
     /// <summary>A deferred unprotect is served again from the start (see <see cref="ServeWriteProtect"/>).</summary>
     private ServeResult RetryWriteProtect(RegionThreadState s, DispatcherThread t, in PageInstall pending)

@@ -51,9 +51,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         fdInfo.Dispose();
         if (left)
         {
-            foreach (RegionThreadState s in states)
+            foreach (RegionThreadState? s in states)
             {
-                s.Dispose();
+                s?.Dispose();
             }
 
             pagemap?.Dispose();

@@ -35,8 +35,10 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     private readonly FaultDispatcher dispatcher;
     private readonly bool ownsDispatcher;
 
-    // What each of the dispatcher's threads keeps for this region, by the thread's index.
-    private readonly RegionThreadState[] states;
+    // What each of the dispatcher's threads keeps for this region, by the thread's index (null for a spare thread
+    // until it first pumps the region).
+    private readonly RegionThreadState?[] states;
+    private readonly int stagingPages;
 
     // The uffd's fdinfo, opened at Open: Dispose reads it to know no thread waits in a fault, even at the fd limit.
     private readonly UffdFdInfoFile fdInfo;
@@ -89,6 +91,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         dispatcher = acquired.Dispatcher!;
         ownsDispatcher = acquired.OwnsDispatcher;
         states = acquired.States!;
+        stagingPages = acquired.StagingPages;
         fdInfo = acquired.FdInfo!;
         pages = acquired.Pages!;
         pagemap = acquired.Pagemap;
@@ -239,8 +242,13 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         {
             long missingMessages = 0, minorMessages = 0, writeProtectMessages = 0;
             long filled = 0, zero = 0, poisoned = 0, write = 0, minor = 0, present = 0, retries = 0, errors = 0;
-            foreach (RegionThreadState h in states)
+            foreach (RegionThreadState? h in states)
             {
+                if (h is null)
+                {
+                    continue;
+                }
+
                 missingMessages += Volatile.Read(ref h.MissingMessages);
                 minorMessages += Volatile.Read(ref h.MinorMessages);
                 writeProtectMessages += Volatile.Read(ref h.WriteProtectMessages);
@@ -302,9 +310,9 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     private long SumOverHandlers(Func<RegionThreadState, long> counter)
     {
         long sum = 0;
-        foreach (RegionThreadState h in states)
+        foreach (RegionThreadState? h in states)
         {
-            sum += counter(h);
+            sum += h is null ? 0 : counter(h);
         }
 
         return sum;
@@ -338,7 +346,11 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         }
     }
 
-    /// <summary>Counts an access in; Dispose waits for the count to drop before unmapping.</summary>
+    /// <summary>
+    /// Counts an access in; Dispose waits for the count to drop before unmapping. On a thread of the dispatcher that
+    /// serves this region (a provider reading another region), the access may wait in a fault only that dispatcher
+    /// serves: it tells the dispatcher, which runs a spare thread for as long as the access lasts.
+    /// </summary>
     private void EnterAccess()
     {
         Interlocked.Increment(ref activeAccesses);
@@ -347,9 +359,22 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
             Interlocked.Decrement(ref activeAccesses);
             throw new ObjectDisposedException($"FaultRegion '{settings.Name}'");
         }
+
+        if (FaultDispatcher.CurrentThread?.Owner == dispatcher)
+        {
+            dispatcher.EnterBlockingAccess();
+        }
     }
 
-    private void ExitAccess() => Interlocked.Decrement(ref activeAccesses);
+    private void ExitAccess()
+    {
+        if (FaultDispatcher.CurrentThread?.Owner == dispatcher)
+        {
+            dispatcher.ExitBlockingAccess();
+        }
+
+        Interlocked.Decrement(ref activeAccesses);
+    }
 
     /// <summary>Waits before retrying an ioctl the kernel answered with EAGAIN: a yield at first, then 1 ms.</summary>
     private static void BackOff(int attempt)

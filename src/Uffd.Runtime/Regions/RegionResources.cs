@@ -33,8 +33,11 @@ internal sealed class RegionResources
     /// <summary>The dispatcher is the region's own (HandlerThreads): the region stops it.</summary>
     public bool OwnsDispatcher { get; private set; }
 
-    /// <summary>One per dispatcher thread.</summary>
-    public RegionThreadState[]? States { get; private set; }
+    /// <summary>One per dispatcher thread, by its index (a spare thread's is null until it first pumps the region).</summary>
+    public RegionThreadState?[]? States { get; private set; }
+
+    /// <summary>The faulting page and its read-ahead, at most the region's pages.</summary>
+    public int StagingPages { get; private set; }
 
     /// <summary>Acquires everything; on failure releases what it took and rethrows.</summary>
     public static RegionResources Acquire(in FaultRegionSettings settings, RegionMemory kind)
@@ -108,14 +111,14 @@ internal sealed class RegionResources
 
     /// <summary>
     /// The shared dispatcher, or with HandlerThreads a private one (its threads named after the region), and a state
-    /// per dispatcher thread with room for the faulting page and its read-ahead: never more pages than the region has,
-    /// since read-ahead stops at its end.
+    /// per pinned dispatcher thread with room for the faulting page and its read-ahead: never more pages than the
+    /// region has, since read-ahead stops at its end.
     /// </summary>
     private void JoinDispatcher(in FaultRegionSettings settings)
     {
         if (settings.HandlerThreads > 0)
         {
-            Dispatcher = new FaultDispatcher(settings.HandlerThreads, name: $"uffd {settings.Name}");
+            Dispatcher = new FaultDispatcher(settings.HandlerThreads, region: settings.Name);
             OwnsDispatcher = true;
         }
         else
@@ -123,11 +126,12 @@ internal sealed class RegionResources
             Dispatcher = FaultDispatcher.Shared;
         }
 
-        int stagingPages = (int)Math.Min(1L + settings.ReadAhead, settings.Pages);
-        var states = new RegionThreadState[Dispatcher.Threads.Count];
-        for (int i = 0; i < states.Length; i++)
+        // Room for the spare threads too; theirs are made when one first pumps the region.
+        StagingPages = (int)Math.Min(1L + settings.ReadAhead, settings.Pages);
+        var states = new RegionThreadState?[Dispatcher.MaxThreads];
+        for (int i = 0; i < Dispatcher.PinnedCount; i++)
         {
-            states[i] = new RegionThreadState(stagingPages);
+            states[i] = new RegionThreadState(StagingPages);
         }
 
         States = states;

@@ -38,8 +38,8 @@ internal sealed unsafe class RegionThreadState : IDisposable
     /// <summary>The pages of a deferred COPY (null until one is deferred).</summary>
     public byte* PendingPages { get; private set; }
 
-    /// <summary>EAGAIN answers in a row; reset once nothing is deferred.</summary>
-    public int DeferredAttempts;
+    /// <summary>When the kernel first answered EAGAIN since the last install went through (a Stopwatch timestamp), or 0.</summary>
+    public long DeferredSince;
 
     /// <summary>Faults read while an install was deferred, to serve in order once it is done.</summary>
     public int QueuedCount { get; private set; }

@@ -16,17 +16,20 @@ namespace Uffd.Torture.Adversarial;
 /// <remarks>
 /// Each attempt compares the process before (no dummy descriptors open) with after (dummies closed again), so the
 /// counts include everything Open could have leaked. One region uses asynchronous write tracking (its pagemap
-/// descriptor is required), the other shared memory (a memfd): between them every descriptor Open takes is in play.
+/// descriptor is required), one shared memory (a memfd), both with a dispatcher of their own (its epoll and eventfd
+/// descriptors and threads), and one joins the process's shared dispatcher: between them every descriptor Open takes
+/// is in play. The shared dispatcher starts in the unjudged sweep (at whatever budget first lets it) and is part of
+/// the process from then on, as it is of any process once its first region opens.
 /// </remarks>
 internal static class FdLimitCase
 {
     public const string Name = "fd-limit";
 
     /// <summary>
-    /// Budgets 0..this: past what either region needs (4 and 5 descriptors, and 2 more for a moment to start each
-    /// thread), so Open succeeds at the last budgets.
+    /// Budgets 0..this: past what any region needs (3 and 4 descriptors, 3 more for a dispatcher of its own, and 2
+    /// more for a moment to start each thread), so Open succeeds at the last budgets.
     /// </summary>
-    private const int MaxFree = 8;
+    private const int MaxFree = 10;
 
     /// <summary>The lowered soft limit's room above what is open: the dummies that fill it up.</summary>
     private const int Headroom = 48;
@@ -38,6 +41,7 @@ internal static class FdLimitCase
     [
         ("tracked", () => new FdLimitTrackedRegion()),
         ("shared", () => new FdLimitSharedRegion()),
+        ("dispatched", () => new FdLimitDispatchedRegion()),
     ];
 
     public static int Run(string[] args)
@@ -251,9 +255,17 @@ internal static class FdLimitContent
     public static byte Of(long pageIndex) => (byte)(0x40 + pageIndex);
 }
 
-/// <summary>Asynchronous write tracking on anonymous memory: the uffd, its eventfd and fdinfo, and a required pagemap.</summary>
+/// <summary>Asynchronous write tracking on anonymous memory: the uffd, its fdinfo, and a required pagemap.</summary>
 [FaultRegion(Mode = FaultMode.Missing | FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous, Pages = FdLimitContent.Pages, HandlerThreads = 2, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class FdLimitTrackedRegion : IFdLimitRegion
+{
+    [PageProvider]
+    private static void Fill(long pageIndex, Span<byte> page) => page.Fill(FdLimitContent.Of(pageIndex));
+}
+
+/// <summary>The default: the process's shared dispatcher serves it.</summary>
+[FaultRegion(Mode = FaultMode.Missing, Pages = FdLimitContent.Pages, UserModeOnly = UserModeOnlyPolicy.Allow)]
+internal sealed partial class FdLimitDispatchedRegion : IFdLimitRegion
 {
     [PageProvider]
     private static void Fill(long pageIndex, Span<byte> page) => page.Fill(FdLimitContent.Of(pageIndex));

@@ -12,7 +12,8 @@ namespace Uffd.Torture.Adversarial;
 
 /// <summary>
 /// What this process holds, as the kernel sees it: open descriptors (entries of /proc/self/fd), threads (Threads: in
-/// /proc/self/status), the region threads among them (all named "uffd ...", which comm keeps), the accessible
+/// /proc/self/status), the threads of the regions' own dispatchers among them (all named "uffd ...", which comm
+/// keeps; the shared dispatcher's are not counted: they stay once started), the accessible
 /// mappings of /proc/self/maps at least <see cref="LargeMapping"/> long, and the address space all mappings span
 /// (VmSize).
 /// Reading it opens files, so take it with descriptors to spare.
@@ -45,7 +46,8 @@ internal readonly partial record struct ProcessResources(int Descriptors, int Th
     {
         // The directory's own descriptor is listed too; it is listed in every snapshot alike.
         int descriptors = Directory.GetFileSystemEntries("/proc/self/fd").Length;
-        int regionThreads = ProcessThreads.CountNamed("uffd ");
+        // The shared dispatcher's threads ("uffd dispatch #n") serve every region and live as long as the process.
+        int regionThreads = ProcessThreads.CountNamed("uffd ") - ProcessThreads.CountNamed("uffd dispatch");
         int threads = 0;
         long vmSize = 0;
         foreach (string line in File.ReadLines("/proc/self/status"))

@@ -3,22 +3,22 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using Uffd.Interop;
 
-namespace Uffd.Regions;
+namespace Uffd.Dispatch;
 
 /// <summary>
-/// Starts a region's threads. <see cref="Thread.Start()"/> reports every failure as a bare
+/// Starts the fault dispatchers' threads. <see cref="Thread.Start()"/> reports every failure as a bare
 /// <see cref="OutOfMemoryException"/>, including the one a process at its descriptor limit gets: the .NET runtime
 /// opens two descriptors (a pipe) on the new thread as it starts (measured on .NET 10, Linux 6.18). The failure is
 /// turned into one that says what ran out.
 /// </summary>
-internal static class RegionThreadStart
+internal static class DispatcherThreadStart
 {
     /// <param name="thread">The thread, named: the name is quoted in the failure.</param>
     /// <param name="argument">Passed to a parameterized thread; null for a thread started without one.</param>
-    /// <param name="region">The region's name, quoted in the failure.</param>
+    /// <param name="owner">Who starts it, as the failure begins: "Region 'name'", or "The fault dispatcher".</param>
     /// <exception cref="UffdException">The process or the system is out of descriptors (the message names the limit).</exception>
     /// <exception cref="InsufficientMemoryException">The thread could not start for another reason (memory, thread limits).</exception>
-    public static void Start(Thread thread, object? argument, string region)
+    public static void Start(Thread thread, object? argument, string owner)
     {
         try
         {
@@ -37,12 +37,12 @@ internal static class RegionThreadStart
             if (Errno.IsOutOfDescriptors(errno))
             {
                 throw new UffdException(
-                    $"Region '{region}': thread '{thread.Name}' could not start: the .NET runtime needs two descriptors to start a thread, and " +
+                    $"{owner}: thread '{thread.Name}' could not start: the .NET runtime needs two descriptors to start a thread, and " +
                     $"{Errno.Describe(errno)}.", errno, e);
             }
 
             throw new InsufficientMemoryException(
-                $"Region '{region}': thread '{thread.Name}' could not start ({e.Message}): out of memory, or at a thread limit " +
+                $"{owner}: thread '{thread.Name}' could not start ({e.Message}): out of memory, or at a thread limit " +
                 "(ulimit -u, kernel.threads-max, a cgroup's pids.max).", e);
         }
     }

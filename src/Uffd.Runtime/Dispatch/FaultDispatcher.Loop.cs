@@ -1,0 +1,136 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading;
+using Uffd.Interop;
+
+namespace Uffd.Dispatch;
+
+/// <summary>The handler threads' loop: wait in epoll, pump the sources whose uffd is readable, retry deferred work.</summary>
+internal sealed partial class FaultDispatcher
+{
+    // AggressiveOptimization: jitted optimized up front, so the loop never allocates on on-stack replacement
+    // (docs/runtime.md, "What runs on the fault path").
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void Run(object? argument)
+    {
+        var t = (DispatcherThread)argument!;
+        t.ThreadId = Libc.gettid();
+        t.PinError = t.Cpu >= 0 ? CpuAffinity.PinCurrentThread(t.Cpu) : 0;
+        current = t;
+        t.AllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
+        t.Started.Set();
+        try
+        {
+            while (true)
+            {
+                // No timeout while nothing is deferred: an idle process's handlers sleep here and cost nothing.
+                int count = Epoll.epoll_wait(t.EpollFd, t.Events, DispatcherThread.EventBatch, WaitTimeout(t));
+                if (count < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Errno.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw new UffdException($"epoll_wait failed: {Errno.Describe(errno)}.", errno);
+                }
+
+                if (count == 0 && t.IsSpare && t.DeferredCount == 0 && TryDismiss(t))
+                {
+                    return;
+                }
+
+                t.Wakeups++;
+                for (int i = 0; i < count; i++)
+                {
+                    ulong data = Epoll.DataAt(t.Events, i);
+                    if (data == StopData)
+                    {
+                        return;
+                    }
+
+                    if (Pump(t, data))
+                    {
+                        t.Defer(data);
+                    }
+                }
+
+                if (t.DeferredCount > 0)
+                {
+                    PumpDeferred(t);
+                }
+
+                // The quiet point: what this thread allocated since the last sample, it allocated serving.
+                Volatile.Write(ref t.AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+            }
+        }
+        catch (Exception e)
+        {
+            // A handler that stops leaves every later fault of every source hanging forever: fail loudly instead.
+            Environment.FailFast($"uffd fault dispatcher: handler thread #{t.Index} failed, and faulting threads would hang. {e}", e);
+        }
+    }
+
+    /// <summary>
+    /// epoll_wait's timeout: forever with nothing deferred (a spare thread: until it is idle long enough to leave);
+    /// with deferred work, none for the first rounds (after a yield: the event the kernel waits for is usually read
+    /// by then), then 1 ms, so a long wait costs no CPU.
+    /// </summary>
+    private static int WaitTimeout(DispatcherThread t)
+    {
+        if (t.DeferredCount == 0)
+        {
+            return t.IsSpare ? SpareIdleMilliseconds : -1;
+        }
+
+        if (t.DeferredRounds < 64)
+        {
+            Thread.Yield();
+            return 0;
+        }
+
+        return 1;
+    }
+
+    /// <summary>Pumps the sources with deferred work again, and forgets those that have none left.</summary>
+    private void PumpDeferred(DispatcherThread t)
+    {
+        t.DeferredRounds++;
+        for (int i = t.DeferredCount - 1; i >= 0; i--)
+        {
+            if (!Pump(t, t.DeferredAt(i)))
+            {
+                t.Undefer(i);
+            }
+        }
+    }
+
+    /// <summary>Pumps the source an event is for, unless it was removed since; true when it deferred work.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Pump(DispatcherThread t, ulong data)
+    {
+        int index = (int)(uint)data;
+        int generation = (int)(data >> 32);
+        Slot slot = Volatile.Read(ref slots)[index];
+        // Enter first, then check: Remove deactivates first, then waits for InFlight (see the class remarks).
+        Interlocked.Increment(ref slot.InFlight);
+        try
+        {
+            if (Volatile.Read(ref slot.Active) == generation)
+            {
+                t.CurrentSlot = index;
+                t.Pumps++;
+                return slot.Source!.Pump(t);
+            }
+
+            return false;
+        }
+        finally
+        {
+            t.CurrentSlot = -1;
+            Interlocked.Decrement(ref slot.InFlight);
+        }
+    }
+}
