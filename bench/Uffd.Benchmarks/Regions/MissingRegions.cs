@@ -5,7 +5,7 @@ namespace Uffd.Benchmarks.Regions;
 // MISSING regions, one class per configuration: the attribute's arguments are constants, as a user writes them.
 // Each provider fills the whole page, so the measured cost includes the provider, as in any real region.
 
-/// <summary>The default strategy: one handler per CPU, each pinned to its CPU.</summary>
+/// <summary>The default strategy: the process's shared dispatcher, one handler per CPU, each pinned to its CPU.</summary>
 [FaultRegion]
 public sealed partial class PinnedPerCpuRegion : IBenchmarkRegion
 {

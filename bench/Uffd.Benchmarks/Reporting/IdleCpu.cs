@@ -11,7 +11,7 @@ internal sealed record IdleCpuResult(int HandlerThreads, TimeSpan Window, double
 
 internal static class IdleCpu
 {
-    // Thread names are "uffd <Region> #<n>"; Linux keeps 15 characters of them in comm.
+    // Handler threads are named "uffd dispatch #<n>" (the shared dispatcher) or "uffd <Region> #<n>"; comm keeps 15 characters.
     private const string HandlerNamePrefix = "uffd ";
 
     public static IdleCpuResult Measure(TimeSpan window)

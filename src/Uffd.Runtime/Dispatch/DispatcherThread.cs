@@ -81,7 +81,7 @@ internal sealed unsafe class DispatcherThread : IDisposable
     /// </summary>
     public long AllocatedBytes;
 
-    /// <summary>The slot being pumped, or -1 (this thread only; Remove's self-deadlock check).</summary>
+    /// <summary>The slot being pumped, or -1: written by this thread, read by Remove (which waits until no thread is in the slot).</summary>
     public int CurrentSlot = -1;
 
     /// <summary>Wake-ups of epoll_wait (each a sleep ended; written by this thread only).</summary>

@@ -114,13 +114,15 @@ internal sealed partial class FaultDispatcher
         int index = (int)(uint)data;
         int generation = (int)(data >> 32);
         Slot slot = Volatile.Read(ref slots)[index];
-        // Enter first, then check: Remove deactivates first, then waits for InFlight (see the class remarks).
-        Interlocked.Increment(ref slot.InFlight);
+
+        // Enter first (a full fence), then check: Remove deactivates first, then waits until no thread is in the slot
+        // (see the class remarks). Each thread marks only its own field, so two threads pumping one source never
+        // share a written cache line.
+        Interlocked.Exchange(ref t.CurrentSlot, index);
         try
         {
             if (Volatile.Read(ref slot.Active) == generation)
             {
-                t.CurrentSlot = index;
                 t.Pumps++;
                 return slot.Source!.Pump(t);
             }
@@ -129,8 +131,7 @@ internal sealed partial class FaultDispatcher
         }
         finally
         {
-            t.CurrentSlot = -1;
-            Interlocked.Decrement(ref slot.InFlight);
+            Volatile.Write(ref t.CurrentSlot, -1);
         }
     }
 }

@@ -16,11 +16,12 @@ namespace Uffd.Dispatch;
 /// Adding a source is one <c>epoll_ctl</c> per thread; no thread starts or stops with a source.
 /// </summary>
 /// <remarks>
-/// An event's data is <c>slot | generation &lt;&lt; 32</c>. A handler enters a slot by incrementing its in-flight
-/// counter and only then checks that the slot is still active with that generation; <see cref="Remove"/> deactivates
-/// the slot first and then waits for the counter to reach 0. Both steps are interlocked (full fences), so either the
-/// handler sees the slot inactive and skips it, or Remove sees the handler and waits for it: once Remove returns, no
-/// handler is in the source's Pump and none will enter it, and the slot can be reused. An event read before a Remove
+/// An event's data is <c>slot | generation &lt;&lt; 32</c>. A handler enters a slot by writing its index into its own
+/// <see cref="DispatcherThread.CurrentSlot"/> and only then checks that the slot is still active with that
+/// generation; <see cref="Remove"/> deactivates the slot first and then waits until no thread's CurrentSlot names it.
+/// Both steps are interlocked (full fences), so either the handler sees the slot inactive and skips it, or Remove
+/// sees the handler and waits for it: once Remove returns, no handler is in the source's Pump and none will enter it,
+/// and the slot can be reused. An event read before a Remove
 /// and handled after the slot was reused carries the old generation and is skipped.
 /// </remarks>
 internal sealed partial class FaultDispatcher : IDisposable
@@ -302,13 +303,13 @@ internal sealed partial class FaultDispatcher : IDisposable
     /// </summary>
     private bool Retire(int index, Slot slot, int generation, TimeSpan timeout)
     {
-        Volatile.Write(ref slot.Active, 0);
-        if (Volatile.Read(ref slot.InFlight) != 0)
+        Interlocked.Exchange(ref slot.Active, 0);
+        if (IsPumped(index))
         {
             long start = Environment.TickCount64;
             long limit = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)timeout.TotalMilliseconds;
             var spin = default(SpinWait);
-            while (Volatile.Read(ref slot.InFlight) != 0)
+            while (IsPumped(index))
             {
                 if (Environment.TickCount64 - start > limit)
                 {
@@ -335,6 +336,20 @@ internal sealed partial class FaultDispatcher : IDisposable
         return true;
     }
 
+    /// <summary>Whether a thread is inside slot <paramref name="index"/> (entered before it was deactivated).</summary>
+    private bool IsPumped(int index)
+    {
+        foreach (DispatcherThread t in Volatile.Read(ref threads))
+        {
+            if (Volatile.Read(ref t.CurrentSlot) == index)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Under <see cref="gate"/>: frees the quarantined slots that no handler is inside any more.</summary>
     private void ReclaimQuarantined()
     {
@@ -342,7 +357,7 @@ internal sealed partial class FaultDispatcher : IDisposable
         {
             int index = quarantined[i];
             Slot slot = slots[index];
-            if (Volatile.Read(ref slot.InFlight) == 0)
+            if (!IsPumped(index))
             {
                 quarantined.RemoveAt(i);
                 Free(index, slot);
@@ -442,7 +457,5 @@ internal sealed partial class FaultDispatcher : IDisposable
         /// <summary>The generation events must carry to be pumped; 0 while the slot is free or being removed.</summary>
         public int Active;
 
-        /// <summary>Handlers between entering and leaving the slot.</summary>
-        public int InFlight;
     }
 }
