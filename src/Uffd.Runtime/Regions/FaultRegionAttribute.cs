@@ -76,7 +76,11 @@ public sealed class FaultRegionAttribute : Attribute
     /// </summary>
     public long Pages { get; set; }
 
-    /// <summary>Handler threads; 0 (the default) means one per CPU, each pinned to its CPU.</summary>
+    /// <summary>
+    /// 0 (the default): the process's fault dispatcher serves the region, one handler thread pinned per CPU shared by
+    /// every region (<see cref="Regions.RegionDispatcher.Configure(int)"/> sets its count). n &gt; 0: a dispatcher of the region's
+    /// own with n threads, started by Open and stopped by Dispose.
+    /// </summary>
     public int HandlerThreads { get; set; }
 
     /// <summary>Pages after the faulting one filled by the same fault with one multi-page copy. Default 0.</summary>

@@ -9,7 +9,7 @@ namespace Uffd.Regions;
 /// The size in pages (never 0 here): at most <see cref="UffdLimits.MaxRegionPages"/> (one int each in the page table),
 /// and times the page size (a huge page for <see cref="RegionMemory.HugePages"/>) at most <see cref="UffdLimits.MaxMappingLength"/>.
 /// </param>
-/// <param name="HandlerThreads">Handler threads; 0 means one per CPU.</param>
+/// <param name="HandlerThreads">0: the process's shared fault dispatcher serves the region; n &gt; 0: a dispatcher of its own with n threads.</param>
 /// <param name="ReadAhead">Extra pages filled per missing fault.</param>
 /// <param name="Memory">What backs the region.</param>
 /// <param name="OnProviderError">The provider-exception policy.</param>

@@ -101,7 +101,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public global::Uffd.Regions.RegionStream AsStream() => this._uffdRegion.Engine.AsStream();
 
-        /// <summary>Serves the faults already waiting, stops the handler threads and unmaps the region. Idempotent.</summary>
+        /// <summary>Serves the faults already waiting, leaves the fault dispatcher and unmaps the region. Idempotent.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Dispose()
         {
