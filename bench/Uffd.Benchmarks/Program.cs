@@ -113,7 +113,7 @@ internal static class Program
 
         bool extras = only.Count == 0;
         List<PairedResult> paired = extras || only.Contains("Paired") ? PairedComparison.Measure(rounds: smoke ? 1 : PairedRounds, pairFilters) : [];
-        List<AllocationResult> allocations = extras ? AllocationProbe.Measure(Sizes.RoundTripPages) : [];
+        List<AllocationResult> allocations = extras || only.Contains("Allocations") ? AllocationProbe.Measure(Sizes.RoundTripPages) : [];
         IdleCpuResult? idle = extras ? IdleCpu.Measure(TimeSpan.FromSeconds(smoke ? 1 : 5)) : null;
         GeneratorRerunReport? generator = extras ? GeneratorRerunProof.Run(500) : null;
 

@@ -103,8 +103,9 @@ internal static class ScaleProbe
             ProcessCounts before = ProcessCounts.Read();
             ManyRegions many = ManyRegions.Open(count);
             ProcessCounts open = ProcessCounts.Read();
-            int handlers = Environment.ProcessorCount;
-            double tableBytesPerPage = sizeof(int) + (double)handlers * Environment.SystemPageSize / ManyRegions.PagesPerRegion;
+            // The page-state table, one int a page: the staging buffers belong to the dispatcher's threads, one each
+            // for the whole process, not to the regions.
+            double tableBytesPerPage = sizeof(int);
             var cPerCpu = new List<double>();
             var cSame = new List<double>();
             var fallback = new List<double>();

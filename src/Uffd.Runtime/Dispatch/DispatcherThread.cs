@@ -66,6 +66,9 @@ internal sealed unsafe class DispatcherThread : IDisposable
 
     public ManualResetEventSlim Started { get; } = new();
 
+    /// <summary>Environment.CurrentManagedThreadId of the thread, once started (0 before).</summary>
+    public int ManagedThreadId;
+
     /// <summary>gettid() of the thread, once started.</summary>
     public int ThreadId { get; set; }
 

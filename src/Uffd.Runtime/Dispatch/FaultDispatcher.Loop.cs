@@ -17,7 +17,7 @@ internal sealed partial class FaultDispatcher
         var t = (DispatcherThread)argument!;
         t.ThreadId = Libc.gettid();
         t.PinError = t.Cpu >= 0 ? CpuAffinity.PinCurrentThread(t.Cpu) : 0;
-        current = t;
+        t.ManagedThreadId = Environment.CurrentManagedThreadId;
         t.AllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
         t.Started.Set();
         try

@@ -33,10 +33,6 @@ internal sealed partial class FaultDispatcher : IDisposable
     private static FaultDispatcher? shared;
     private static int sharedThreadCount;
 
-    // The dispatcher thread running on this thread, if any (for Remove's self-deadlock check).
-    [ThreadStatic]
-    private static DispatcherThread? current;
-
     // The pinned threads, then the spare threads that run while pinned ones wait in a fault (see .Spares.cs). Copied
     // on write under the gate; readers take the array as it is.
     private DispatcherThread[] threads;
@@ -185,8 +181,23 @@ internal sealed partial class FaultDispatcher : IDisposable
     /// <summary>The highest thread index plus one that any thread of this dispatcher can have: a source's per-thread state is indexed by it.</summary>
     public int MaxThreads => pinnedCount + MaxSpareThreads;
 
-    /// <summary>The dispatcher thread running on the calling thread, or null.</summary>
-    public static DispatcherThread? CurrentThread => current;
+    /// <summary>
+    /// The calling thread, if it is one of this dispatcher's threads; else null. Found by managed thread id among a
+    /// handful of threads: a [ThreadStatic] would allocate its storage on every thread that asks, the first time.
+    /// </summary>
+    public DispatcherThread? OwnThread()
+    {
+        int id = Environment.CurrentManagedThreadId;
+        foreach (DispatcherThread t in Volatile.Read(ref threads))
+        {
+            if (t.ManagedThreadId == id)
+            {
+                return t;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Sources registered now (a source whose TryRemove timed out is not counted).</summary>
     public int SourceCount
@@ -271,7 +282,7 @@ internal sealed partial class FaultDispatcher : IDisposable
             throw new InvalidOperationException($"{registration} is not a registration of this dispatcher.");
         }
 
-        if (current is { } self && self.CurrentSlot == registration.Slot && self.Owner == this)
+        if (OwnThread() is { } self && self.CurrentSlot == registration.Slot)
         {
             throw new InvalidOperationException("A source cannot be removed from inside its own Pump: Remove waits until no handler is in it.");
         }

@@ -360,7 +360,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
             throw new ObjectDisposedException($"FaultRegion '{settings.Name}'");
         }
 
-        if (FaultDispatcher.CurrentThread?.Owner == dispatcher)
+        if (dispatcher.OwnThread() is not null)
         {
             dispatcher.EnterBlockingAccess();
         }
@@ -368,7 +368,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
 
     private void ExitAccess()
     {
-        if (FaultDispatcher.CurrentThread?.Owner == dispatcher)
+        if (dispatcher.OwnThread() is not null)
         {
             dispatcher.ExitBlockingAccess();
         }

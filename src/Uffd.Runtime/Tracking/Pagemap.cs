@@ -136,8 +136,12 @@ public sealed unsafe class Pagemap : IDisposable
         }
 
         long length = request.End - request.Start;
-        UffdLimits.CheckMappingLength(length, nameof(request), "Scan the mappings of interest, or in parts.",
-            $"The scanned range [0x{request.Start:x}, 0x{request.End:x}) of {length} bytes");
+        if (length > UffdLimits.MaxMappingLength)
+        {
+            // Only here: the description is built for the error alone (it allocated 208 bytes on every scan).
+            UffdLimits.CheckMappingLength(length, nameof(request), "Scan the mappings of interest, or in parts.",
+                $"The scanned range [0x{request.Start:x}, 0x{request.End:x}) of {length} bytes");
+        }
         if (request.MaxPages < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(request), request.MaxPages,
