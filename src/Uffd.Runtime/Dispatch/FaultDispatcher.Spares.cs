@@ -45,14 +45,12 @@ internal sealed partial class FaultDispatcher
     /// </summary>
     public void EnterBlockingAccess()
     {
-        int blocked = Interlocked.Increment(ref blockedThreads);
-        if (blocked <= Volatile.Read(ref spareThreads))
-        {
-            return;
-        }
-
+        // Always under the gate, where spares decide to leave: a count raised outside it could be missed by a spare
+        // that is leaving, and the wait would go uncompensated. Only accesses made on the dispatcher's own threads
+        // (a provider reading a region) come here, so the lock costs nothing on the fault path.
         lock (gate)
         {
+            Interlocked.Increment(ref blockedThreads);
             while (spareThreads < Volatile.Read(ref blockedThreads) && spareThreads < MaxSpareThreads && disposed == 0)
             {
                 if (!TryStartSpare())
@@ -90,26 +88,28 @@ internal sealed partial class FaultDispatcher
             }
         }
 
-        if (ok)
-        {
-            spare.Thread = new Thread(Run) { IsBackground = true, Name = $"{Name} +{index - pinnedCount}" };
-            try
-            {
-                DispatcherThreadStart.Start(spare.Thread, spare, Owner);
-            }
-            catch (Exception e) when (e is UffdException or InsufficientMemoryException)
-            {
-                ok = false;
-            }
-        }
-
         if (!ok)
         {
             spare.Dispose();
             return false;
         }
 
-        Volatile.Write(ref threads, [.. threads, spare]);
+        // Listed before it starts: the thread finds itself in the list (OwnThread) from its first pump on, and the
+        // gate keeps Add, Remove and the other spares from seeing it half made.
+        DispatcherThread[] before = threads;
+        Volatile.Write(ref threads, [.. before, spare]);
+        spare.Thread = new Thread(Run) { IsBackground = true, Name = $"{Name} +{index - pinnedCount}" };
+        try
+        {
+            DispatcherThreadStart.Start(spare.Thread, spare, Owner);
+        }
+        catch (Exception e) when (e is UffdException or InsufficientMemoryException)
+        {
+            Volatile.Write(ref threads, before);
+            spare.Dispose();
+            return false;
+        }
+
         spareThreads++;
         sparesStarted++;
         return true;

@@ -140,7 +140,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     public void Read(long offset, Span<byte> destination)
     {
         CheckBytes(offset, destination.Length);
-        EnterAccess();
+        bool compensated = EnterAccess();
         try
         {
             // Every piece is located before any is copied: an unmapped page fails the call before it touches memory.
@@ -154,7 +154,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
         finally
         {
-            ExitAccess();
+            ExitAccess(compensated);
         }
     }
 
@@ -164,7 +164,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     public void Write(long offset, ReadOnlySpan<byte> source)
     {
         CheckBytes(offset, source.Length);
-        EnterAccess();
+        bool compensated = EnterAccess();
         try
         {
             ThrowIfUnmapped(offset, source.Length, nameof(Write));
@@ -177,7 +177,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
         finally
         {
-            ExitAccess();
+            ExitAccess(compensated);
         }
     }
 
@@ -274,14 +274,14 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             return;
         }
 
-        EnterAccess();
+        bool compensated = EnterAccess();
         try
         {
             Populate(from, to);
         }
         finally
         {
-            ExitAccess();
+            ExitAccess(compensated);
         }
     }
 

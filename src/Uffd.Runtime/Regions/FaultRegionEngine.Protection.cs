@@ -127,7 +127,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             return 0;
         }
 
-        EnterAccess();
+        bool compensated = EnterAccess();
         try
         {
             Span<PageRegion> vector = stackalloc PageRegion[ScanBatch];
@@ -171,7 +171,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
         finally
         {
-            ExitAccess();
+            ExitAccess(compensated);
         }
     }
 

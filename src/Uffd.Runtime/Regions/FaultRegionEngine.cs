@@ -349,9 +349,10 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     /// <summary>
     /// Counts an access in; Dispose waits for the count to drop before unmapping. On a thread of the dispatcher that
     /// serves this region (a provider reading another region), the access may wait in a fault only that dispatcher
-    /// serves: it tells the dispatcher, which runs a spare thread for as long as the access lasts.
+    /// serves: it tells the dispatcher, which runs a spare thread for as long as the access lasts. Returns whether it
+    /// did, for <see cref="ExitAccess"/>: the answer is taken once, so the two always pair.
     /// </summary>
-    private void EnterAccess()
+    private bool EnterAccess()
     {
         Interlocked.Increment(ref activeAccesses);
         if (Volatile.Read(ref state) != StateOpen)
@@ -360,15 +361,18 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
             throw new ObjectDisposedException($"FaultRegion '{settings.Name}'");
         }
 
-        if (dispatcher.OwnThread() is not null)
+        if (dispatcher.OwnThread() is null)
         {
-            dispatcher.EnterBlockingAccess();
+            return false;
         }
+
+        dispatcher.EnterBlockingAccess();
+        return true;
     }
 
-    private void ExitAccess()
+    private void ExitAccess(bool compensated)
     {
-        if (dispatcher.OwnThread() is not null)
+        if (compensated)
         {
             dispatcher.ExitBlockingAccess();
         }
