@@ -121,17 +121,25 @@ internal sealed partial class FaultDispatcher : IDisposable
     /// </summary>
     public static FaultDispatcher Shared => Volatile.Read(ref shared) ?? CreateShared();
 
-    /// <summary>The thread count <see cref="ConfigureShared"/> set (0: not set).</summary>
-    public static int ConfiguredThreadCount
+    /// <summary>
+    /// The shared dispatcher's thread count: what it runs with once created, else what it will be created with
+    /// (<see cref="ConfigureShared"/>'s count, else the runtime option's, else one per CPU of the process's affinity).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The runtime option is set, but not to a positive integer.</exception>
+    public static int SharedThreadCount
     {
         get
         {
             lock (SharedGate)
             {
-                return sharedThreadCount;
+                return shared?.pinnedCount ?? PlannedThreadCount();
             }
         }
     }
+
+    /// <summary>Under <see cref="SharedGate"/>: the count the shared dispatcher is created with.</summary>
+    private static int PlannedThreadCount() =>
+        sharedThreadCount > 0 ? sharedThreadCount : RegionDispatcher.ConfiguredByOption() ?? CpuAffinity.AllowedCpus(Environment.ProcessId).Length;
 
     /// <summary>True once <see cref="Shared"/> has been created.</summary>
     public static bool IsSharedCreated => Volatile.Read(ref shared) is not null;
@@ -145,7 +153,7 @@ internal sealed partial class FaultDispatcher : IDisposable
         {
             if (shared is not null)
             {
-                throw new InvalidOperationException($"The fault dispatcher is already running with {shared.threads.Length} threads; call RegionDispatcher.Configure (or set the Uffd.DispatcherThreads option) before the first region without HandlerThreads opens.");
+                throw new InvalidOperationException($"The fault dispatcher is already running with {shared.pinnedCount} threads; call RegionDispatcher.Configure (or set the Uffd.DispatcherThreads option) before the first region without HandlerThreads opens.");
             }
 
             sharedThreadCount = threadCount;
@@ -158,8 +166,7 @@ internal sealed partial class FaultDispatcher : IDisposable
         {
             if (shared is null)
             {
-                int count = sharedThreadCount > 0 ? sharedThreadCount : RegionDispatcher.ConfiguredByOption() ?? 0;
-                Volatile.Write(ref shared, new FaultDispatcher(count));
+                Volatile.Write(ref shared, new FaultDispatcher(PlannedThreadCount()));
             }
 
             return shared;

@@ -14,9 +14,6 @@ namespace Uffd.Regions;
 /// </summary>
 public sealed partial class FaultRegionEngine<TCallbacks>
 {
-    /// <summary>EAGAIN answers in a row before the engine gives up, for the accessors' own retries (about 10 s with their back-off).</summary>
-    private const int MaxRetryAttempts = 10_000;
-
     /// <summary>How long installs on one thread may keep being answered EAGAIN before the engine gives up.</summary>
     private static readonly TimeSpan MaxDeferral = TimeSpan.FromSeconds(10);
 

@@ -380,6 +380,12 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         Interlocked.Decrement(ref activeAccesses);
     }
 
+    /// <summary>
+    /// EAGAIN answers in a row before an access or a protection change made on the caller's thread gives up (about
+    /// 10 s with <see cref="BackOff"/>); the fault path defers instead (<c>.Install.cs</c>).
+    /// </summary>
+    private const int MaxRetryAttempts = 10_000;
+
     /// <summary>Waits before retrying an ioctl the kernel answered with EAGAIN: a yield at first, then 1 ms.</summary>
     private static void BackOff(int attempt)
     {

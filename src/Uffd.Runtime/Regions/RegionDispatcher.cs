@@ -26,9 +26,8 @@ public static class RegionDispatcher
     /// The shared dispatcher's thread count: what it runs with once started, else what it will start with (the
     /// configured count, or one per CPU of the process's affinity).
     /// </summary>
-    public static int ThreadCount => FaultDispatcher.IsSharedCreated
-        ? FaultDispatcher.Shared.Threads.Count
-        : FaultDispatcher.ConfiguredThreadCount is > 0 and int count ? count : ConfiguredByOption() ?? Interop.CpuAffinity.AllowedCpus().Length;
+    /// <exception cref="InvalidOperationException">The runtime option is set, but not to a positive integer.</exception>
+    public static int ThreadCount => FaultDispatcher.SharedThreadCount;
 
     /// <summary>True once the first region without HandlerThreads has opened and started the threads.</summary>
     public static bool IsStarted => FaultDispatcher.IsSharedCreated;
