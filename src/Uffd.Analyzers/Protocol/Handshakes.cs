@@ -125,13 +125,10 @@ internal sealed class Handshakes
                 continue;
             }
 
-            string? returned = HandleOfParameter(value, call, depth) ?? UserfaultfdOf(value, depth);
-            if (returned is null)
+            if (!Fold(HandleOfParameter(value, call, depth) ?? UserfaultfdOf(value, depth), ref origin))
             {
                 return null;
             }
-
-            origin ??= returned;
         }
 
         return origin;
@@ -160,7 +157,7 @@ internal sealed class Handshakes
         return null;
     }
 
-    /// <summary>The origin shared by every value stored in the local; null if any differs.</summary>
+    /// <summary>The origin of the values stored in the local when every one is a uffd's descriptor; else null.</summary>
     private string? SingleOrigin(IOperation function, ILocalSymbol local, int depth)
     {
         string? origin = null;
@@ -180,13 +177,10 @@ internal sealed class Handshakes
                 continue;
             }
 
-            string? source = UserfaultfdOf(value, depth);
-            if (source is null)
+            if (!Fold(UserfaultfdOf(value, depth), ref origin))
             {
                 return null;
             }
-
-            origin ??= source;
         }
 
         return origin;
@@ -226,17 +220,30 @@ internal sealed class Handshakes
                     continue;
                 }
 
-                string? source = UserfaultfdOf(value, depth);
-                if (source is null)
+                if (!Fold(UserfaultfdOf(value, depth), ref origin))
                 {
                     return null;
                 }
-
-                origin ??= source;
             }
         }
 
         return origin;
+    }
+
+    /// <summary>
+    /// Takes one more value that can reach the use: false when it is not a uffd's descriptor (then the use is not
+    /// known to be one). Otherwise the first value's origin is kept, the one the diagnostic names: each of them has had
+    /// its handshake.
+    /// </summary>
+    private static bool Fold(string? source, ref string? origin)
+    {
+        if (source is null)
+        {
+            return false;
+        }
+
+        origin ??= source;
+        return true;
     }
 
     /// <summary>The body of a method of the file being analyzed (a method or a local function), or null.</summary>
