@@ -127,7 +127,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             return 0;
         }
 
-        bool compensated = EnterAccess();
+        // A scan never waits in a fault: no spare thread is needed, even on a dispatcher thread.
+        bool compensated = EnterAccess(mayWaitInFault: false);
         try
         {
             Span<PageRegion> vector = stackalloc PageRegion[ScanBatch];

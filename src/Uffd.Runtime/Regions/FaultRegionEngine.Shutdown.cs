@@ -146,7 +146,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// Revokes access to the region's pages (PROT_NONE, so a stray access crashes instead of reading a zero page) and
     /// unregisters them, where they are now: the REMAP and UNMAP events keep the layout exact, so the engine needs no
     /// check that the ranges are still its own. The uffd then has nothing left to revoke on close, where its generic
-    /// check reads /proc/self/smaps once per range: that file grows with every region and thread, which made disposing
+    /// check reads the whole of /proc/self/smaps: that file grows with every region and thread, which made disposing
     /// n regions cost O(n²). Any step that fails leaves the rest to the uffd's own check.
     /// </summary>
     private void RevokeOwnRanges()

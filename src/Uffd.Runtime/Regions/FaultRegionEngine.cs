@@ -352,7 +352,8 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     /// serves: it tells the dispatcher, which runs a spare thread for as long as the access lasts. Returns whether it
     /// did, for <see cref="ExitAccess"/>: the answer is taken once, so the two always pair.
     /// </summary>
-    private bool EnterAccess()
+    /// <param name="mayWaitInFault">False for an access that touches no page of the region (a pagemap scan).</param>
+    private bool EnterAccess(bool mayWaitInFault = true)
     {
         Interlocked.Increment(ref activeAccesses);
         if (Volatile.Read(ref state) != StateOpen)
@@ -361,7 +362,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
             throw new ObjectDisposedException($"FaultRegion '{settings.Name}'");
         }
 
-        if (dispatcher.OwnThread() is null)
+        if (!mayWaitInFault || dispatcher.OwnThread() is null)
         {
             return false;
         }
