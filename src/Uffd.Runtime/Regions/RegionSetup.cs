@@ -35,6 +35,8 @@ internal static class RegionSetup
                 $"Region '{settings.Name}': HandlerThreads ({settings.HandlerThreads}) and ReadAhead ({settings.ReadAhead}) must not be negative.");
         }
 
+        CheckReadAhead(settings);
+
         if (settings.WriteTracking is not (WriteTracking.Synchronous or WriteTracking.Asynchronous))
         {
             throw new ArgumentOutOfRangeException(nameof(settings), settings.WriteTracking, $"Region '{settings.Name}': WriteTracking is not a WriteTracking value.");
@@ -78,6 +80,28 @@ internal static class RegionSetup
         throw new ArgumentOutOfRangeException(nameof(settings), settings.Pages,
             $"Region '{settings.Name}': Pages = {settings.Pages} is more than the maximum of {max} pages: {reason}. " +
             "Open a smaller region, or split the data over several regions.");
+    }
+
+    /// <summary>
+    /// The most bytes one fault stages (the faulting page and its read-ahead). The staging buffer belongs to a
+    /// dispatcher thread and is allocated on the first fault that needs it, where a failure could only end the
+    /// process: so a read-ahead that could not be staged is refused here, when the region opens.
+    /// </summary>
+    internal const long MaxStagingBytes = 256L << 20;
+
+    /// <summary>(1 + ReadAhead) pages, at most the region's, fit <see cref="MaxStagingBytes"/>.</summary>
+    private static void CheckReadAhead(in FaultRegionSettings settings)
+    {
+        long pageSize = PageSizeOf(settings.Memory);
+        long staged = Math.Min(1L + settings.ReadAhead, settings.Pages);
+        if (pageSize == 0 || staged <= MaxStagingBytes / pageSize)
+        {
+            return;
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(settings), settings.ReadAhead,
+            $"Region '{settings.Name}': ReadAhead = {settings.ReadAhead} would stage {staged} pages of {UffdLimits.Bytes(pageSize)} per fault, " +
+            $"more than the {UffdLimits.Bytes(MaxStagingBytes)} a fault may stage. Lower ReadAhead to at most {MaxStagingBytes / pageSize - 1}.");
     }
 
     /// <summary>

@@ -55,6 +55,28 @@ public sealed class SizeLimitTests
         Assert.Equal(pages, e.ActualValue);
     }
 
+    [Fact]
+    public void A_read_ahead_too_large_to_stage_is_refused_at_open_with_the_most_it_may_be()
+    {
+        // 65,536 pages of 4 KiB stage 256 MiB: the most a fault may stage is 65,535 pages of read-ahead.
+        Assert.Equal(4096, Page);
+        using (TestRegion.Open(new RegionRecorder(70_000), TestRegion.Settings("MostReadAhead", 70_000) with { ReadAhead = 65_535 }))
+        {
+        }
+
+        var e = ArgumentAssert.Throws<ArgumentOutOfRangeException>(
+            () => TestRegion.Open(new RegionRecorder(70_000), TestRegion.Settings("ReadAheadTooFar", 70_000) with { ReadAhead = 65_536 }),
+            "settings",
+            "Region 'ReadAheadTooFar': ReadAhead = 65536 would stage 65537 pages of 4 KiB per fault, more than the 256 MiB a fault may stage",
+            "Lower ReadAhead to at most 65535.");
+        Assert.Equal(65_536, e.ActualValue);
+
+        // Read-ahead stops at the region's end, so a small region may ask for any.
+        using (TestRegion.Open(new RegionRecorder(4), TestRegion.Settings("SmallRegionFarReadAhead", 4) with { ReadAhead = int.MaxValue }))
+        {
+        }
+    }
+
     [Theory]
     [InlineData((1L << 26) + 1)]
     [InlineData(1L << 31)]
