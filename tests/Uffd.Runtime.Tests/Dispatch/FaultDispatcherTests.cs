@@ -32,6 +32,7 @@ public sealed class FaultDispatcherTests(ITestOutputHelper output)
         string? mismatch = Faulter.Run(() => ReadAll(copy) ?? ReadAll(zeros), "dispatch faulter").Join();
 
         Assert.Null(mismatch);
+        Assert.True(copy.SettlesAt(16) && zeros.SettlesAt(16), "a served fault was never counted");
         Assert.Equal(16, copy.Served);
         Assert.Equal(16, zeros.Served);
         Assert.Equal(0, copy.Failures + zeros.Failures);
@@ -84,6 +85,7 @@ public sealed class FaultDispatcherTests(ITestOutputHelper output)
             List<int> tasks = TaskIds();
 
             Assert.Null(mismatch);
+            Assert.True(sources.All(s => s.SettlesAt(4)), "a served fault was never counted");
             Assert.All(sources, s => Assert.Equal(4, s.Served));
             var handlerIds = dispatcher.Threads.Select(t => t.ThreadId).ToHashSet();
             Assert.All(sources, s => Assert.Subset(handlerIds, s.PumpThreads.Keys.ToHashSet()));

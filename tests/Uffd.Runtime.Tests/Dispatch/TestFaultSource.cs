@@ -69,6 +69,12 @@ internal sealed unsafe class TestFaultSource : IFaultSource, IDisposable
 
     public int MaxInPump => Volatile.Read(ref maxInPump);
 
+    /// <summary>
+    /// Waits (bounded) until <paramref name="faults"/> faults are counted as served or failed. The install wakes the
+    /// faulter before the handler counts it, so a faulter that has read every page does not mean every count is in.
+    /// </summary>
+    public bool SettlesAt(long faults) => Infrastructure.Bounded.Until(() => Served + Failures >= faults);
+
     public nint Page(int page) => memory.Address + ((nint)page * PageSize);
 
     /// <summary>What byte <paramref name="offset"/> of page <paramref name="page"/> reads once served (0 for a zero-page source).</summary>
