@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using Uffd.Dispatch;
 using Uffd.Interop;
 
 namespace Uffd;
@@ -28,7 +29,9 @@ public static unsafe class GcSafeMemory
     {
         fixed (byte* d = destination)
         {
+            int cpu = FaultingCpus.Enter();
             LibcMemory.memmove(d, (void*)source, (nuint)destination.Length);
+            FaultingCpus.Exit(cpu);
         }
     }
 
@@ -36,7 +39,9 @@ public static unsafe class GcSafeMemory
     public static byte ReadByte(nint address)
     {
         byte value;
+        int cpu = FaultingCpus.Enter();
         LibcMemory.memmove(&value, (void*)address, 1);
+        FaultingCpus.Exit(cpu);
         return value;
     }
 
@@ -45,7 +50,9 @@ public static unsafe class GcSafeMemory
     {
         fixed (byte* s = source)
         {
+            int cpu = FaultingCpus.Enter();
             LibcMemory.memmove((void*)destination, s, (nuint)source.Length);
+            FaultingCpus.Exit(cpu);
         }
     }
 
@@ -66,6 +73,7 @@ public static unsafe class GcSafeMemory
         for (nint page = first; page < start + (nint)length; page += pageSize)
         {
             byte value;
+            int cpu = FaultingCpus.Enter();
             LibcMemory.memmove(&value, (void*)page, 1);
             if (write)
             {
@@ -73,6 +81,8 @@ public static unsafe class GcSafeMemory
                 // only if nothing else writes the byte concurrently.
                 LibcMemory.memmove((void*)page, &value, 1);
             }
+
+            FaultingCpus.Exit(cpu);
         }
     }
 
@@ -86,7 +96,10 @@ public static unsafe class GcSafeMemory
     {
         CheckLength(length);
         int advice = write ? LibcMemory.MADV_POPULATE_WRITE : LibcMemory.MADV_POPULATE_READ;
-        return Libc.madvise(start, (nuint)length, advice) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        int cpu = FaultingCpus.Enter();
+        int errno = Libc.madvise(start, (nuint)length, advice) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        FaultingCpus.Exit(cpu);
+        return errno;
     }
 
     private static void CheckLength(long length)

@@ -90,6 +90,33 @@ internal sealed unsafe class DispatcherThread : IDisposable
     /// <summary>Wake-ups of epoll_wait (each a sleep ended; written by this thread only).</summary>
     public long Wakeups;
 
+    /// <summary>True while the thread is parked (FaultDispatcher.Parking.cs): it waits on <see cref="ParkGate"/>, not in epoll_wait.</summary>
+    public bool Parked;
+
+    /// <summary>Times the thread parked (written by this thread only).</summary>
+    public long Parks;
+
+    /// <summary>The last park ended by its timeout: look at the uffds without waiting, pump, then park again if still right.</summary>
+    public bool LookBeforeParking;
+
+    /// <summary>
+    /// What a parked thread waits on; set by an access on its CPU or by Dispose. Never disposed: an access may still
+    /// set it after the dispatcher is gone, and without a wait handle it holds nothing to free.
+    /// </summary>
+    public ManualResetEventSlim ParkGate { get; } = new(false, spinCount: 0);
+
+    /// <summary>
+    /// An eventfd in this thread's epoll set (parking dispatchers only; else -1): written to bring the thread out of
+    /// epoll_wait so that it can park (see FaultDispatcher.Parking.cs).
+    /// </summary>
+    public Interop.FileDescriptorHandle? Nudge { get; set; }
+
+    /// <summary>A nudge was sent and the thread has not handled it yet (so it is sent once).</summary>
+    public bool Nudged;
+
+    /// <summary>Pumps since this thread last looked for handlers to nudge.</summary>
+    public int SinceNudgeCheck;
+
     /// <summary>Sources with deferred work (see <see cref="IFaultSource.Pump"/>).</summary>
     public int DeferredCount { get; private set; }
 
@@ -195,6 +222,8 @@ internal sealed unsafe class DispatcherThread : IDisposable
             Interop.Libc.close(EpollFd);
             EpollFd = -1;
         }
+
+        Nudge?.Dispose();
 
         Started.Dispose();
     }

@@ -20,6 +20,14 @@ internal sealed partial class FaultDispatcher
         t.ManagedThreadId = Environment.CurrentManagedThreadId;
         t.AllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
         t.Started.Set();
+        if (parks)
+        {
+            // The gate's first timed wait allocates its lock and the thread's wait state (about 120 bytes, once):
+            // done here, after the start was signalled, so that no park allocates on the fault path.
+            t.ParkGate.Wait(1);
+            Volatile.Write(ref t.AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+        }
+
         try
         {
             while (true)
@@ -43,12 +51,25 @@ internal sealed partial class FaultDispatcher
                 }
 
                 t.Wakeups++;
+                bool looking = t.LookBeforeParking;
+                t.LookBeforeParking = false;
+                if (count > 0 && !looking && TryPark(t, count))
+                {
+                    continue;
+                }
+
                 for (int i = 0; i < count; i++)
                 {
                     ulong data = Epoll.DataAt(t.Events, i);
                     if (data == StopData)
                     {
                         return;
+                    }
+
+                    if (data == NudgeData)
+                    {
+                        ClearNudge(t);
+                        continue;
                     }
 
                     if (Pump(t, data))
@@ -64,6 +85,14 @@ internal sealed partial class FaultDispatcher
 
                 // The quiet point: what this thread allocated since the last sample, it allocated serving.
                 Volatile.Write(ref t.AllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+                if (looking)
+                {
+                    TryPark(t, 0);
+                }
+                else if (parks && count > 0)
+                {
+                    NudgeIdleHandlers(t);
+                }
             }
         }
         catch (Exception e)
@@ -74,12 +103,18 @@ internal sealed partial class FaultDispatcher
     }
 
     /// <summary>
-    /// epoll_wait's timeout: forever with nothing deferred (a spare thread: until it is idle long enough to leave);
+    /// epoll_wait's timeout: none right after a park ended by its timeout (see FaultDispatcher.Parking.cs); forever
+    /// with nothing deferred (a spare thread: until it is idle long enough to leave);
     /// with deferred work, none for the first rounds (after a yield: the event the kernel waits for is usually read
     /// by then), then 1 ms, so a long wait costs no CPU.
     /// </summary>
     private static int WaitTimeout(DispatcherThread t)
     {
+        if (t.LookBeforeParking)
+        {
+            return 0;
+        }
+
         if (t.DeferredCount == 0)
         {
             return t.IsSpare ? SpareIdleMilliseconds : -1;

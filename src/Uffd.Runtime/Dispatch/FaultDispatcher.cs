@@ -51,9 +51,13 @@ internal sealed partial class FaultDispatcher : IDisposable
     /// <param name="threadCount">Handler threads; 0 for one per CPU of the process's affinity.</param>
     /// <param name="cpus">The CPUs to pin to, round-robin; null for the process's affinity.</param>
     /// <param name="region">The region this dispatcher serves alone (its threads are named after it), or null for a dispatcher of many.</param>
+    /// <param name="parks">Whether a handler parks while the faults come from other CPUs (see FaultDispatcher.Parking.cs).</param>
+    /// <param name="parkTimeout">How long a parked handler waits at most; null for <see cref="DefaultParkTimeout"/>.</param>
     /// <exception cref="UffdException">An epoll fd, the stop eventfd or a thread could not be had.</exception>
-    public FaultDispatcher(int threadCount = 0, int[]? cpus = null, string? region = null)
+    public FaultDispatcher(int threadCount = 0, int[]? cpus = null, string? region = null, bool parks = false, TimeSpan? parkTimeout = null)
     {
+        this.parks = parks;
+        ParkTimeout = parkTimeout ?? DefaultParkTimeout;
         Name = region is null ? "uffd dispatch" : $"uffd {region}";
         Owner = region is null ? "The fault dispatcher" : $"Region '{region}'";
         ArgumentOutOfRangeException.ThrowIfNegative(threadCount);
@@ -91,6 +95,11 @@ internal sealed partial class FaultDispatcher : IDisposable
                 {
                     throw new UffdException($"{Owner}: the fault dispatcher could not add its stop eventfd to handler #{i}'s epoll fd: {Errno.Describe(error)}.", error);
                 }
+
+                if (parks)
+                {
+                    AddNudge(threads[i]);
+                }
             }
 
             foreach (DispatcherThread t in threads)
@@ -105,6 +114,11 @@ internal sealed partial class FaultDispatcher : IDisposable
                 {
                     throw new UffdException($"{Owner}: handler thread #{t.Index} did not start within {StartTimeout.TotalSeconds} s.");
                 }
+            }
+
+            if (parks)
+            {
+                FaultingCpus.Register(this);
             }
         }
         catch
@@ -166,7 +180,7 @@ internal sealed partial class FaultDispatcher : IDisposable
         {
             if (shared is null)
             {
-                Volatile.Write(ref shared, new FaultDispatcher(PlannedThreadCount()));
+                Volatile.Write(ref shared, new FaultDispatcher(PlannedThreadCount(), parks: true));
             }
 
             return shared;
@@ -430,10 +444,16 @@ internal sealed partial class FaultDispatcher : IDisposable
             all = threads;
         }
 
+        if (parks)
+        {
+            FaultingCpus.Unregister(this);
+        }
+
         bool allEnded = true;
         if (!stop.IsInvalid && !stop.IsClosed)
         {
             SignalStop();
+            UnparkAll();
             foreach (DispatcherThread? t in all)
             {
                 // Unstarted is a flag (an unstarted background thread is Background | Unstarted), and a thread whose

@@ -33,6 +33,23 @@ internal static class ThreadProbe
         return long.TryParse(first, out long number) ? number : -1;
     }
 
+    /// <summary>
+    /// How many times thread <paramref name="tid"/> has gone to sleep (voluntary context switches, from its status):
+    /// each ended by a wake-up, including those the kernel absorbs without returning from the system call.
+    /// </summary>
+    public static long Sleeps(int tid)
+    {
+        foreach (string line in File.ReadLines($"/proc/self/task/{tid}/status"))
+        {
+            if (line.StartsWith("voluntary_ctxt_switches:", System.StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan("voluntary_ctxt_switches:".Length).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidDataException($"/proc/self/task/{tid}/status has no voluntary_ctxt_switches line.");
+    }
+
     /// <summary>What descriptor <paramref name="fd"/> refers to (e.g. "anon_inode:[userfaultfd]"), or null when closed.</summary>
     public static string? DescriptorTarget(int fd)
     {
