@@ -56,8 +56,7 @@ public sealed class ParkingTests(ITestOutputHelper output)
         FaultSourceRegistration mineRegistration = dispatcher.Add(mine);
         DispatcherThread other = dispatcher.Threads[1];
         using var stop = new ManualResetEventSlim();
-        Faulter<string?> first = Faulter.Run(() => Pinned(Cpus[0], () => ReadEach(busy, stop)), "faulter on the first CPU");
-        Assert.True(Bounded.Until(() => Volatile.Read(ref other.Parked)), "the handler of the idle CPU never parked");
+        Faulter<string?> first = FaultOnFirstCpuUntilParked(dispatcher, busy, stop);
 
         // With a 30 s timeout, only the access on its CPU can bring it back in time.
         long pumpsBefore = other.Pumps;
@@ -82,8 +81,7 @@ public sealed class ParkingTests(ITestOutputHelper output)
         FaultSourceRegistration busyRegistration = dispatcher.Add(busy);
         FaultSourceRegistration nativeRegistration = dispatcher.Add(native);
         using var stop = new ManualResetEventSlim();
-        Faulter<string?> first = Faulter.Run(() => Pinned(Cpus[0], () => ReadEach(busy, stop)), "faulter on the first CPU");
-        Assert.True(Bounded.Until(() => Volatile.Read(ref dispatcher.Threads[1].Parked)), "the handler of the idle CPU never parked");
+        Faulter<string?> first = FaultOnFirstCpuUntilParked(dispatcher, busy, stop);
 
         // A plain native copy is not counted, so it does not unpark its CPU's handler: the other handler serves it.
         string? mismatch = Faulter.Run(() => Pinned(Cpus[1], () => ReadEach(native, stop: null, counted: false)), "native faulter on the second CPU").Join(TimeSpan.FromSeconds(10));
@@ -103,8 +101,7 @@ public sealed class ParkingTests(ITestOutputHelper output)
         using var source = new TestFaultSource(1 << 16, salt: 0x61);
         FaultSourceRegistration registration = dispatcher.Add(source);
         using var stop = new ManualResetEventSlim();
-        Faulter<string?> first = Faulter.Run(() => Pinned(Cpus[0], () => ReadEach(source, stop)), "faulter on the first CPU");
-        Assert.True(Bounded.Until(() => Volatile.Read(ref dispatcher.Threads[1].Parked)), "the handler of the idle CPU never parked");
+        Faulter<string?> first = FaultOnFirstCpuUntilParked(dispatcher, source, stop);
         stop.Set();
         Assert.Null(first.Join());
         dispatcher.Remove(registration);
@@ -136,6 +133,14 @@ public sealed class ParkingTests(ITestOutputHelper output)
         Assert.All(dispatcher.Threads, t => Assert.Equal(0, t.Parks));
         Assert.All(dispatcher.Threads, t => Assert.False(Volatile.Read(ref t.Parked)));
         dispatcher.Remove(registration);
+    }
+
+    /// <summary>Starts a thread on the first CPU reading <paramref name="source"/> until <paramref name="stop"/>; returns once the second CPU's handler parked.</summary>
+    private static Faulter<string?> FaultOnFirstCpuUntilParked(FaultDispatcher dispatcher, TestFaultSource source, ManualResetEventSlim stop)
+    {
+        Faulter<string?> faulter = Faulter.Run(() => Pinned(Cpus[0], () => ReadEach(source, stop)), "faulter on the first CPU");
+        Assert.True(Bounded.Until(() => Volatile.Read(ref dispatcher.Threads[1].Parked)), "the handler of the idle CPU never parked");
+        return faulter;
     }
 
     private static T Pinned<T>(int cpu, Func<T> body)
