@@ -114,7 +114,7 @@ internal sealed unsafe class DispatcherThread : IDisposable
     /// <summary>A nudge was sent and the thread has not handled it yet (so it is sent once).</summary>
     public bool Nudged;
 
-    /// <summary>Pumps since this thread last looked for handlers to nudge.</summary>
+    /// <summary>Wake-ups with events since this thread last looked for handlers to nudge.</summary>
     public int SinceNudgeCheck;
 
     /// <summary>Sources with deferred work (see <see cref="IFaultSource.Pump"/>).</summary>

@@ -14,15 +14,19 @@ namespace Uffd.Dispatch;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A handler parks when it is woken while no thread is inside a <see cref="GcSafeMemory"/> access on its own CPU and
-/// one is on another CPU whose handler is not parked: that handler is there to serve them (<see cref="FaultingCpus"/>).
-/// It does not read the uffd before parking; the other handler does.
+/// A handler parks when epoll_wait returns to it while no thread is inside a <see cref="GcSafeMemory"/> access on its
+/// own CPU and one is on another CPU whose handler is not parked: that handler is there to serve them
+/// (<see cref="FaultingCpus"/>). It does not read the uffd before parking; the other handler does.
 /// </para>
 /// <para>
 /// It unparks when a thread enters an access on its CPU, when the dispatcher stops, or after
-/// <see cref="ParkTimeout"/>; after a timeout it pumps once before it may park again, so a fault that no other
+/// <see cref="ParkTimeout"/>. After a timeout it looks at its uffds without waiting (<c>epoll_wait</c> with a zero
+/// timeout), pumps what it finds, and parks again if the faults are still another handler's: a fault that no other
 /// handler took (raised by native code, which is not counted, while the other handler was busy) waits at most that
-/// long. Parking decisions are taken under one lock, so two handlers never park on each other's account.
+/// long, and a handler that stays parked is not woken by the faults in between. A handler that the kernel keeps
+/// waking inside epoll_wait, but that never returns from it because the faulting CPU's handler reads first, is
+/// nudged out once by that handler (<see cref="NudgeIdleHandlers"/>). Parking decisions are taken under one lock, so
+/// two handlers never park on each other's account.
 /// </para>
 /// </remarks>
 internal sealed partial class FaultDispatcher
@@ -104,10 +108,10 @@ internal sealed partial class FaultDispatcher
     }
 
     /// <summary>
-    /// Called by a handler after it pumped, every <see cref="NudgeCheckInterval"/> pumps while a thread is in an
-    /// access on its CPU: nudges the handlers of CPUs without such a thread that are still in epoll_wait. The kernel
-    /// wakes those for every fault, but when they find the message taken they sleep again inside epoll_wait, without
-    /// coming back to park; the nudge brings them back once.
+    /// Called by a handler after each wake-up with events; every <see cref="NudgeCheckInterval"/> of them, while a
+    /// thread is in an access on its CPU, it nudges the handlers of CPUs without such a thread that are still in
+    /// epoll_wait. The kernel wakes those for every fault, but when they find the message taken they sleep again
+    /// inside epoll_wait, without coming back to park; the nudge brings them back once.
     /// </summary>
     private unsafe void NudgeIdleHandlers(DispatcherThread t)
     {
