@@ -4,8 +4,10 @@
 // (pinned), answered with UFFDIO_COPY of a page the handler fills first (as bench/native does). Only the way the
 // handlers wait for and pick up a fault message changes between strategies:
 //
-//   poll        every handler poll()s the same uffd, then one non-blocking read (today's engine: thundering herd)
+//   poll        every handler poll()s the same uffd, then one non-blocking read of up to 16 messages (the herd)
+//   poll-one    the same, but each read takes one message: every woken handler can take a fault of its own
 //   epoll-each  one epoll fd per handler, the uffd added to each (level-triggered, not exclusive): poll's herd, in epoll
+//   epoll-each-one  the same, one message per read (the engine's way since it reads one message per read)
 //   epoll-excl  one epoll fd per handler, the uffd added to each with EPOLLIN | EPOLLEXCLUSIVE
 //   epoll-shared  one epoll fd (level-triggered) that every handler waits on in epoll_wait
 //   spin-N      poll as above, but after serving a message the handler keeps reading (non-blocking) for N µs first
@@ -51,19 +53,22 @@ struct config {
     enum strat s;
     int spin_us;
     int uffds;
+    int per_read;  // messages per read(2); 0: 16
 };
 
 static const struct config CONFIGS[] = {
-    {"poll", S_POLL, 0, 1},
-    {"epoll-each", S_EPOLL_EACH, 0, 1},
-    {"epoll-excl", S_EPOLL_EXCL, 0, 1},
-    {"epoll-shared", S_EPOLL_SHARED, 0, 1},
-    {"spin-5", S_SPIN, 5, 1},
-    {"spin-50", S_SPIN, 50, 1},
-    {"reader", S_READER, 0, 1},
-    {"many-each", S_MANY_EACH, 0, 100},
-    {"many-excl", S_MANY_EXCL, 0, 100},
-    {"many-shared", S_MANY_SHARED, 0, 100},
+    {"poll", S_POLL, 0, 1, 0},
+    {"poll-one", S_POLL, 0, 1, 1},
+    {"epoll-each", S_EPOLL_EACH, 0, 1, 0},
+    {"epoll-each-one", S_EPOLL_EACH, 0, 1, 1},
+    {"epoll-excl", S_EPOLL_EXCL, 0, 1, 0},
+    {"epoll-shared", S_EPOLL_SHARED, 0, 1, 0},
+    {"spin-5", S_SPIN, 5, 1, 0},
+    {"spin-50", S_SPIN, 50, 1, 0},
+    {"reader", S_READER, 0, 1, 0},
+    {"many-each", S_MANY_EACH, 0, 100, 0},
+    {"many-excl", S_MANY_EXCL, 0, 100, 0},
+    {"many-shared", S_MANY_SHARED, 0, 100, 0},
 };
 #define NCONFIGS ((int)(sizeof CONFIGS / sizeof CONFIGS[0]))
 
@@ -144,7 +149,7 @@ static void resolve(struct uffd_msg *m, char *buf, struct stats *st, int mycpu) 
 // One non-blocking read on fd; serves what it got. Returns messages read (0: EAGAIN).
 static int read_serve(int fd, char *buf, struct stats *st, int mycpu) {
     struct uffd_msg m[16];
-    ssize_t n = read(fd, m, sizeof m);
+    ssize_t n = read(fd, m, R.c->per_read > 0 ? R.c->per_read * sizeof m[0] : sizeof m);
     if (n < 0) {
         if (errno == EAGAIN) return 0;
         die("read uffd");

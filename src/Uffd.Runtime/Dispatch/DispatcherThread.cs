@@ -59,6 +59,21 @@ internal sealed unsafe class DispatcherThread : IDisposable
     /// <summary>The message buffer for <see cref="Userfaultfd.ReadMessages"/>: <see cref="Batch"/> messages.</summary>
     public UffdMessage[] Messages { get; } = new UffdMessage[Batch];
 
+    /// <summary>
+    /// What a pump reads: one message while the dispatcher has another thread that could take the next one, else a
+    /// whole batch.
+    /// </summary>
+    /// <remarks>
+    /// Every handler with the uffd in its set is woken by a fault, and the one on the faulting CPU runs first (it
+    /// needs no inter-processor wake-up). Reading one message, each woken handler takes the oldest fault and leaves
+    /// the next to the handler its own fault woke, so each CPU's faults stay with its own handler. A reader that
+    /// took the whole batch served the other CPU's fault too, after its own, and woke that faulting thread from
+    /// across CPUs while the other handler found nothing: with a faulting thread on each of 2 CPUs, 70 % of faults
+    /// were served on their own CPU and a fault took 1.5 times as long (docs/performance.md, "One message per read").
+    /// A slow provider call also holds up only its own fault, not the rest of a batch.
+    /// </remarks>
+    public Span<UffdMessage> ReadBuffer => Owner.ThreadCount > 1 ? Messages.AsSpan(0, 1) : Messages;
+
     /// <summary>epoll_wait's output buffer, native: <see cref="EventBatch"/> entries of <see cref="Interop.Epoll.EventSize"/> bytes.</summary>
     internal byte* Events { get; private set; }
 

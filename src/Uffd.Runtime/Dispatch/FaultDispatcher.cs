@@ -196,6 +196,9 @@ internal sealed partial class FaultDispatcher : IDisposable
     /// <summary>The handler threads running now, pinned ones first (for diagnostics and tests).</summary>
     public IReadOnlyList<DispatcherThread> Threads => Volatile.Read(ref threads);
 
+    /// <summary>Handler threads now, spare threads included.</summary>
+    public int ThreadCount => Volatile.Read(ref threads).Length;
+
     /// <summary>The pinned threads, indices 0..PinnedCount-1.</summary>
     public int PinnedCount => pinnedCount;
 

@@ -7,8 +7,9 @@ namespace Uffd.Regions;
 
 /// <summary>
 /// The start of the fault path (pump, then resolver, then install): the dispatcher calls <c>Pump</c> on one
-/// of its threads when the region's uffd is readable. It reads one batch of messages, applies the events among them
-/// in the kernel's order, and hands each page fault to the resolver. Only the pump reads the uffd: an install the
+/// of its threads when the region's uffd is readable. It reads the thread's <see cref="DispatcherThread.ReadBuffer"/>
+/// (one message while other threads could take the next, see there), applies the events among them in the kernel's
+/// order, and hands each page fault to the resolver. Only the pump reads the uffd: an install the
 /// kernel answers with EAGAIN is deferred, and the pump retries it before reading anything else for the region on
 /// that thread (the faults it reads meanwhile wait, in order, behind it).
 /// </summary>
@@ -31,7 +32,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IFaultSource
                 return true;
             }
 
-            int count = ReadBatch(t.Messages);
+            int count = ReadBatch(t.ReadBuffer);
             long readAt = ReadClockIfTimed(count);
             for (int i = 0; i < count; i++)
             {
@@ -176,14 +177,14 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IFaultSource
     }
 
     /// <summary>
-    /// Reads one batch and applies its events (REMOVE, UNMAP, REMAP) in the order the kernel delivered them, under
-    /// <see cref="readGate"/>; the page faults of the batch are served afterwards, outside it. Returns 0 without
-    /// reading when another thread holds the gate.
+    /// Reads up to <paramref name="buffer"/>'s length of messages and applies their events (REMOVE, UNMAP, REMAP) in
+    /// the order the kernel delivered them, under <see cref="readGate"/>; the page faults among them are served
+    /// afterwards, outside it. Returns 0 without reading when another thread holds the gate.
     /// </summary>
     /// <remarks>
     /// Every dispatcher thread is woken by the same readable uffd, so they meet here on nearly every fault. The one
-    /// that finds the gate taken does not wait for it: the reader takes a whole batch, and whatever it leaves keeps
-    /// the uffd readable, so going back to epoll loses nothing. Waiting would make the reader pay a futex wake on its
+    /// that finds the gate taken does not wait for it: whatever the reader leaves keeps the uffd readable, so going
+    /// back to epoll loses nothing. Waiting would make the reader pay a futex wake on its
     /// way out, before it serves its fault: measured at about 4 µs on a 19 µs round trip (docs/performance.md).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -59,6 +59,16 @@ public sealed class FaultDispatcherTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_pump_reads_one_message_while_another_thread_could_take_the_next_and_a_batch_when_alone()
+    {
+        using var two = new FaultDispatcher(threadCount: 2);
+        using var one = new FaultDispatcher(threadCount: 1);
+
+        Assert.All(two.Threads, t => Assert.Equal(1, t.ReadBuffer.Length));
+        Assert.Equal(DispatcherThread.Batch, one.Threads[0].ReadBuffer.Length);
+    }
+
+    [Fact]
     public void A_hundred_sources_are_served_by_the_same_threads()
     {
         using var dispatcher = new FaultDispatcher(Threads);
