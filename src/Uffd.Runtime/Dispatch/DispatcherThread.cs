@@ -102,6 +102,30 @@ internal sealed unsafe class DispatcherThread : IDisposable
     /// <summary>The slot being pumped, or -1: written by this thread, read by Remove (which waits until no thread is in the slot).</summary>
     public int CurrentSlot = -1;
 
+    /// <summary>The epoll data (slot and generation) of the source being pumped, for a fault it hands off.</summary>
+    public ulong CurrentSourceData;
+
+    /// <summary>Faults other handlers read and handed to this one, the handler of the CPU they were raised on.</summary>
+    public HandOffQueue HandOffs { get; } = new();
+
+    /// <summary>Where this thread takes its handed-off faults to serve them (only this thread uses it).</summary>
+    public HandedOffFault[] HandOffsTaken { get; } = new HandedOffFault[HandOffQueue.Capacity];
+
+    /// <summary>
+    /// 1 from just before epoll_wait until it returns: a thread handing a fault to this one then writes
+    /// <see cref="Nudge"/>, so that a fault handed over while it sleeps is not left waiting (FaultDispatcher.HandOff.cs).
+    /// </summary>
+    public int Waiting;
+
+    /// <summary>Stopwatch timestamp of this thread's last return from epoll_wait: how long it has been busy since.</summary>
+    public long BusySince;
+
+    /// <summary>Faults this thread handed to another handler (written by this thread only).</summary>
+    public long HandedOff;
+
+    /// <summary>Handed-off faults this thread served (written by this thread only).</summary>
+    public long HandOffsServed;
+
     /// <summary>Wake-ups of epoll_wait (each a sleep ended; written by this thread only).</summary>
     public long Wakeups;
 
@@ -121,8 +145,9 @@ internal sealed unsafe class DispatcherThread : IDisposable
     public ManualResetEventSlim ParkGate { get; } = new(false, spinCount: 0);
 
     /// <summary>
-    /// An eventfd in this thread's epoll set (parking dispatchers only; else -1): written to bring the thread out of
-    /// epoll_wait so that it can park (see FaultDispatcher.Parking.cs).
+    /// An eventfd in this thread's epoll set (dispatchers with more than one thread; else null): written to bring the
+    /// thread out of epoll_wait so that it can park (FaultDispatcher.Parking.cs) or serve a fault handed to it
+    /// (FaultDispatcher.HandOff.cs).
     /// </summary>
     public Interop.FileDescriptorHandle? Nudge { get; set; }
 

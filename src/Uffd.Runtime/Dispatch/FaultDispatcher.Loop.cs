@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -33,7 +34,24 @@ internal sealed partial class FaultDispatcher
             while (true)
             {
                 // No timeout while nothing is deferred: an idle process's handlers sleep here and cost nothing.
-                int count = Epoll.epoll_wait(t.EpollFd, t.Events, DispatcherThread.EventBatch, WaitTimeout(t));
+                int timeout = WaitTimeout(t);
+                if (HandsOff)
+                {
+                    // Marked before the last look at the hand-offs (see FaultDispatcher.HandOff.cs).
+                    Interlocked.Exchange(ref t.Waiting, 1);
+                    if (t.HandOffs.Count > 0)
+                    {
+                        timeout = 0;
+                    }
+                }
+
+                int count = Epoll.epoll_wait(t.EpollFd, t.Events, DispatcherThread.EventBatch, timeout);
+                if (HandsOff)
+                {
+                    Volatile.Write(ref t.Waiting, 0);
+                    Volatile.Write(ref t.BusySince, Stopwatch.GetTimestamp());
+                }
+
                 if (count < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
@@ -72,10 +90,20 @@ internal sealed partial class FaultDispatcher
                         continue;
                     }
 
+                    if (t.HandOffs.Count > 0)
+                    {
+                        ServeHandOffs(t);
+                    }
+
                     if (Pump(t, data))
                     {
                         t.Defer(data);
                     }
+                }
+
+                if (t.HandOffs.Count > 0)
+                {
+                    ServeHandOffs(t);
                 }
 
                 if (t.DeferredCount > 0)
@@ -159,6 +187,7 @@ internal sealed partial class FaultDispatcher
             if (Volatile.Read(ref slot.Active) == generation)
             {
                 t.Pumps++;
+                t.CurrentSourceData = data;
                 return slot.Source!.Pump(t);
             }
 

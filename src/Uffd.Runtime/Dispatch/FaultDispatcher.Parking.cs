@@ -50,7 +50,7 @@ internal sealed partial class FaultDispatcher
     /// </summary>
     private unsafe bool TryPark(DispatcherThread t, int count)
     {
-        if (!parks || t.IsSpare || t.DeferredCount > 0 || (uint)t.Cpu >= FaultingCpus.MaxCpus
+        if (!parks || t.IsSpare || t.DeferredCount > 0 || t.HandOffs.Count > 0 || (uint)t.Cpu >= FaultingCpus.MaxCpus
             || FaultingCpus.InsideOn(t.Cpu) != 0 || !AnotherHandlerServes(t))
         {
             return false;
@@ -77,7 +77,8 @@ internal sealed partial class FaultDispatcher
 
         FaultingCpus.MarkParked(t.Cpu, +1);
         bool unparked = true;
-        if (FaultingCpus.InsideOn(t.Cpu) == 0 && Volatile.Read(ref disposed) == 0)
+        // After the interlocked mark: an access or a hand-off that came meanwhile is seen here, or it sees the mark.
+        if (FaultingCpus.InsideOn(t.Cpu) == 0 && t.HandOffs.Count == 0 && Volatile.Read(ref disposed) == 0)
         {
             unparked = t.ParkGate.Wait(ParkTimeout);
         }

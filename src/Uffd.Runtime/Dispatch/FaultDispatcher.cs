@@ -96,7 +96,7 @@ internal sealed partial class FaultDispatcher : IDisposable
                     throw new UffdException($"{Owner}: the fault dispatcher could not add its stop eventfd to handler #{i}'s epoll fd: {Errno.Describe(error)}.", error);
                 }
 
-                if (parks)
+                if (parks || count > 1)
                 {
                     AddNudge(threads[i]);
                 }
@@ -119,6 +119,10 @@ internal sealed partial class FaultDispatcher : IDisposable
             if (parks)
             {
                 FaultingCpus.Register(this);
+            }
+            else if (HandsOff)
+            {
+                FaultingCpus.Track();
             }
         }
         catch

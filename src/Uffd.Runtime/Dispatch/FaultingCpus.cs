@@ -7,14 +7,23 @@ namespace Uffd.Dispatch;
 /// <summary>
 /// Which CPUs have a thread inside a native access to memory that may fault (<see cref="GcSafeMemory"/>: every
 /// documented way for .NET code to touch a region), so that a dispatcher's handler on another CPU can step aside
-/// instead of being woken for every one of those faults (see FaultDispatcher.Parking.cs).
+/// instead of being woken for every one of those faults (see FaultDispatcher.Parking.cs), and which CPU each such
+/// thread is on, so that a fault read on the wrong CPU can be handed to the right one (FaultDispatcher.HandOff.cs).
 /// </summary>
 /// <remarks>
+/// <para>
 /// One counter per CPU on a cache line of its own, so the threads of different CPUs never share a written line; the
 /// line also holds how many handler threads pinned to that CPU are parked. An access increments its CPU's counter and
 /// then reads the parked count; a handler about to park increments the parked count and then reads the counter. Both
 /// are interlocked (full fences), so either the access sees the handler parked and unparks it, or the handler sees the
-/// access and does not park. Until a dispatcher that parks exists, an access costs one static read.
+/// access and does not park. Until a dispatcher that parks or hands faults off exists, an access costs one static read.
+/// </para>
+/// <para>
+/// Each access also records its thread's CPU under the thread's id (one slot per id modulo 1,024, a cache line each),
+/// so that a handler that reads a fault can tell from the message's thread id which CPU it was raised on
+/// (<see cref="CpuOf"/>; FaultDispatcher.HandOff.cs). Two threads whose ids share a slot overwrite each other; the
+/// loser's faults are then served where they are read, as without the record.
+/// </para>
 /// </remarks>
 internal static partial class FaultingCpus
 {
@@ -24,8 +33,15 @@ internal static partial class FaultingCpus
     private const int Stride = 16;
     private const int ParkedOffset = 1;
 
+    private const int ThreadSlots = 1024;
+    private const int ThreadSlotStride = 8;
+
     private static readonly object RegistrationGate = new();
     private static int[]? lines;
+    private static long[]? threadCpus;
+
+    [System.ThreadStatic]
+    private static int ownThreadId;
     private static FaultDispatcher[] parkers = [];
 
     /// <summary>Marks the calling thread's CPU as having a thread in an access; returns it for <see cref="Exit"/> (-1: not counted).</summary>
@@ -50,7 +66,21 @@ internal static partial class FaultingCpus
             Unpark(cpu);
         }
 
+        int tid = ownThreadId != 0 ? ownThreadId : OwnThreadIdFirstTime();
+        Volatile.Write(ref threadCpus![(tid & (ThreadSlots - 1)) * ThreadSlotStride], ((long)tid << 32) | (uint)cpu);
         return cpu;
+    }
+
+    /// <summary>The CPU on which thread <paramref name="tid"/> last entered an access, or -1 when none is recorded.</summary>
+    public static int CpuOf(int tid)
+    {
+        if (Volatile.Read(ref threadCpus) is not { } cpus || tid <= 0)
+        {
+            return -1;
+        }
+
+        long slot = Volatile.Read(ref cpus[(tid & (ThreadSlots - 1)) * ThreadSlotStride]);
+        return (int)(slot >> 32) == tid ? (int)(uint)slot : -1;
     }
 
     /// <summary>Ends the access <see cref="Enter"/> counted (on the CPU it counted, wherever the thread runs now).</summary>
@@ -74,8 +104,22 @@ internal static partial class FaultingCpus
     {
         lock (RegistrationGate)
         {
-            lines ??= new int[MaxCpus * Stride];
+            Track();
             parkers = [.. parkers, dispatcher];
+        }
+    }
+
+    /// <summary>From now on accesses are counted and their threads' CPUs recorded (for parking and hand-offs).</summary>
+    public static void Track()
+    {
+        lock (RegistrationGate)
+        {
+            // The records first: an access that sees the counters uses them too.
+            threadCpus ??= new long[ThreadSlots * ThreadSlotStride];
+            if (lines is null)
+            {
+                Volatile.Write(ref lines, new int[MaxCpus * Stride]);
+            }
         }
     }
 
@@ -86,6 +130,9 @@ internal static partial class FaultingCpus
             parkers = System.Array.FindAll(parkers, p => !ReferenceEquals(p, dispatcher));
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int OwnThreadIdFirstTime() => ownThreadId = Interop.Libc.gettid();
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Unpark(int cpu)

@@ -25,4 +25,11 @@ internal interface IFaultSource
     /// or not its fd becomes readable, until a pump returns false.
     /// </returns>
     bool Pump(DispatcherThread thread);
+
+    /// <summary>
+    /// Serves a page fault that another handler thread read from <see cref="Fd"/> and handed to
+    /// <paramref name="thread"/>, the handler of the CPU it was raised on (FaultDispatcher.HandOff.cs). Same rules as
+    /// <see cref="Pump"/>, whose return value it shares.
+    /// </summary>
+    bool ServeHandedOff(DispatcherThread thread, in PageFaultEvent fault, long readAt);
 }

@@ -47,7 +47,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IFaultSource
                 {
                     s.Queue(in fault, readAt);
                 }
-                else if (ServeFault(s, t, in fault, readAt) == ServeResult.Served)
+                else if (!t.Owner.TryHandOff(t, in fault, readAt) && ServeFault(s, t, in fault, readAt) == ServeResult.Served)
                 {
                     Timed(in fault, readAt);
                 }
@@ -58,6 +58,30 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IFaultSource
         catch (ObjectDisposedException) when (IsDisposing)
         {
             // Dispose gave up waiting and closed the uffd: nothing left to serve.
+            return false;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    bool IFaultSource.ServeHandedOff(DispatcherThread t, in PageFaultEvent fault, long readAt)
+    {
+        RegionThreadState s = states[t.Index] ?? NewState(t.Index);
+        try
+        {
+            if (s.HasDeferredWork)
+            {
+                // Behind this thread's deferred install for the region, in order, like the faults it reads itself.
+                s.Queue(in fault, readAt);
+            }
+            else if (ServeFault(s, t, in fault, readAt) == ServeResult.Served)
+            {
+                Timed(in fault, readAt);
+            }
+
+            return s.HasDeferredWork;
+        }
+        catch (ObjectDisposedException) when (IsDisposing)
+        {
             return false;
         }
     }

@@ -392,6 +392,8 @@ public sealed class FaultDispatcherTests(ITestOutputHelper output)
         public int Fd => 0;
 
         public bool Pump(DispatcherThread thread) => false;
+
+        public bool ServeHandedOff(DispatcherThread thread, in PageFaultEvent fault, long readAt) => false;
     }
 
     /// <summary>Serves through <c>inner</c>, then stays in its first Pump until released.</summary>
@@ -405,6 +407,8 @@ public sealed class FaultDispatcherTests(ITestOutputHelper output)
         public int Inside => Volatile.Read(ref inside);
 
         public int Fd => inner.Fd;
+
+        public bool ServeHandedOff(DispatcherThread thread, in PageFaultEvent fault, long readAt) => inner.ServeHandedOff(thread, in fault, readAt);
 
         public bool Pump(DispatcherThread thread)
         {
@@ -434,6 +438,8 @@ public sealed class FaultDispatcherTests(ITestOutputHelper output)
         public Exception? Error { get; private set; }
 
         public int Fd => inner.Fd;
+
+        public bool ServeHandedOff(DispatcherThread thread, in PageFaultEvent fault, long readAt) => inner.ServeHandedOff(thread, in fault, readAt);
 
         public bool Pump(DispatcherThread thread)
         {

@@ -16,7 +16,7 @@ namespace Uffd.Runtime.Tests.Dispatch;
 /// </summary>
 public sealed class ParkingTests(ITestOutputHelper output)
 {
-    private static readonly int[] Cpus = TwoCpus();
+    private static readonly int[] Cpus = PinnedAccess.TwoCpus();
 
     [Fact]
     public void While_one_cpu_faults_the_other_handler_parks_and_the_faulting_cpus_handler_serves()
@@ -28,7 +28,7 @@ public sealed class ParkingTests(ITestOutputHelper output)
 
         long sleepsBefore = ThreadProbe.Sleeps(other.ThreadId);
         var clock = Stopwatch.StartNew();
-        string? mismatch = Faulter.Run(() => Pinned(Cpus[0], () => ReadEach(source)), "faulter on the first CPU").Join();
+        string? mismatch = Faulter.Run(() => PinnedAccess.Run(Cpus[0], () => PinnedAccess.ReadEach(source)), "faulter on the first CPU").Join();
         double elapsedMs = clock.Elapsed.TotalMilliseconds;
         long sleeps = ThreadProbe.Sleeps(other.ThreadId) - sleepsBefore;
 
@@ -60,7 +60,7 @@ public sealed class ParkingTests(ITestOutputHelper output)
 
         // With a 30 s timeout, only the access on its CPU can bring it back in time.
         long pumpsBefore = other.Pumps;
-        string? mismatch = Faulter.Run(() => Pinned(Cpus[1], () => ReadEach(mine)), "faulter on the second CPU").Join(TimeSpan.FromSeconds(10));
+        string? mismatch = Faulter.Run(() => PinnedAccess.Run(Cpus[1], () => PinnedAccess.ReadEach(mine)), "faulter on the second CPU").Join(TimeSpan.FromSeconds(10));
         stop.Set();
         string? busyMismatch = first.Join();
 
@@ -84,7 +84,7 @@ public sealed class ParkingTests(ITestOutputHelper output)
         Faulter<string?> first = FaultOnFirstCpuUntilParked(dispatcher, busy, stop);
 
         // A plain native copy is not counted, so it does not unpark its CPU's handler: the other handler serves it.
-        string? mismatch = Faulter.Run(() => Pinned(Cpus[1], () => ReadEach(native, stop: null, counted: false)), "native faulter on the second CPU").Join(TimeSpan.FromSeconds(10));
+        string? mismatch = Faulter.Run(() => PinnedAccess.Run(Cpus[1], () => PinnedAccess.ReadEach(native, stop: null, counted: false)), "native faulter on the second CPU").Join(TimeSpan.FromSeconds(10));
         stop.Set();
 
         Assert.Null(mismatch);
@@ -124,7 +124,7 @@ public sealed class ParkingTests(ITestOutputHelper output)
         DispatcherThread other = dispatcher.Threads[1];
         long sleepsBefore = ThreadProbe.Sleeps(other.ThreadId);
 
-        Assert.Null(Faulter.Run(() => Pinned(Cpus[0], () => ReadEach(source)), "faulter on the first CPU").Join());
+        Assert.Null(Faulter.Run(() => PinnedAccess.Run(Cpus[0], () => PinnedAccess.ReadEach(source)), "faulter on the first CPU").Join());
 
         long sleeps = ThreadProbe.Sleeps(other.ThreadId) - sleepsBefore;
         output.WriteLine($"256 faults on the first CPU; the other handler: {sleeps} sleeps, {other.Wakeups} returns from epoll_wait, {other.Pumps} pumps");
@@ -138,46 +138,8 @@ public sealed class ParkingTests(ITestOutputHelper output)
     /// <summary>Starts a thread on the first CPU reading <paramref name="source"/> until <paramref name="stop"/>; returns once the second CPU's handler parked.</summary>
     private static Faulter<string?> FaultOnFirstCpuUntilParked(FaultDispatcher dispatcher, TestFaultSource source, ManualResetEventSlim stop)
     {
-        Faulter<string?> faulter = Faulter.Run(() => Pinned(Cpus[0], () => ReadEach(source, stop)), "faulter on the first CPU");
+        Faulter<string?> faulter = Faulter.Run(() => PinnedAccess.Run(Cpus[0], () => PinnedAccess.ReadEach(source, stop)), "faulter on the first CPU");
         Assert.True(Bounded.Until(() => Volatile.Read(ref dispatcher.Threads[1].Parked)), "the handler of the idle CPU never parked");
         return faulter;
-    }
-
-    private static T Pinned<T>(int cpu, Func<T> body)
-    {
-        int error = CpuAffinity.PinCurrentThread(cpu);
-        Assert.True(error == 0, $"pinning a faulting thread to CPU {cpu} failed: errno {error}");
-        return body();
-    }
-
-    /// <summary>Reads one byte of each page (until <paramref name="stop"/> is set), counted or as plain native code.</summary>
-    private static unsafe string? ReadEach(TestFaultSource source, ManualResetEventSlim? stop = null, bool counted = true)
-    {
-        for (int p = 0; p < source.Pages && stop?.IsSet != true; p++)
-        {
-            byte value;
-            if (counted)
-            {
-                value = GcSafeMemory.ReadByte(source.Page(p) + 5);
-            }
-            else
-            {
-                LibcMemory.memmove(&value, (void*)(source.Page(p) + 5), 1);
-            }
-
-            if (value != source.Expected(p, 5))
-            {
-                return $"page {p}: 0x{value:x2}, expected 0x{source.Expected(p, 5):x2}";
-            }
-        }
-
-        return null;
-    }
-
-    private static int[] TwoCpus()
-    {
-        int[] allowed = CpuAffinity.AllowedCpus(Environment.ProcessId);
-        Assert.True(allowed.Length >= 2, $"parking needs two CPUs; this process may run on {allowed.Length}");
-        return allowed[..2];
     }
 }

@@ -27,7 +27,8 @@ internal sealed unsafe class TestFaultSource : IFaultSource, IDisposable
 
     public TestFaultSource(int pages, bool zero = false, byte salt = 0x11, bool withMemory = true)
     {
-        uffd = Userfaultfd.Create(new UffdOptions { UserModeOnly = UserModeOnlyPolicy.Allow, RevokeAccessOnClose = false });
+        // The thread id in each message tells a hand-off which CPU the fault was raised on.
+        uffd = Userfaultfd.Create(new UffdOptions { UserModeOnly = UserModeOnlyPolicy.Allow, RevokeAccessOnClose = false, OptionalFeatures = UffdFeatures.ThreadId });
         this.zero = zero;
         this.salt = salt;
         Pages = pages;
@@ -50,6 +51,9 @@ internal sealed unsafe class TestFaultSource : IFaultSource, IDisposable
 
     /// <summary>Microseconds each pump spins after serving, to keep handlers inside Pump while a test removes it.</summary>
     public int PumpSpinMicroseconds { get; init; }
+
+    /// <summary>Each fault read is first offered to the dispatcher's hand-off, as the region engine does.</summary>
+    public bool HandsOff { get; init; }
 
     /// <summary>False for a source whose pumps must allocate nothing (the allocation test).</summary>
     public bool RecordThreads { get; init; } = true;
@@ -112,7 +116,8 @@ internal sealed unsafe class TestFaultSource : IFaultSource, IDisposable
             int count = uffd.ReadMessages(thread.Messages);
             for (int i = 0; i < count; i++)
             {
-                if (thread.Messages[i].Kind == UffdEventKind.PageFault)
+                if (thread.Messages[i].Kind == UffdEventKind.PageFault
+                    && !(HandsOff && thread.Owner.TryHandOff(thread, thread.Messages[i].PageFault, readAt: 0)))
                 {
                     Serve(thread, thread.Messages[i].PageFault);
                 }
@@ -133,6 +138,23 @@ internal sealed unsafe class TestFaultSource : IFaultSource, IDisposable
         {
             Interlocked.Decrement(ref inPump);
         }
+    }
+
+    /// <summary>The gettid() of every thread that served a fault handed to it, and how many (when <see cref="RecordThreads"/>).</summary>
+    public ConcurrentDictionary<int, int> HandOffThreads { get; } = new();
+
+    /// <summary>The gettid() of every thread that served a fault, and how many (when <see cref="RecordThreads"/>).</summary>
+    public ConcurrentDictionary<int, int> ServedBy { get; } = new();
+
+    public bool ServeHandedOff(DispatcherThread thread, in PageFaultEvent fault, long readAt)
+    {
+        if (RecordThreads)
+        {
+            HandOffThreads.AddOrUpdate(Uffd.Interop.Libc.gettid(), 1, (_, n) => n + 1);
+        }
+
+        Serve(thread, fault);
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -157,6 +179,10 @@ internal sealed unsafe class TestFaultSource : IFaultSource, IDisposable
         }
 
         Interlocked.Increment(ref result.IsResolvedOrPresent ? ref served : ref failures);
+        if (RecordThreads)
+        {
+            ServedBy.AddOrUpdate(Uffd.Interop.Libc.gettid(), 1, (_, n) => n + 1);
+        }
     }
 
     /// <summary>Unregisters the memory: a thread still blocked in one of its faults wakes and reads an ordinary page.</summary>

@@ -1,0 +1,139 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using Uffd.Interop;
+
+namespace Uffd.Dispatch;
+
+/// <summary>
+/// Hand-offs: a handler that reads a fault raised on another CPU passes it to that CPU's handler instead of serving
+/// it. Served from across CPUs, a fault costs an inter-processor interrupt to wake its thread (a VM exit in a guest),
+/// the page is filled in the other CPU's cache, and the faulting CPU's own handler, woken for the same fault, found
+/// nothing. With more faulting threads than CPUs the handlers hardly sleep: each reads whatever is queued when it
+/// comes back, so about half the faults were read on the wrong CPU whatever the read size (docs/performance.md,
+/// "Hand-offs").
+/// </summary>
+/// <remarks>
+/// <para>
+/// Which CPU a fault was raised on comes from the message's thread id (UFFD_FEATURE_THREAD_ID) and the CPU that
+/// thread's last <see cref="GcSafeMemory"/> access recorded (<see cref="FaultingCpus.CpuOf"/>). Faults from other
+/// code, from unrecorded threads, or with no pinned handler on that CPU are served where they are read.
+/// </para>
+/// <para>
+/// A fault is handed only to a handler that will look at it soon: one waiting in epoll_wait (it is nudged through
+/// its eventfd), or one that came out of epoll_wait less than <see cref="HandOffWindow"/> ago and so is not stuck in
+/// a slow provider; never to a parked one. A handler looks at its hand-offs before each pump and after each round of
+/// events, so a handed-off fault waits at most for the pump in progress. The sender adds, then (after a full fence)
+/// reads whether the receiver is waiting; the receiver marks itself waiting, then (after a full fence) looks at its
+/// queue before it blocks: one of the two always sees the other, so no hand-off is left in a sleeping thread's queue.
+/// A parking receiver checks its queue the same way after it marks itself parked.
+/// </para>
+/// </remarks>
+internal sealed partial class FaultDispatcher
+{
+    /// <summary>How long a handler may have been busy and still take a hand-off (50 µs).</summary>
+    internal static readonly long HandOffWindow = Stopwatch.Frequency / 20_000;
+
+    /// <summary>Hand-offs need another pinned handler to hand to.</summary>
+    private bool HandsOff => pinnedCount > 1;
+
+    /// <summary>
+    /// Passes <paramref name="fault"/>, read by <paramref name="from"/> from the source it is pumping, to the handler
+    /// of the CPU the fault was raised on, when that is another handler that will serve it soon; false when
+    /// <paramref name="from"/> should serve it itself.
+    /// </summary>
+    internal unsafe bool TryHandOff(DispatcherThread from, in PageFaultEvent fault, long readAt)
+    {
+        if (!HandsOff || from.IsSpare)
+        {
+            return false;
+        }
+
+        int cpu = FaultingCpus.CpuOf(fault.ThreadId);
+        if (cpu < 0 || cpu == from.Cpu || PinnedThreadOn(cpu) is not { } to || Volatile.Read(ref to.Parked))
+        {
+            return false;
+        }
+
+        if (Volatile.Read(ref to.Waiting) == 0 && Stopwatch.GetTimestamp() - Volatile.Read(ref to.BusySince) > HandOffWindow)
+        {
+            return false;
+        }
+
+        if (!to.HandOffs.TryAdd(new HandedOffFault { SourceData = from.CurrentSourceData, Fault = fault, ReadAt = readAt }))
+        {
+            return false;
+        }
+
+        from.HandedOff++;
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref to.Waiting) != 0 && to.Nudge is { } nudge)
+        {
+            ulong one = 1;
+            Libc.write(nudge, &one, sizeof(ulong));
+        }
+
+        if (Volatile.Read(ref to.Parked))
+        {
+            to.ParkGate.Set();
+        }
+
+        return true;
+    }
+
+    /// <summary>Serves the faults handed to <paramref name="t"/>, oldest first, each through its source (unless removed since).</summary>
+    private void ServeHandOffs(DispatcherThread t)
+    {
+        int count = t.HandOffs.TakeAll(t.HandOffsTaken);
+        for (int i = 0; i < count; i++)
+        {
+            ref HandedOffFault h = ref t.HandOffsTaken[i];
+            if (ServeHandOff(t, in h))
+            {
+                t.Defer(h.SourceData);
+            }
+        }
+    }
+
+    /// <summary>Serves one handed-off fault, unless its source was removed since; true when the source deferred work.</summary>
+    private bool ServeHandOff(DispatcherThread t, in HandedOffFault h)
+    {
+        int index = (int)(uint)h.SourceData;
+        int generation = (int)(h.SourceData >> 32);
+        Slot slot = Volatile.Read(ref slots)[index];
+
+        // As in Pump: enter the slot first (a full fence), then check that the source is still the one that was read.
+        // A source removed meanwhile was disposed: its region's shutdown wakes or revokes its faulting threads.
+        Interlocked.Exchange(ref t.CurrentSlot, index);
+        try
+        {
+            if (Volatile.Read(ref slot.Active) != generation)
+            {
+                return false;
+            }
+
+            t.HandOffsServed++;
+            t.CurrentSourceData = h.SourceData;
+            return slot.Source!.ServeHandedOff(t, in h.Fault, h.ReadAt);
+        }
+        finally
+        {
+            Volatile.Write(ref t.CurrentSlot, -1);
+        }
+    }
+
+    /// <summary>The pinned handler thread on <paramref name="cpu"/>, if any.</summary>
+    private DispatcherThread? PinnedThreadOn(int cpu)
+    {
+        DispatcherThread[] all = Volatile.Read(ref threads);
+        for (int i = 0; i < pinnedCount; i++)
+        {
+            if (all[i].Cpu == cpu)
+            {
+                return all[i];
+            }
+        }
+
+        return null;
+    }
+}
