@@ -108,8 +108,8 @@ internal sealed unsafe class DispatcherThread : IDisposable
     /// <summary>Faults other handlers read and handed to this one, the handler of the CPU they were raised on.</summary>
     public HandOffQueue HandOffs { get; } = new();
 
-    /// <summary>Where this thread takes its handed-off faults to serve them (only this thread uses it).</summary>
-    public HandedOffFault[] HandOffsTaken { get; } = new HandedOffFault[HandOffQueue.Capacity];
+    /// <summary>Where this thread puts the faults it takes back from other threads' hand-offs (only this thread uses it).</summary>
+    public HandedOffFault[] TakenBack { get; } = new HandedOffFault[HandOffQueue.Capacity];
 
     /// <summary>
     /// 1 from just before epoll_wait until it returns: a thread handing a fault to this one then writes
@@ -120,8 +120,20 @@ internal sealed unsafe class DispatcherThread : IDisposable
     /// <summary>Stopwatch timestamp of this thread's last return from epoll_wait: how long it has been busy since.</summary>
     public long BusySince;
 
+    /// <summary>Accesses in progress on this thread that may wait in a fault this dispatcher serves (a provider reading a region).</summary>
+    public int BlockingAccesses;
+
+    /// <summary>
+    /// Stopwatch timestamp at which this thread looks for faults it handed off that are still waiting, and serves them
+    /// itself; 0 when it has handed off nothing since it last looked.
+    /// </summary>
+    public long ReclaimAt;
+
     /// <summary>Faults this thread handed to another handler (written by this thread only).</summary>
     public long HandedOff;
+
+    /// <summary>Handed-off faults that waited too long and that this thread took back and served (written by this thread only).</summary>
+    public long HandOffsReclaimed;
 
     /// <summary>Handed-off faults this thread served (written by this thread only).</summary>
     public long HandOffsServed;

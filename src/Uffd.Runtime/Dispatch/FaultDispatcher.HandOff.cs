@@ -22,8 +22,12 @@ namespace Uffd.Dispatch;
 /// <para>
 /// A fault is handed only to a handler that will look at it soon: one waiting in epoll_wait (it is nudged through
 /// its eventfd), or one that came out of epoll_wait less than <see cref="HandOffWindow"/> ago and so is not stuck in
-/// a slow provider; never to a parked one. A handler looks at its hand-offs before each pump and after each round of
-/// events, so a handed-off fault waits at most for the pump in progress. The sender adds, then (after a full fence)
+/// a slow provider; never to a parked one, to the thread that raised the fault, or to one in an access that may wait
+/// in a fault of this dispatcher (a provider reading a region: it may be waiting for this very fault). A handler looks
+/// at its hand-offs before each pump and after each round of events, so a handed-off fault normally waits at most for
+/// the pump in progress. Should that pump block (a provider that waits for a lock the faulting thread holds, say), the
+/// sender takes the fault back after <see cref="HandOffTimeout"/> and serves it: a hand-off delays a fault by at most
+/// about that long, and never leaves it waiting on the thread it was handed to. The sender adds, then (after a full fence)
 /// reads whether the receiver is waiting; the receiver marks itself waiting, then (after a full fence) looks at its
 /// queue before it blocks: one of the two always sees the other, so no hand-off is left in a sleeping thread's queue.
 /// A parking receiver checks its queue the same way after it marks itself parked.
@@ -33,6 +37,9 @@ internal sealed partial class FaultDispatcher
 {
     /// <summary>How long a handler may have been busy and still take a hand-off (50 µs).</summary>
     internal static readonly long HandOffWindow = Stopwatch.Frequency / 20_000;
+
+    /// <summary>How long a handed-off fault may wait before its sender takes it back (1 ms).</summary>
+    internal static readonly long HandOffTimeout = Stopwatch.Frequency / 1_000;
 
     /// <summary>Hand-offs need another pinned handler to hand to.</summary>
     private bool HandsOff => pinnedCount > 1;
@@ -50,22 +57,31 @@ internal sealed partial class FaultDispatcher
         }
 
         int cpu = FaultingCpus.CpuOf(fault.ThreadId);
-        if (cpu < 0 || cpu == from.Cpu || PinnedThreadOn(cpu) is not { } to || Volatile.Read(ref to.Parked))
+        if (cpu < 0 || cpu == from.Cpu || PinnedThreadOn(cpu) is not { } to || Volatile.Read(ref to.Parked)
+            || to.ThreadId == fault.ThreadId || Volatile.Read(ref to.BlockingAccesses) != 0)
         {
             return false;
         }
 
-        if (Volatile.Read(ref to.Waiting) == 0 && Stopwatch.GetTimestamp() - Volatile.Read(ref to.BusySince) > HandOffWindow)
+        long now = Stopwatch.GetTimestamp();
+        if (Volatile.Read(ref to.Waiting) == 0 && now - Volatile.Read(ref to.BusySince) > HandOffWindow)
         {
             return false;
         }
 
-        if (!to.HandOffs.TryAdd(new HandedOffFault { SourceData = from.CurrentSourceData, Fault = fault, ReadAt = readAt }))
-        {
-            return false;
-        }
-
+        // Counted first, so that the count is never behind the hand-offs already served.
         from.HandedOff++;
+        if (!to.HandOffs.TryAdd(new HandedOffFault { SourceData = from.CurrentSourceData, Fault = fault, ReadAt = readAt, HandedAt = now }))
+        {
+            from.HandedOff--;
+            return false;
+        }
+
+        if (from.ReclaimAt == 0)
+        {
+            from.ReclaimAt = now + HandOffTimeout;
+        }
+
         Interlocked.MemoryBarrier();
         if (Volatile.Read(ref to.Waiting) != 0 && to.Nudge is { } nudge)
         {
@@ -81,18 +97,58 @@ internal sealed partial class FaultDispatcher
         return true;
     }
 
-    /// <summary>Serves the faults handed to <paramref name="t"/>, oldest first, each through its source (unless removed since).</summary>
+    /// <summary>
+    /// Serves the faults handed to <paramref name="t"/>, oldest first, each through its source (unless removed since);
+    /// taken one at a time, so that should one block, the others can still be taken back by their senders.
+    /// </summary>
     private void ServeHandOffs(DispatcherThread t)
     {
-        int count = t.HandOffs.TakeAll(t.HandOffsTaken);
-        for (int i = 0; i < count; i++)
+        while (t.HandOffs.TryTake(out HandedOffFault h))
         {
-            ref HandedOffFault h = ref t.HandOffsTaken[i];
             if (ServeHandOff(t, in h))
             {
                 t.Defer(h.SourceData);
             }
         }
+    }
+
+    /// <summary>
+    /// Once <see cref="DispatcherThread.ReclaimAt"/> has passed: takes back and serves every fault that has waited in
+    /// another thread's hand-offs for longer than <see cref="HandOffTimeout"/>, then looks again later while some
+    /// are still waiting.
+    /// </summary>
+    private void ReclaimHandOffs(DispatcherThread t)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (now < t.ReclaimAt)
+        {
+            return;
+        }
+
+        bool waiting = false;
+        DispatcherThread[] all = Volatile.Read(ref threads);
+        for (int i = 0; i < pinnedCount; i++)
+        {
+            DispatcherThread other = all[i];
+            if (other == t)
+            {
+                continue;
+            }
+
+            int count = other.HandOffs.TakeHandedBefore(now - HandOffTimeout, t.TakenBack);
+            for (int k = 0; k < count; k++)
+            {
+                t.HandOffsReclaimed++;
+                if (ServeHandOff(t, in t.TakenBack[k]))
+                {
+                    t.Defer(t.TakenBack[k].SourceData);
+                }
+            }
+
+            waiting |= other.HandOffs.Count > 0;
+        }
+
+        t.ReclaimAt = waiting ? now + HandOffTimeout : 0;
     }
 
     /// <summary>Serves one handed-off fault, unless its source was removed since; true when the source deferred work.</summary>

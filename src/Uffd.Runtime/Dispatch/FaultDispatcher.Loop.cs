@@ -48,8 +48,9 @@ internal sealed partial class FaultDispatcher
                 int count = Epoll.epoll_wait(t.EpollFd, t.Events, DispatcherThread.EventBatch, timeout);
                 if (HandsOff)
                 {
-                    Volatile.Write(ref t.Waiting, 0);
+                    // Busy from now, written before it stops waiting: a sender never sees it busy since long ago.
                     Volatile.Write(ref t.BusySince, Stopwatch.GetTimestamp());
+                    Volatile.Write(ref t.Waiting, 0);
                 }
 
                 if (count < 0)
@@ -106,6 +107,11 @@ internal sealed partial class FaultDispatcher
                     ServeHandOffs(t);
                 }
 
+                if (t.ReclaimAt != 0)
+                {
+                    ReclaimHandOffs(t);
+                }
+
                 if (t.DeferredCount > 0)
                 {
                     PumpDeferred(t);
@@ -134,9 +140,18 @@ internal sealed partial class FaultDispatcher
     /// epoll_wait's timeout: none right after a park ended by its timeout (see FaultDispatcher.Parking.cs); forever
     /// with nothing deferred (a spare thread: until it is idle long enough to leave);
     /// with deferred work, none for the first rounds (after a yield: the event the kernel waits for is usually read
-    /// by then), then 1 ms, so a long wait costs no CPU.
+    /// by then), then 1 ms, so a long wait costs no CPU; and at most 1 ms while faults this thread handed off may need
+    /// taking back.
     /// </summary>
     private static int WaitTimeout(DispatcherThread t)
+    {
+        int timeout = WaitTimeoutForWork(t);
+
+        // At most 1 ms while faults this thread handed off may need taking back (see FaultDispatcher.HandOff.cs).
+        return t.ReclaimAt != 0 && (uint)timeout > 1 ? 1 : timeout;
+    }
+
+    private static int WaitTimeoutForWork(DispatcherThread t)
     {
         if (t.LookBeforeParking)
         {

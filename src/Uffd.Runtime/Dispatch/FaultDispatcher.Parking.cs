@@ -50,7 +50,7 @@ internal sealed partial class FaultDispatcher
     /// </summary>
     private unsafe bool TryPark(DispatcherThread t, int count)
     {
-        if (!parks || t.IsSpare || t.DeferredCount > 0 || t.HandOffs.Count > 0 || (uint)t.Cpu >= FaultingCpus.MaxCpus
+        if (!parks || t.IsSpare || t.DeferredCount > 0 || t.HandOffs.Count > 0 || t.ReclaimAt != 0 || (uint)t.Cpu >= FaultingCpus.MaxCpus
             || FaultingCpus.InsideOn(t.Cpu) != 0 || !AnotherHandlerServes(t))
         {
             return false;

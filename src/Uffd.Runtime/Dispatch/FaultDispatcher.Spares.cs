@@ -48,6 +48,12 @@ internal sealed partial class FaultDispatcher
         // Always under the gate, where spares decide to leave: a count raised outside it could be missed by a spare
         // that is leaving, and the wait would go uncompensated. Only accesses made on the dispatcher's own threads
         // (a provider reading a region) come here, so the lock costs nothing on the fault path.
+        if (OwnThread() is { } self)
+        {
+            // No fault is handed to a thread that may be waiting in one (FaultDispatcher.HandOff.cs).
+            Interlocked.Increment(ref self.BlockingAccesses);
+        }
+
         lock (gate)
         {
             Interlocked.Increment(ref blockedThreads);
@@ -63,7 +69,14 @@ internal sealed partial class FaultDispatcher
     }
 
     /// <summary>Ends what <see cref="EnterBlockingAccess"/> began; the spare threads leave once idle.</summary>
-    public void ExitBlockingAccess() => Interlocked.Decrement(ref blockedThreads);
+    public void ExitBlockingAccess()
+    {
+        Interlocked.Decrement(ref blockedThreads);
+        if (OwnThread() is { } self)
+        {
+            Interlocked.Decrement(ref self.BlockingAccesses);
+        }
+    }
 
     /// <summary>Under the gate: one more spare thread, with every active source in its epoll set.</summary>
     private bool TryStartSpare()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using Uffd.Dispatch;
@@ -82,13 +83,70 @@ public sealed class HandOffTests(ITestOutputHelper output)
         Assert.Equal(2048, source.Served);
         int onSecond = source.ServedBy.GetValueOrDefault(second.ThreadId);
         int onFirst = source.ServedBy.GetValueOrDefault(first.ThreadId);
-        output.WriteLine($"served by the second CPU's handler: {onSecond} ({second.HandOffsServed} handed to it by the first, which read them); by the first: {onFirst}");
+        output.WriteLine($"served by the second CPU's handler: {onSecond} ({second.HandOffsServed} handed to it by the first, which read them); by the first: {onFirst} ({first.HandOffsReclaimed} taken back)");
         // Without hand-offs the first CPU's handler, woken for every fault, reads and serves a share of them (about
         // one in ten here). What it reads now goes to the second; it keeps one only when the second has been busy for
         // longer than the window, which a preempted handler can be on a loaded machine.
-        Assert.Equal(first.HandedOff, second.HandOffsServed);
+        // A hand-off the second did not get to within 1 ms (preempted) is taken back by the first.
+        Assert.Equal(first.HandedOff, second.HandOffsServed + first.HandOffsReclaimed);
         Assert.True(onSecond >= 2048 - 20, $"only {onSecond} of 2048 faults served on the faulting thread's CPU");
-        Assert.All(source.HandOffThreads.Keys, tid => Assert.Equal(second.ThreadId, tid));
+        Assert.Equal(second.HandOffsServed, source.HandOffThreads.GetValueOrDefault(second.ThreadId));
+        Assert.Equal(first.HandOffsReclaimed, source.HandOffThreads.GetValueOrDefault(first.ThreadId));
+        dispatcher.Remove(registration);
+    }
+
+    [Fact]
+    public void A_fault_waiting_behind_a_blocked_hand_off_is_taken_back_and_served_by_its_sender()
+    {
+        using var dispatcher = new FaultDispatcher(2, Cpus);
+        using var release = new ManualResetEventSlim();
+        using var inner = new TestFaultSource(2, salt: 0x84);
+        var source = new BlockingHandOffSource(inner, release);
+        FaultSourceRegistration registration = dispatcher.Add(source);
+        DispatcherThread sender = dispatcher.Threads[0], owner = dispatcher.Threads[1];
+        int faulter = AccessedOn(Cpus[1]);
+        Assert.True(Bounded.Until(() => Volatile.Read(ref owner.Waiting) == 1), "the second handler never waited in epoll_wait");
+
+        // A fault handed over as the first CPU's handler would: the owner takes it and blocks in it (a provider waiting
+        // for something the faulting thread holds).
+        ulong sourceData = ((ulong)(uint)registration.Generation << 32) | (uint)registration.Slot;
+        sender.CurrentSourceData = sourceData;
+        Assert.True(dispatcher.TryHandOff(sender, new PageFaultEvent(PageFaultFlags.None, inner.Page(0), faulter), readAt: 0));
+        Assert.True(Bounded.Until(() => source.Blocked), "the owner never took the first hand-off");
+
+        // A second one, handed over just before it blocked (within the window), waits in its queue.
+        long now = Stopwatch.GetTimestamp();
+        Assert.True(owner.HandOffs.TryAdd(new HandedOffFault { SourceData = sourceData, Fault = new PageFaultEvent(PageFaultFlags.None, inner.Page(1), faulter), HandedAt = now }));
+        sender.ReclaimAt = now + FaultDispatcher.HandOffTimeout;
+
+        // The sender's own thread takes the second back once it has waited 1 ms (woken here as a read would wake it).
+        Wake(sender);
+        Assert.True(inner.SettlesAt(1), "the fault behind the blocked hand-off was never served");
+        Assert.Equal(1, sender.HandOffsReclaimed);
+        Assert.Equal(inner.Expected(1, 0), GcSafeMemory.ReadByte(inner.Page(1)));
+
+        release.Set();
+        Assert.True(inner.SettlesAt(2), "the blocked hand-off was never served");
+        Assert.Equal(2, inner.Served);
+        Assert.Equal(new[] { owner.ThreadId, sender.ThreadId }.Order(), inner.HandOffThreads.Keys.Order());
+        dispatcher.Remove(registration);
+    }
+
+    [Fact]
+    public void A_fault_is_never_handed_to_the_thread_that_raised_it()
+    {
+        using var dispatcher = new FaultDispatcher(2, Cpus);
+        using var inner = new TestFaultSource(1, salt: 0x85);
+        var source = new AccessingSource(inner);
+        FaultSourceRegistration registration = dispatcher.Add(source);
+        DispatcherThread reader = dispatcher.Threads[0], owner = dispatcher.Threads[1];
+
+        // A fault makes both handlers pump the source, and each makes an access (as a provider reading a region does).
+        Assert.Null(Faulter.Run(() => PinnedAccess.ReadEach(inner), "faulter").Join());
+        Assert.True(Bounded.Until(() => FaultingCpus.CpuOf(owner.ThreadId) == owner.Cpu), "the second handler's access was not recorded");
+
+        reader.CurrentSourceData = ((ulong)(uint)registration.Generation << 32) | (uint)registration.Slot;
+        Assert.False(dispatcher.TryHandOff(reader, new PageFaultEvent(PageFaultFlags.None, inner.Page(0), owner.ThreadId), readAt: 0));
         dispatcher.Remove(registration);
     }
 
@@ -110,6 +168,60 @@ public sealed class HandOffTests(ITestOutputHelper output)
         }), $"an access on CPU {cpu}").Join();
         Assert.Equal(cpu, FaultingCpus.CpuOf(tid));
         return tid;
+    }
+
+    /// <summary>Writes <paramref name="t"/>'s eventfd, which brings it out of epoll_wait.</summary>
+    private static unsafe void Wake(DispatcherThread t)
+    {
+        ulong one = 1;
+        Assert.Equal(sizeof(ulong), (int)Uffd.Interop.Libc.write(t.Nudge!, &one, sizeof(ulong)));
+    }
+
+    /// <summary>Blocks in the first fault handed to it until released; serves the others at once.</summary>
+    private sealed class BlockingHandOffSource(TestFaultSource inner, ManualResetEventSlim release) : IFaultSource
+    {
+        private int handOffs;
+
+        public bool Blocked => Volatile.Read(ref handOffs) >= 1 && !release.IsSet;
+
+        public int Fd => inner.Fd;
+
+        public bool Pump(DispatcherThread thread) => inner.Pump(thread);
+
+        public bool ServeHandedOff(DispatcherThread thread, in PageFaultEvent fault, long readAt)
+        {
+            if (Interlocked.Increment(ref handOffs) == 1)
+            {
+                release.Wait(Bounded.Wait);
+            }
+
+            return inner.ServeHandedOff(thread, in fault, readAt);
+        }
+    }
+
+    /// <summary>
+    /// Makes an access through <see cref="GcSafeMemory"/> in every pump; reads and serves through <c>inner</c> only
+    /// once two threads have pumped it (until then the uffd stays readable, so both come).
+    /// </summary>
+    private sealed class AccessingSource(TestFaultSource inner) : IFaultSource
+    {
+        private readonly byte[] present = [1];
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<DispatcherThread, bool> pumpedBy = new();
+
+        public int Fd => inner.Fd;
+
+        public unsafe bool Pump(DispatcherThread thread)
+        {
+            fixed (byte* p = present)
+            {
+                GcSafeMemory.ReadByte((nint)p);
+            }
+
+            pumpedBy.TryAdd(thread, true);
+            return pumpedBy.Count >= 2 && inner.Pump(thread);
+        }
+
+        public bool ServeHandedOff(DispatcherThread thread, in PageFaultEvent fault, long readAt) => inner.ServeHandedOff(thread, in fault, readAt);
     }
 
     /// <summary>Holds every handler that pumps it until released, then serves through <c>inner</c>.</summary>
