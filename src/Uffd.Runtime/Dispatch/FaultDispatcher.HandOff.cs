@@ -26,8 +26,9 @@ namespace Uffd.Dispatch;
 /// in a fault of this dispatcher (a provider reading a region: it may be waiting for this very fault). A handler looks
 /// at its hand-offs before each pump and after each round of events, so a handed-off fault normally waits at most for
 /// the pump in progress. Should that pump block (a provider that waits for a lock the faulting thread holds, say), the
-/// sender takes the fault back after <see cref="HandOffTimeout"/> and serves it: a hand-off delays a fault by at most
-/// about that long, and never leaves it waiting on the thread it was handed to. The sender adds, then (after a full fence)
+/// sender takes the fault back after <see cref="HandOffTimeout"/> and serves it (any thread that handed something off
+/// looks at every queue once that time has passed): a blocked receiver delays a hand-off by about that long, not for
+/// as long as it blocks. The sender adds, then (after a full fence)
 /// reads whether the receiver is waiting; the receiver marks itself waiting, then (after a full fence) looks at its
 /// queue before it blocks: one of the two always sees the other, so no hand-off is left in a sleeping thread's queue.
 /// A parking receiver checks its queue the same way after it marks itself parked.
