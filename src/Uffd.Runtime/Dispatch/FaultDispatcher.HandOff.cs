@@ -104,12 +104,10 @@ internal sealed partial class FaultDispatcher
     /// </summary>
     private void ServeHandOffs(DispatcherThread t)
     {
-        while (t.HandOffs.TryTake(out HandedOffFault h))
+        // The count first: most rounds have none, and it takes no lock.
+        while (t.HandOffs.Count > 0 && t.HandOffs.TryTake(out HandedOffFault h))
         {
-            if (ServeHandOff(t, in h))
-            {
-                t.Defer(h.SourceData);
-            }
+            ServeHandOff(t, in h);
         }
     }
 
@@ -140,10 +138,7 @@ internal sealed partial class FaultDispatcher
             for (int k = 0; k < count; k++)
             {
                 t.HandOffsReclaimed++;
-                if (ServeHandOff(t, in t.TakenBack[k]))
-                {
-                    t.Defer(t.TakenBack[k].SourceData);
-                }
+                ServeHandOff(t, in t.TakenBack[k]);
             }
 
             waiting |= other.HandOffs.Count > 0;
@@ -152,30 +147,28 @@ internal sealed partial class FaultDispatcher
         t.ReclaimAt = waiting ? now + HandOffTimeout : 0;
     }
 
-    /// <summary>Serves one handed-off fault, unless its source was removed since; true when the source deferred work.</summary>
-    private bool ServeHandOff(DispatcherThread t, in HandedOffFault h)
+    /// <summary>
+    /// Serves one handed-off fault through its source, unless the source was removed since (a source removed meanwhile
+    /// was disposed: its region's shutdown wakes or revokes its faulting threads), and keeps the source's deferred work.
+    /// </summary>
+    private void ServeHandOff(DispatcherThread t, in HandedOffFault h)
     {
-        int index = (int)(uint)h.SourceData;
-        int generation = (int)(h.SourceData >> 32);
-        Slot slot = Volatile.Read(ref slots)[index];
-
-        // As in Pump: enter the slot first (a full fence), then check that the source is still the one that was read.
-        // A source removed meanwhile was disposed: its region's shutdown wakes or revokes its faulting threads.
-        Interlocked.Exchange(ref t.CurrentSlot, index);
         try
         {
-            if (Volatile.Read(ref slot.Active) != generation)
+            if (EnterSlot(t, h.SourceData) is not { } source)
             {
-                return false;
+                return;
             }
 
             t.HandOffsServed++;
-            t.CurrentSourceData = h.SourceData;
-            return slot.Source!.ServeHandedOff(t, in h.Fault, h.ReadAt);
+            if (source.ServeHandedOff(t, in h.Fault, h.ReadAt))
+            {
+                t.Defer(h.SourceData);
+            }
         }
         finally
         {
-            Volatile.Write(ref t.CurrentSlot, -1);
+            LeaveSlot(t);
         }
     }
 

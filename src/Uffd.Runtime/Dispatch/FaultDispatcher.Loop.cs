@@ -91,22 +91,14 @@ internal sealed partial class FaultDispatcher
                         continue;
                     }
 
-                    if (t.HandOffs.Count > 0)
-                    {
-                        ServeHandOffs(t);
-                    }
-
+                    ServeHandOffs(t);
                     if (Pump(t, data))
                     {
                         t.Defer(data);
                     }
                 }
 
-                if (t.HandOffs.Count > 0)
-                {
-                    ServeHandOffs(t);
-                }
-
+                ServeHandOffs(t);
                 if (t.ReclaimAt != 0)
                 {
                     ReclaimHandOffs(t);
@@ -189,28 +181,45 @@ internal sealed partial class FaultDispatcher
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Pump(DispatcherThread t, ulong data)
     {
-        int index = (int)(uint)data;
-        int generation = (int)(data >> 32);
-        Slot slot = Volatile.Read(ref slots)[index];
+        try
+        {
+            if (EnterSlot(t, data) is not { } source)
+            {
+                return false;
+            }
+
+            t.Pumps++;
+            return source.Pump(t);
+        }
+        finally
+        {
+            LeaveSlot(t);
+        }
+    }
+
+    /// <summary>
+    /// Marks <paramref name="t"/> as inside the slot an event's data names, and returns its source unless that source
+    /// was removed since the data was made (then null). Always pair with <see cref="LeaveSlot"/>, in a finally.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private IFaultSource? EnterSlot(DispatcherThread t, ulong data)
+    {
+        FaultSourceRegistration registration = FaultSourceRegistration.FromEventData(data);
+        Slot slot = Volatile.Read(ref slots)[registration.Slot];
 
         // Enter first (a full fence), then check: Remove deactivates first, then waits until no thread is in the slot
         // (see the class remarks). Each thread marks only its own field, so two threads pumping one source never
         // share a written cache line.
-        Interlocked.Exchange(ref t.CurrentSlot, index);
-        try
+        Interlocked.Exchange(ref t.CurrentSlot, registration.Slot);
+        if (Volatile.Read(ref slot.Active) != registration.Generation)
         {
-            if (Volatile.Read(ref slot.Active) == generation)
-            {
-                t.Pumps++;
-                t.CurrentSourceData = data;
-                return slot.Source!.Pump(t);
-            }
+            return null;
+        }
 
-            return false;
-        }
-        finally
-        {
-            Volatile.Write(ref t.CurrentSlot, -1);
-        }
+        t.CurrentSourceData = data;
+        return slot.Source;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LeaveSlot(DispatcherThread t) => Volatile.Write(ref t.CurrentSlot, -1);
 }

@@ -43,17 +43,15 @@ internal sealed partial class FaultDispatcher
     /// Called on a handler thread of this dispatcher before an access that may wait in a fault of a source it
     /// serves: makes sure a spare thread runs for every such wait. Pair with <see cref="ExitBlockingAccess"/>.
     /// </summary>
-    public void EnterBlockingAccess()
+    /// <param name="self">The calling thread (<see cref="OwnThread"/>).</param>
+    public void EnterBlockingAccess(DispatcherThread self)
     {
+        // No fault is handed to a thread that may be waiting in one (FaultDispatcher.HandOff.cs).
+        Interlocked.Increment(ref self.BlockingAccesses);
+
         // Always under the gate, where spares decide to leave: a count raised outside it could be missed by a spare
         // that is leaving, and the wait would go uncompensated. Only accesses made on the dispatcher's own threads
         // (a provider reading a region) come here, so the lock costs nothing on the fault path.
-        if (OwnThread() is { } self)
-        {
-            // No fault is handed to a thread that may be waiting in one (FaultDispatcher.HandOff.cs).
-            Interlocked.Increment(ref self.BlockingAccesses);
-        }
-
         lock (gate)
         {
             Interlocked.Increment(ref blockedThreads);
@@ -69,13 +67,10 @@ internal sealed partial class FaultDispatcher
     }
 
     /// <summary>Ends what <see cref="EnterBlockingAccess"/> began; the spare threads leave once idle.</summary>
-    public void ExitBlockingAccess()
+    public void ExitBlockingAccess(DispatcherThread self)
     {
         Interlocked.Decrement(ref blockedThreads);
-        if (OwnThread() is { } self)
-        {
-            Interlocked.Decrement(ref self.BlockingAccesses);
-        }
+        Interlocked.Decrement(ref self.BlockingAccesses);
     }
 
     /// <summary>Under the gate: one more spare thread, with every active source in its epoll set.</summary>
@@ -96,7 +91,7 @@ internal sealed partial class FaultDispatcher
             int generation = Volatile.Read(ref slot.Active);
             if (generation != 0)
             {
-                ulong data = (uint)i | ((ulong)(uint)generation << 32);
+                ulong data = new FaultSourceRegistration(i, generation).EventData;
                 ok = Epoll.Control(epollFd, Epoll.EPOLL_CTL_ADD, slot.Fd, Epoll.EPOLLIN, data) == 0;
             }
         }

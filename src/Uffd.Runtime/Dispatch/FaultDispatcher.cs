@@ -267,7 +267,7 @@ internal sealed partial class FaultDispatcher : IDisposable
             Volatile.Write(ref slot.Active, generation);
 
             // Under the gate, so a spare thread starting or leaving never misses the source nor is given it twice.
-            ulong data = (uint)index | ((ulong)(uint)generation << 32);
+            ulong data = new FaultSourceRegistration(index, generation).EventData;
             DispatcherThread[] all = threads;
             for (int i = 0; i < all.Length; i++)
             {

@@ -8,4 +8,10 @@ internal readonly record struct FaultSourceRegistration(int Slot, int Generation
 {
     /// <summary>False for <c>default</c>: generations start at 1.</summary>
     public bool IsValid => Generation != 0;
+
+    /// <summary>What the source's epoll events carry: the slot in the low half, the generation in the high half.</summary>
+    public ulong EventData => (uint)Slot | ((ulong)(uint)Generation << 32);
+
+    /// <summary>The registration an epoll event's data names.</summary>
+    public static FaultSourceRegistration FromEventData(ulong data) => new((int)(uint)data, (int)(data >> 32));
 }

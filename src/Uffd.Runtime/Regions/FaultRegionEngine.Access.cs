@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 using System.Threading;
+using Uffd.Dispatch;
 using Uffd.Interop;
 
 namespace Uffd.Regions;
@@ -140,7 +141,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     public void Read(long offset, Span<byte> destination)
     {
         CheckBytes(offset, destination.Length);
-        bool compensated = EnterAccess();
+        DispatcherThread? waiter = EnterAccess();
         try
         {
             // Every piece is located before any is copied: an unmapped page fails the call before it touches memory.
@@ -154,7 +155,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
         finally
         {
-            ExitAccess(compensated);
+            ExitAccess(waiter);
         }
     }
 
@@ -164,7 +165,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     public void Write(long offset, ReadOnlySpan<byte> source)
     {
         CheckBytes(offset, source.Length);
-        bool compensated = EnterAccess();
+        DispatcherThread? waiter = EnterAccess();
         try
         {
             ThrowIfUnmapped(offset, source.Length, nameof(Write));
@@ -177,7 +178,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
         finally
         {
-            ExitAccess(compensated);
+            ExitAccess(waiter);
         }
     }
 
@@ -274,14 +275,14 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             return;
         }
 
-        bool compensated = EnterAccess();
+        DispatcherThread? waiter = EnterAccess();
         try
         {
             Populate(from, to);
         }
         finally
         {
-            ExitAccess(compensated);
+            ExitAccess(waiter);
         }
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using Uffd.Dispatch;
 using Uffd.Interop;
 
 namespace Uffd.Regions;
@@ -128,7 +129,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         // A scan never waits in a fault: no spare thread is needed, even on a dispatcher thread.
-        bool compensated = EnterAccess(mayWaitInFault: false);
+        DispatcherThread? waiter = EnterAccess(mayWaitInFault: false);
         try
         {
             Span<PageRegion> vector = stackalloc PageRegion[ScanBatch];
@@ -172,7 +173,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
         finally
         {
-            ExitAccess(compensated);
+            ExitAccess(waiter);
         }
     }
 

@@ -43,13 +43,9 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IFaultSource
 
                 PageFaultEvent fault = t.Messages[i].PageFault;
                 CountMessage(s, in fault);
-                if (s.HasDeferredWork)
+                if (s.HasDeferredWork || !t.Owner.TryHandOff(t, in fault, readAt))
                 {
-                    s.Queue(in fault, readAt);
-                }
-                else if (!t.Owner.TryHandOff(t, in fault, readAt) && ServeFault(s, t, in fault, readAt) == ServeResult.Served)
-                {
-                    Timed(in fault, readAt);
+                    ServeOrQueue(s, t, in fault, readAt);
                 }
             }
 
@@ -68,21 +64,29 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IFaultSource
         RegionThreadState s = states[t.Index] ?? NewState(t.Index);
         try
         {
-            if (s.HasDeferredWork)
-            {
-                // Behind this thread's deferred install for the region, in order, like the faults it reads itself.
-                s.Queue(in fault, readAt);
-            }
-            else if (ServeFault(s, t, in fault, readAt) == ServeResult.Served)
-            {
-                Timed(in fault, readAt);
-            }
-
+            ServeOrQueue(s, t, in fault, readAt);
             return s.HasDeferredWork;
         }
         catch (ObjectDisposedException) when (IsDisposing)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Serves a fault, or queues it behind this thread's deferred install for the region, in order: a fault read (or
+    /// handed over) while an install waits must not overtake it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ServeOrQueue(RegionThreadState s, DispatcherThread t, in PageFaultEvent fault, long readAt)
+    {
+        if (s.HasDeferredWork)
+        {
+            s.Queue(in fault, readAt);
+        }
+        else if (ServeFault(s, t, in fault, readAt) == ServeResult.Served)
+        {
+            Timed(in fault, readAt);
         }
     }
 

@@ -349,11 +349,11 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     /// <summary>
     /// Counts an access in; Dispose waits for the count to drop before unmapping. On a thread of the dispatcher that
     /// serves this region (a provider reading another region), the access may wait in a fault only that dispatcher
-    /// serves: it tells the dispatcher, which runs a spare thread for as long as the access lasts. Returns whether it
-    /// did, for <see cref="ExitAccess"/>: the answer is taken once, so the two always pair.
+    /// serves: it tells the dispatcher, which runs a spare thread for as long as the access lasts. Returns that thread,
+    /// else null, for <see cref="ExitAccess"/>: the answer is taken once, so the two always pair.
     /// </summary>
     /// <param name="mayWaitInFault">False for an access that touches no page of the region (a pagemap scan).</param>
-    private bool EnterAccess(bool mayWaitInFault = true)
+    private DispatcherThread? EnterAccess(bool mayWaitInFault = true)
     {
         Interlocked.Increment(ref activeAccesses);
         if (Volatile.Read(ref state) != StateOpen)
@@ -362,20 +362,20 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
             throw new ObjectDisposedException($"FaultRegion '{settings.Name}'");
         }
 
-        if (!mayWaitInFault || dispatcher.OwnThread() is null)
+        if (!mayWaitInFault || dispatcher.OwnThread() is not { } self)
         {
-            return false;
+            return null;
         }
 
-        dispatcher.EnterBlockingAccess();
-        return true;
+        dispatcher.EnterBlockingAccess(self);
+        return self;
     }
 
-    private void ExitAccess(bool compensated)
+    private void ExitAccess(DispatcherThread? waiter)
     {
-        if (compensated)
+        if (waiter is not null)
         {
-            dispatcher.ExitBlockingAccess();
+            dispatcher.ExitBlockingAccess(waiter);
         }
 
         Interlocked.Decrement(ref activeAccesses);

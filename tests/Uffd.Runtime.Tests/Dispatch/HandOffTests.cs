@@ -28,7 +28,7 @@ public sealed class HandOffTests(ITestOutputHelper output)
         Assert.True(Bounded.Until(() => Volatile.Read(ref owner.Waiting) == 1), "the second handler never waited in epoll_wait");
 
         // As if the first CPU's handler had read the fault: the page is installed by whoever serves it.
-        reader.CurrentSourceData = ((ulong)(uint)registration.Generation << 32) | (uint)registration.Slot;
+        reader.CurrentSourceData = registration.EventData;
         Assert.True(dispatcher.TryHandOff(reader, new PageFaultEvent(PageFaultFlags.None, source.Page(2) + 9, faulter), readAt: 0));
 
         Assert.True(source.SettlesAt(1), "the handed-off fault was never served");
@@ -111,7 +111,7 @@ public sealed class HandOffTests(ITestOutputHelper output)
 
         // A fault handed over as the first CPU's handler would: the owner takes it and blocks in it (a provider waiting
         // for something the faulting thread holds).
-        ulong sourceData = ((ulong)(uint)registration.Generation << 32) | (uint)registration.Slot;
+        ulong sourceData = registration.EventData;
         sender.CurrentSourceData = sourceData;
         Assert.True(dispatcher.TryHandOff(sender, new PageFaultEvent(PageFaultFlags.None, inner.Page(0), faulter), readAt: 0));
         Assert.True(Bounded.Until(() => source.Blocked), "the owner never took the first hand-off");
@@ -147,7 +147,7 @@ public sealed class HandOffTests(ITestOutputHelper output)
         Assert.Null(Faulter.Run(() => PinnedAccess.ReadEach(inner), "faulter").Join());
         Assert.True(Bounded.Until(() => FaultingCpus.CpuOf(owner.ThreadId) == owner.Cpu), "the second handler's access was not recorded");
 
-        reader.CurrentSourceData = ((ulong)(uint)registration.Generation << 32) | (uint)registration.Slot;
+        reader.CurrentSourceData = registration.EventData;
         Assert.False(dispatcher.TryHandOff(reader, new PageFaultEvent(PageFaultFlags.None, inner.Page(0), owner.ThreadId), readAt: 0));
         dispatcher.Remove(registration);
     }
