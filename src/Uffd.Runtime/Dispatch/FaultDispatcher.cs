@@ -96,7 +96,7 @@ internal sealed partial class FaultDispatcher : IDisposable
                     throw new UffdException($"{Owner}: the fault dispatcher could not add its stop eventfd to handler #{i}'s epoll fd: {Errno.Describe(error)}.", error);
                 }
 
-                if (parks || count > 1)
+                if (parks || HandsOff)
                 {
                     AddNudge(threads[i]);
                 }
