@@ -73,28 +73,37 @@ public sealed class HandOffTests(ITestOutputHelper output)
     public void Faults_of_a_thread_on_the_second_cpu_that_the_first_cpus_handler_reads_are_handed_to_the_second()
     {
         using var dispatcher = new FaultDispatcher(2, Cpus);
-        using var source = new TestFaultSource(2048, salt: 0x83) { HandsOff = true };
-        FaultSourceRegistration registration = dispatcher.Add(source);
         DispatcherThread first = dispatcher.Threads[0], second = dispatcher.Threads[1];
 
-        Assert.Null(Faulter.Run(() => PinnedAccess.Run(Cpus[1], () => PinnedAccess.ReadEach(source)), "faulter on the second CPU").Join());
+        // On a loaded machine (CI runs other test assemblies beside this one) the first CPU's handler can lose every
+        // race to the second for a whole round, and then reads nothing to hand off: a round is repeated until it
+        // has read some, at most 5 times. Every round checks where each fault went.
+        for (int round = 0; round < 5 && first.HandedOff == 0; round++)
+        {
+            using var source = new TestFaultSource(2048, salt: (byte)(0x83 + round)) { HandsOff = true };
+            FaultSourceRegistration registration = dispatcher.Add(source);
+            long servedBefore = second.HandOffsServed, reclaimedBefore = first.HandOffsReclaimed, handedBefore = first.HandedOff;
 
-        Assert.True(source.SettlesAt(2048), "a served fault was never counted");
-        Assert.Equal(2048, source.Served);
-        int onSecond = source.ServedBy.GetValueOrDefault(second.ThreadId);
-        int onFirst = source.ServedBy.GetValueOrDefault(first.ThreadId);
-        output.WriteLine($"served by the second CPU's handler: {onSecond} ({second.HandOffsServed} handed to it by the first, which read them); by the first: {onFirst} ({first.HandOffsReclaimed} taken back)");
-        // Without hand-offs the first CPU's handler, woken for every fault, reads and serves a share of them (77-228 of
-        // 2,048 on an idle machine). Now what it reads goes to the second, unless the second has been busy for longer
-        // than the window, which a preempted handler is on a loaded machine (then the first keeps it: 0-2 kept idle,
-        // 72 in a loaded CI run). So: some were handed, each hand-off went to the second or came back to the first.
-        Assert.Equal(2048, onFirst + onSecond);
-        Assert.True(first.HandedOff > 0, "the first CPU's handler handed off none of the faults it read");
-        // A hand-off the second did not get to within 1 ms (preempted) is taken back by the first.
-        Assert.Equal(first.HandedOff, second.HandOffsServed + first.HandOffsReclaimed);
-        Assert.Equal(second.HandOffsServed, source.HandOffThreads.GetValueOrDefault(second.ThreadId));
-        Assert.Equal(first.HandOffsReclaimed, source.HandOffThreads.GetValueOrDefault(first.ThreadId));
-        dispatcher.Remove(registration);
+            Assert.Null(Faulter.Run(() => PinnedAccess.Run(Cpus[1], () => PinnedAccess.ReadEach(source)), "faulter on the second CPU").Join());
+
+            Assert.True(source.SettlesAt(2048), "a served fault was never counted");
+            Assert.Equal(2048, source.Served);
+            int onSecond = source.ServedBy.GetValueOrDefault(second.ThreadId);
+            int onFirst = source.ServedBy.GetValueOrDefault(first.ThreadId);
+            output.WriteLine($"round {round}: served by the second CPU's handler: {onSecond} ({second.HandOffsServed - servedBefore} handed to it by the first, which read them); by the first: {onFirst} ({first.HandOffsReclaimed - reclaimedBefore} taken back)");
+
+            // Without hand-offs the first CPU's handler, woken for every fault, reads and serves a share of them (77-228
+            // of 2,048 on an idle machine). Now what it reads goes to the second, unless the second has been busy for
+            // longer than the window, which a preempted handler is on a loaded machine (then the first keeps it: 0-2
+            // kept idle, 72 in a loaded CI run). So: each hand-off went to the second or came back to the first.
+            Assert.Equal(2048, onFirst + onSecond);
+            Assert.Equal(first.HandedOff - handedBefore, second.HandOffsServed - servedBefore + first.HandOffsReclaimed - reclaimedBefore);
+            Assert.Equal(second.HandOffsServed - servedBefore, source.HandOffThreads.GetValueOrDefault(second.ThreadId));
+            Assert.Equal(first.HandOffsReclaimed - reclaimedBefore, source.HandOffThreads.GetValueOrDefault(first.ThreadId));
+            dispatcher.Remove(registration);
+        }
+
+        Assert.True(first.HandedOff > 0, "the first CPU's handler handed off none of the faults it read, in 5 rounds");
     }
 
     [Fact]
