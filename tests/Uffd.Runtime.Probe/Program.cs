@@ -29,10 +29,11 @@ internal static class Program
                 ["revoke-managed"] => RevokeMode.Run(unregisterFirst: false, managedAccess: true),
                 ["release"] => RevokeMode.Run(unregisterFirst: true),
                 ["gc-pressure", string seconds] => GcPressureMode.Run(ParseSeconds(seconds)),
-                ["region-failfast"] => RegionFailFastMode.Run(),
+                ["region-failfast"] => RegionFailFastMode.Run(asynchronous: false),
+                ["region-failfast", "async"] => RegionFailFastMode.Run(asynchronous: true),
                 ["generated-failfast"] => GeneratedFailFastMode.Run(),
                 ["dispatcher", "api" or "option", string threads] => DispatcherMode.Run(args[1], int.Parse(threads, CultureInfo.InvariantCulture)),
-                _ => Fail(Usage, "usage: create|kernel-access <allow|require|forbid> | region <policy> | syscall-spans <allow|require> | seccomp <eperm|enosys> <syscall|syscall+device> <policy> | revoke | revoke-managed | release | gc-pressure <seconds> | region-failfast | generated-failfast | dispatcher <api|option> <threads>"),
+                _ => Fail(Usage, "usage: create|kernel-access <allow|require|forbid> | region <policy> | syscall-spans <allow|require> | seccomp <eperm|enosys> <syscall|syscall+device> <policy> | revoke | revoke-managed | release | gc-pressure <seconds> | region-failfast [async] | generated-failfast | dispatcher <api|option> <threads>"),
             };
         }
         catch (UffdUnavailableException e)

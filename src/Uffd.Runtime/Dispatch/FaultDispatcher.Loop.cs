@@ -10,12 +10,23 @@ namespace Uffd.Dispatch;
 /// <summary>The handler threads' loop: wait in epoll, pump the sources whose uffd is readable, retry deferred work.</summary>
 internal sealed partial class FaultDispatcher
 {
+    // Set on every dispatcher's threads, for code that must never wait on one (see CurrentThreadIsHandler).
+    [ThreadStatic]
+    private static bool isHandlerThread;
+
+    /// <summary>
+    /// True on a handler thread of any dispatcher: a provider's task completed there (inside another call) is finished
+    /// elsewhere, since a handler must never wait for retries.
+    /// </summary>
+    public static bool CurrentThreadIsHandler => isHandlerThread;
+
     // AggressiveOptimization: jitted optimized up front, so the loop never allocates on on-stack replacement
     // (docs/runtime.md, "What runs on the fault path").
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void Run(object? argument)
     {
         var t = (DispatcherThread)argument!;
+        isHandlerThread = true;
         t.ThreadId = Libc.gettid();
         t.PinError = t.Cpu >= 0 ? CpuAffinity.PinCurrentThread(t.Cpu) : 0;
         t.ManagedThreadId = Environment.CurrentManagedThreadId;

@@ -89,8 +89,17 @@ public sealed class FaultRegionAttribute : Attribute
     /// <summary>What backs the region. Default: chosen from the mode.</summary>
     public RegionMemory Memory { get; set; }
 
-    /// <summary>What happens when the provider throws. Default: <see cref="ProviderErrorPolicy.FailFast"/>.</summary>
+    /// <summary>
+    /// What happens when the provider throws (or an asynchronous provider's task faults or is cancelled). Default:
+    /// <see cref="ProviderErrorPolicy.FailFast"/>.
+    /// </summary>
     public ProviderErrorPolicy OnProviderError { get; set; }
+
+    /// <summary>
+    /// With an asynchronous provider, the most provider calls outstanding at once; faults beyond it wait, in order,
+    /// for one to complete. 0 (the default): <see cref="Regions.FaultRegionSettings.DefaultMaxFaultsInFlight"/>.
+    /// </summary>
+    public int MaxFaultsInFlight { get; set; }
 
     /// <summary>
     /// With <see cref="FaultMode.WriteProtect"/> and <see cref="FaultMode.Missing"/>: install filled pages write-protected,
@@ -122,7 +131,10 @@ public sealed class FaultRegionAttribute : Attribute
 /// <summary>
 /// Marks the method that fills a page: <c>void M(long pageIndex, Span&lt;byte&gt; page)</c>, or
 /// <c>PageFill M(long pageIndex, Span&lt;byte&gt; page)</c>, or either with a <see cref="PageFaultContext"/> first.
-/// It runs on a handler thread and must not touch the region's own memory.
+/// It runs on a handler thread and must not touch the region's own memory. A provider that waits for I/O is
+/// asynchronous: <c>ValueTask M(long pageIndex, Memory&lt;byte&gt; page, CancellationToken cancellationToken)</c>, or
+/// <c>ValueTask&lt;PageFill&gt;</c>, or either with a <see cref="PageFaultContext"/> first; the fault is resolved when
+/// its task completes, and no handler thread waits for it.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false, AllowMultiple = false)]
 public sealed class PageProviderAttribute : Attribute
@@ -138,6 +150,13 @@ public sealed class PageProviderAttribute : Attribute
     /// (docs/performance.md). Minor faults never zero (the buffer is the page-cache page itself).
     /// </remarks>
     public bool WritesWholePage { get; set; }
+
+    /// <summary>
+    /// The most consecutive pages one call fills. Default 1: one call per page. With n &gt; 1 the buffer holds up to n
+    /// pages (the faulting page and the read-ahead after it; <see cref="PageFaultContext.PageCount"/> says how many),
+    /// filled by one call and installed with one multi-page copy: one ranged read instead of n.
+    /// </summary>
+    public int MaxPagesPerCall { get; set; } = 1;
 }
 
 /// <summary>

@@ -141,6 +141,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     public void Read(long offset, Span<byte> destination)
     {
         CheckBytes(offset, destination.Length);
+        PopulateForAsynchronousProvider(offset, destination.Length);
         DispatcherThread? waiter = EnterAccess();
         try
         {
@@ -165,6 +166,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     public void Write(long offset, ReadOnlySpan<byte> source)
     {
         CheckBytes(offset, source.Length);
+        PopulateForAsynchronousProvider(offset, source.Length);
         DispatcherThread? waiter = EnterAccess();
         try
         {
@@ -223,6 +225,19 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
     }
 
+    /// <summary>
+    /// With an asynchronous provider, <c>Read</c> and <c>Write</c> make their pages present first, as the spans do: a
+    /// fetch that Dispose cancels poisons its pages, which the populate reports as an error (the accessor throws
+    /// <see cref="ObjectDisposedException"/>) where the copy's own fault would raise SIGBUS.
+    /// </summary>
+    private void PopulateForAsynchronousProvider(long offset, long length)
+    {
+        if (fetches is not null && length > 0)
+        {
+            EnsureReadable(offset, length);
+        }
+    }
+
     private int WholeRegionSpanLength(string accessor)
     {
         ThrowIfDisposed();
@@ -259,7 +274,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
             if (fill == PageStateTable.Poisoned)
             {
-                throw new PagePoisonedException(settings.Name, p);
+                throw Poisoned(p);
             }
 
             if (from < 0)
@@ -352,7 +367,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             int fill = pages.FillState(p);
             if (fill == PageStateTable.Poisoned)
             {
-                throw new PagePoisonedException(settings.Name, p);
+                throw Poisoned(p);
             }
 
             if (fill != PageStateTable.Present)
@@ -370,6 +385,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             done += PieceAt(offset + done, length - done, offset, length, operation).Bytes;
         }
     }
+
+    /// <summary>
+    /// What an access to a poisoned page throws: <see cref="PagePoisonedException"/>, or, once Dispose has begun,
+    /// <see cref="ObjectDisposedException"/> (Dispose poisons the pages of the asynchronous provider's calls it cancels).
+    /// </summary>
+    private Exception Poisoned(long page) =>
+        IsDisposing ? new ObjectDisposedException($"FaultRegion '{settings.Name}'") : new PagePoisonedException(settings.Name, page);
 
     /// <summary>
     /// Throws for the first poisoned page of the range. With <paramref name="waitForFills"/> (the kernel has reported a
@@ -390,7 +412,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
             if (fill == PageStateTable.Poisoned)
             {
-                throw new PagePoisonedException(settings.Name, p);
+                throw Poisoned(p);
             }
         }
     }

@@ -198,13 +198,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 p.Protect = InstallsProtected(p.Index + p.Done);
                 if (p.Kind == InstallKind.ZeroPage && p.Protect)
                 {
-                    // ZEROPAGE cannot install protected: a protected COPY of zeros, counted as the zero page it is.
-                    new Span<byte>(s.EnsurePendingPages(pageSize), pageSize).Clear();
-                    s.Kinds[0] = PageFill.Zero;
+                    // ZEROPAGE cannot install protected: a protected COPY of zeros, counted as the zero pages they are.
+                    new Span<byte>(s.EnsurePendingPages(pageSize) + ((long)p.Done * pageSize), (p.Count - p.Done) * pageSize).Clear();
+                    s.Kinds.AsSpan(p.Done, p.Count - p.Done).Fill(PageFill.Zero);
                     p.Kind = InstallKind.Copy;
                 }
 
-                int keep = p.Done + KeepSameProtection(p.Index + p.Done, p.Count - p.Done, p.Protect);
+                int keep = p.Done + KeepSameProtection(p.Index + p.Done, p.Page + (nint)((long)p.Done * pageSize), p.Count - p.Done, p.Protect);
                 Count(s, in p, keep, p.Count - keep, -1);
                 p.Count = keep;
             }

@@ -66,24 +66,32 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             // The table said present but the page is gone (a COPY the kernel zapped right after a REMOVE): refill it.
         }
 
-        var context = new PageFaultContext(index, pageSize, fault.Address, fault.IsWrite, fault.ThreadId, isReadAhead: false);
-        byte* staging = t.Staging(pageSize, s.StagingPages);
-        var staged = new Span<byte>(staging, pageSize);
-
-        // The staging buffer still holds the last page this thread filled, for any region: a provider that writes
-        // only part of the page must see zeros elsewhere, as in a fresh page (unless it said it writes all).
-        if (!settings.ProviderWritesWholePage)
+        if (settings.AsynchronousProvider)
         {
-            staged.Clear();
+            return ServeAsynchronously(s, index, page, segmentEnd, in fault, readAt, minor: false);
         }
 
-        bool filled = TryFill(in context, staged, out PageFill fill, out Exception? error);
-        int count = 1;
+        byte* staging = t.Staging(pageSize, s.StagingPages);
+
+        // The faulting page's call holds up to MaxPagesPerCall pages (claimed first: the call fills them all); the
+        // read-ahead after it is claimed and filled call by call, once that call filled its pages.
+        int first = 1 + ClaimRun(index + 1, page + pageSize, segmentEnd, Math.Min(maxPagesPerCall, s.StagingPages) - 1, InstallsProtected(index));
+        var context = new PageFaultContext(index, pageSize, fault.Address, fault.IsWrite, fault.ThreadId, isReadAhead: false, first);
+        bool filled = TryFill(in context, StagedPages(staging, 0, first), out PageFill fill, out Exception? error);
+        if (!filled || fill == PageFill.Poison)
+        {
+            // The error policy, or the poison, is for the faulting page; the others are asked again when touched.
+            ReleaseClaims(index, page, 1, first);
+            first = 1;
+        }
+
+        int count = first;
         if (filled && fill == PageFill.Filled)
         {
+            s.Kinds.AsSpan(0, first).Fill(PageFill.Filled);
+
             // Read-ahead groups pages of one protection; the install below checks the grouping again under the gate.
-            s.Kinds[0] = PageFill.Filled;
-            count += StageReadAhead(s, staging, index, page, segmentEnd, InstallsProtected(index));
+            count += StageReadAhead(s, staging, index, page, segmentEnd, first, InstallsProtected(index));
         }
 
         bool gated = EnterInstall();
@@ -99,19 +107,34 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             switch (fill)
             {
                 case PageFill.Zero:
-                    return InstallZero(s, staging, index, page, protect, in fault, readAt);
+                    return InstallZero(s, staging, index, page, count, protect, in fault, readAt);
                 case PageFill.Poison:
                     var poison = new PageInstall(InstallKind.Poison, index, page, 1, protect: false, in fault, readAt);
                     return Install(s, ref poison, null);
             }
 
-            var copy = new PageInstall(InstallKind.Copy, index, page, KeepSameProtection(index, count, protect), protect, in fault, readAt);
+            var copy = new PageInstall(InstallKind.Copy, index, page, KeepSameProtection(index, page, count, protect), protect, in fault, readAt);
             return Install(s, ref copy, staging);
         }
         finally
         {
             ExitInstall(gated);
         }
+    }
+
+    /// <summary>Pages [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of a staging buffer.</summary>
+    private unsafe Span<byte> StagedPages(byte* staging, int first, int count)
+    {
+        var span = new Span<byte>(staging + ((long)first * pageSize), count * pageSize);
+
+        // The staging buffer still holds the last pages this thread filled, for any region: a provider that writes
+        // only part of a page must see zeros elsewhere, as in a fresh page (unless it said it writes all).
+        if (!settings.ProviderWritesWholePage)
+        {
+            span.Clear();
+        }
+
+        return span;
     }
 
     /// <summary>Whether a fill of the page installs write-protected: always with ProtectOnFill, else when the page is protected.</summary>
@@ -144,7 +167,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// How many of the <paramref name="count"/> staged pages install like the first (one COPY has one mode): a
     /// Protect between staging and install may have changed a read-ahead page. The rest are released, still missing.
     /// </summary>
-    private int KeepSameProtection(long index, int count, bool protect)
+    private int KeepSameProtection(long index, nint page, int count, bool protect)
     {
         if (!writeProtectMode || protectOnFill)
         {
@@ -155,11 +178,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         {
             if (pages.IsProtected(index + k) != protect)
             {
-                for (int j = k; j < count; j++)
-                {
-                    pages.Finish(index + j, installed: false);
-                }
-
+                ReleaseClaims(index, page, k, count);
                 return k;
             }
         }
@@ -168,20 +187,18 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     }
 
     /// <summary>
-    /// Claims and fills up to ReadAhead pages after the faulting one, into the staging buffer after it. Stops at the
-    /// region's (segment's) end, at the first page it cannot claim (present, or being filled), at a page whose
-    /// protection differs (one COPY has one mode), and at a page the provider poisons or fails on (that page and the
-    /// rest stay missing; a later touch asks the provider again and applies the error policy then).
+    /// Claims up to <paramref name="max"/> pages from <paramref name="index"/> on (at <paramref name="address"/>),
+    /// all installing with protection <paramref name="protect"/>; returns how many. Stops at the region's (segment's)
+    /// end, at the first page it cannot claim (present, or being filled) and at a page whose protection differs
+    /// (one COPY has one mode).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe int StageReadAhead(RegionThreadState s, byte* staging, long index, nint page, nint segmentEnd, bool protect)
+    private int ClaimRun(long index, nint address, nint segmentEnd, int max, bool protect)
     {
-        int staged = 0;
-        for (int k = 1; k < s.StagingPages; k++)
+        int claimed = 0;
+        for (; claimed < max; claimed++)
         {
-            long next = index + k;
-            nint address = page + (nint)((long)k * pageSize);
-            if (next >= PageCount || address >= segmentEnd)
+            long next = index + claimed;
+            if (next >= PageCount || address + (nint)((long)claimed * pageSize) >= segmentEnd)
             {
                 break;
             }
@@ -195,25 +212,65 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             {
                 break;
             }
+        }
 
-            var context = new PageFaultContext(next, pageSize, address, isWrite: false, threadId: 0, isReadAhead: true);
-            var buffer = new Span<byte>(staging + ((long)k * pageSize), pageSize);
-            if (!settings.ProviderWritesWholePage)
+        return claimed;
+    }
+
+    /// <summary>
+    /// Releases claimed pages [<paramref name="from"/>, <paramref name="to"/>) of a run starting at
+    /// <paramref name="index"/> (still missing: a later touch asks the provider again), and wakes them: a thread that
+    /// faulted on one while it was claimed had its message dropped (the fill would wake it), so it faults again now.
+    /// </summary>
+    private void ReleaseClaims(long index, nint page, int from, int to)
+    {
+        if (from >= to)
+        {
+            return;
+        }
+
+        for (int k = from; k < to; k++)
+        {
+            pages.Finish(index + k, installed: false);
+        }
+
+        uffd.Wake(page + (nint)((long)from * pageSize), (long)(to - from) * pageSize);
+    }
+
+    /// <summary>
+    /// Claims and fills the read-ahead after the first <paramref name="staged"/> pages, up to the staging buffer's
+    /// end, MaxPagesPerCall pages per provider call, into the staging buffer after them; returns the pages added.
+    /// Stops where <see cref="ClaimRun"/> stops, and at a call that poisons or fails (its pages stay missing; a later
+    /// touch asks the provider again and applies the error policy then).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe int StageReadAhead(RegionThreadState s, byte* staging, long index, nint page, nint segmentEnd, int staged, bool protect)
+    {
+        int added = 0;
+        while (staged + added < s.StagingPages)
+        {
+            int at = staged + added;
+            int wanted = Math.Min(maxPagesPerCall, s.StagingPages - at);
+            nint address = page + (nint)((long)at * pageSize);
+            int claimed = ClaimRun(index + at, address, segmentEnd, wanted, protect);
+            if (claimed == 0)
             {
-                buffer.Clear();
+                break;
             }
 
+            var context = new PageFaultContext(index + at, pageSize, address, isWrite: false, threadId: 0, isReadAhead: true, claimed);
+            Span<byte> buffer = StagedPages(staging, at, claimed);
             if (!TryFill(in context, buffer, out PageFill fill, out Exception? error))
             {
                 s.ProviderErrors++;
                 Volatile.Write(ref lastProviderError, error);
-                pages.Finish(next, installed: false);
+                ReleaseClaims(index, page, at, at + claimed);
                 break;
             }
 
             if (fill == PageFill.Poison)
             {
-                pages.Finish(next, installed: false);
+                ReleaseClaims(index, page, at, at + claimed);
                 break;
             }
 
@@ -222,25 +279,33 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 buffer.Clear();
             }
 
-            s.Kinds[k] = fill;
-            staged++;
+            s.Kinds.AsSpan(at, claimed).Fill(fill);
+            added += claimed;
+            if (claimed < wanted)
+            {
+                // The run stopped at a page it could not take: the read-ahead ends there.
+                break;
+            }
         }
 
-        return staged;
+        return added;
     }
 
-    /// <summary>A zero page: UFFDIO_ZEROPAGE, or a COPY of zeros where ZEROPAGE cannot (hugetlbfs) or cannot protect.</summary>
-    private unsafe ServeResult InstallZero(RegionThreadState s, byte* staging, long index, nint page, bool protect, in PageFaultEvent fault, long readAt)
+    /// <summary>
+    /// <paramref name="count"/> zero pages: UFFDIO_ZEROPAGE, or a COPY of zeros where ZEROPAGE cannot (hugetlbfs) or
+    /// cannot protect (<paramref name="staging"/> then holds at least <paramref name="count"/> pages).
+    /// </summary>
+    private unsafe ServeResult InstallZero(RegionThreadState s, byte* staging, long index, nint page, int count, bool protect, in PageFaultEvent fault, long readAt)
     {
         if (hugetlb || protect)
         {
-            new Span<byte>(staging, pageSize).Clear();
-            s.Kinds[0] = PageFill.Zero;
-            var copy = new PageInstall(InstallKind.Copy, index, page, 1, protect, in fault, readAt);
+            new Span<byte>(staging, count * pageSize).Clear();
+            s.Kinds.AsSpan(0, count).Fill(PageFill.Zero);
+            var copy = new PageInstall(InstallKind.Copy, index, page, KeepSameProtection(index, page, count, protect), protect, in fault, readAt);
             return Install(s, ref copy, staging);
         }
 
-        var zero = new PageInstall(InstallKind.ZeroPage, index, page, 1, protect: false, in fault, readAt);
+        var zero = new PageInstall(InstallKind.ZeroPage, index, page, count, protect: false, in fault, readAt);
         return Install(s, ref zero, null);
     }
 
@@ -254,6 +319,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         s.MinorFaults++;
+        if (settings.AsynchronousProvider)
+        {
+            return ServeAsynchronously(s, index, page, page + pageSize, in fault, readAt, minor: true);
+        }
+
         var context = new PageFaultContext(index, pageSize, fault.Address, fault.IsWrite, fault.ThreadId, isReadAhead: false);
         // The page is in the page cache: the provider sees (and may edit) it in place through the alias.
         Span<byte> content = AliasPage(index);
@@ -403,7 +473,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 var map = new PageInstall(InstallKind.Continue, index, page, 1, protect, in fault, readAt);
                 return Install(s, ref map, null);
             case ProviderErrorPolicy.ZeroFill:
-                return InstallZero(s, staging, index, page, protect, in fault, readAt);
+                return InstallZero(s, staging, index, page, 1, protect, in fault, readAt);
             case ProviderErrorPolicy.Poison:
                 var poison = new PageInstall(InstallKind.Poison, index, page, 1, protect: false, in fault, readAt);
                 return Install(s, ref poison, null);

@@ -37,6 +37,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             return;
         }
 
+        // An asynchronous provider's calls are cancelled first: a fault waiting on one fails instead of holding Dispose.
+        CloseFetches();
         bool drained = WaitUntilQuiet();
 
         // Before the uffd closes: the dispatcher deletes it from its epoll sets by number.
@@ -58,6 +60,10 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
             pagemap?.Dispose();
         }
+
+        // Idle fetches go now; one still outstanding (a provider that ignores cancellation) frees its own buffer when
+        // its task ends, since the provider may still be writing into it.
+        fetches?.Free();
 
         if (ownsDispatcher)
         {
@@ -103,14 +109,14 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     }
 
     /// <summary>
-    /// Waits (bounded) until no thread waits on a fault, no Read/Write/Prefault or span population is running and no
-    /// span lease is open: a thread just woken from a fault still has to finish its access, and unmapping under it
+    /// Waits (bounded) until no thread waits on a fault, no Read/Write/Prefault or span population is running, no
+    /// span lease is open and no asynchronous provider call is outstanding: a thread just woken from a fault still has to finish its access, and unmapping under it
     /// (or under a lease holder's span) would crash it.
     /// </summary>
     private bool WaitUntilQuiet()
     {
         DateTime deadline = DateTime.UtcNow + DrainTimeout;
-        while (Volatile.Read(ref activeAccesses) != 0 || leaseGate.Count != 0 || !NoThreadWaitsInAFault())
+        while (Volatile.Read(ref activeAccesses) != 0 || leaseGate.Count != 0 || fetches?.InFlight > 0 || !NoThreadWaitsInAFault())
         {
             if (DateTime.UtcNow > deadline)
             {

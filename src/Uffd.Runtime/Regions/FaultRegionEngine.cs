@@ -64,6 +64,9 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     // MADV_POPULATE_READ, whose failure is an error code, instead of a native touch, which would get SIGBUS.
     private readonly bool canPoison;
 
+    // The most pages one provider call fills (the faulting page and read-ahead after it).
+    private readonly int maxPagesPerCall;
+
     // Write protection whose write faults wait for a handler (as opposed to the kernel's asynchronous tracking).
     private readonly bool synchronousWriteProtect;
     private readonly bool asynchronousWriteProtect;
@@ -106,7 +109,13 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         // the provider filled is clean until someone writes it.
         protectOnFill = writeProtectMode && (settings.ProtectOnFill || asynchronousWriteProtect);
         canFaultMissing = (settings.Mode & (FaultMode.Missing | FaultMode.Minor)) != 0;
-        canPoison = settings.ProviderMayPoison || settings.OnProviderError == ProviderErrorPolicy.Poison;
+        // An asynchronous provider's pages are poisoned when Dispose cancels their fetch.
+        canPoison = settings.ProviderMayPoison || settings.OnProviderError == ProviderErrorPolicy.Poison || settings.AsynchronousProvider;
+        maxPagesPerCall = settings.MaxPagesPerCall;
+        if (settings.AsynchronousProvider)
+        {
+            fetches = new FetchPool(this, settings);
+        }
         layout = new RegionLayout(memory.Address, memory.Length, pageSize);
         metered = RegionMetrics.TryCreate();
         regionTag = RegionMetrics.RegionTag(settings.Name);
@@ -242,7 +251,9 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         {
             long missingMessages = 0, minorMessages = 0, writeProtectMessages = 0;
             long filled = 0, zero = 0, poisoned = 0, write = 0, minor = 0, present = 0, retries = 0, errors = 0;
-            foreach (RegionThreadState? h in states)
+
+            // The asynchronous provider's installs count on their fetches' states.
+            foreach (RegionThreadState? h in fetches is null ? states : [.. states, .. fetches.States()])
             {
                 if (h is null)
                 {
@@ -315,7 +326,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
             sum += h is null ? 0 : counter(h);
         }
 
-        return sum;
+        return sum + (fetches?.Sum(counter) ?? 0);
     }
 
     /// <summary>Drops pages (MADV_DONTNEED / MADV_REMOVE): the REMOVE event makes them missing, so the provider fills them again.</summary>

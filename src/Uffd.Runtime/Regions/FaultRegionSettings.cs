@@ -34,6 +34,20 @@ namespace Uffd.Regions;
 /// raises SIGBUS instead of <see cref="PagePoisonedException"/>. <see cref="FaultRegionEngine{TCallbacks}.IsUserModeOnly"/>
 /// says which one the region got.
 /// </param>
+/// <param name="AsynchronousProvider">
+/// The provider is <see cref="IFaultRegionCallbacks.FillPagesAsync"/>: a fault claims its pages, calls it, and is
+/// resolved when the task completes, so no handler thread waits for the provider's I/O. Needs UFFDIO_POISON (Linux
+/// 6.6): a fetch that Dispose cancels poisons its pages, so a thread waiting on them fails instead of hanging or
+/// reading zeros.
+/// </param>
+/// <param name="MaxPagesPerCall">
+/// The most consecutive pages one provider call fills (the faulting page and read-ahead after it); 1 calls the
+/// provider once per page.
+/// </param>
+/// <param name="MaxFaultsInFlight">
+/// With an asynchronous provider, the most provider calls the region has outstanding at once (0: <see cref="DefaultMaxFaultsInFlight"/>).
+/// Faults beyond it wait, in order, for a call to complete; read-ahead beyond it is not started.
+/// </param>
 [StructLayout(LayoutKind.Auto)]
 public readonly record struct FaultRegionSettings(
     string Name,
@@ -47,4 +61,11 @@ public readonly record struct FaultRegionSettings(
     bool ProviderWritesWholePage = false,
     WriteTracking WriteTracking = WriteTracking.Synchronous,
     bool ProviderMayPoison = true,
-    UserModeOnlyPolicy UserModeOnly = UserModeOnlyPolicy.Forbid);
+    UserModeOnlyPolicy UserModeOnly = UserModeOnlyPolicy.Forbid,
+    bool AsynchronousProvider = false,
+    int MaxPagesPerCall = 1,
+    int MaxFaultsInFlight = 0)
+{
+    /// <summary>The bound on outstanding asynchronous provider calls when <see cref="MaxFaultsInFlight"/> is 0.</summary>
+    public const int DefaultMaxFaultsInFlight = 64;
+}

@@ -1,4 +1,6 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Uffd.Regions;
 
@@ -16,4 +18,15 @@ public interface IFaultRegionCallbacks
 
     /// <summary>Called for a write to a protected page, before it is unprotected.</summary>
     void OnWriteFault(in PageFaultContext context);
+
+    /// <summary>
+    /// The asynchronous provider (<see cref="FaultRegionSettings.AsynchronousProvider"/>): fills
+    /// <paramref name="pages"/> (<c>context.PageCount</c> pages of a buffer outside the region, or, for a minor fault,
+    /// the page-cache page seen through the alias) and completes when they hold their content. The engine installs
+    /// them when the task completes, on the thread that completes it; the answer applies to every page of the call.
+    /// <paramref name="cancellationToken"/> is cancelled when the region is disposed.
+    /// </summary>
+    /// <remarks>Called on a handler thread up to its first incomplete await: that part must not block.</remarks>
+    ValueTask<PageFill> FillPagesAsync(PageFaultContext context, Memory<byte> pages, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("These callbacks have no asynchronous provider: FaultRegionSettings.AsynchronousProvider must be false.");
 }

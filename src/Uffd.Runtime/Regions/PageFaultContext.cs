@@ -6,8 +6,14 @@ namespace Uffd;
 [StructLayout(LayoutKind.Auto)]
 public readonly struct PageFaultContext
 {
-    /// <summary>Creates a context.</summary>
+    /// <summary>Creates the context of one page.</summary>
     public PageFaultContext(long pageIndex, int pageSize, nint address, bool isWrite, int threadId, bool isReadAhead)
+        : this(pageIndex, pageSize, address, isWrite, threadId, isReadAhead, pageCount: 1)
+    {
+    }
+
+    /// <summary>Creates the context of a run of <paramref name="pageCount"/> pages from <paramref name="pageIndex"/> on.</summary>
+    public PageFaultContext(long pageIndex, int pageSize, nint address, bool isWrite, int threadId, bool isReadAhead, int pageCount)
     {
         PageIndex = pageIndex;
         PageSize = pageSize;
@@ -15,10 +21,17 @@ public readonly struct PageFaultContext
         IsWrite = isWrite;
         ThreadId = threadId;
         IsReadAhead = isReadAhead;
+        PageCount = pageCount;
     }
 
-    /// <summary>Index of the page in the region.</summary>
+    /// <summary>Index of the page in the region (the first of the run, for a provider that fills several pages per call).</summary>
     public long PageIndex { get; }
+
+    /// <summary>
+    /// How many consecutive pages from <see cref="PageIndex"/> the buffer holds: 1, unless the provider declared
+    /// <c>[PageProvider(MaxPagesPerCall = n)]</c>; then up to n (the faulting page and the read-ahead after it).
+    /// </summary>
+    public int PageCount { get; }
 
     /// <summary>The region's page size.</summary>
     public int PageSize { get; }
@@ -35,7 +48,7 @@ public readonly struct PageFaultContext
     /// <summary>The faulting thread's id (gettid), or 0 for read-ahead pages nobody touched yet.</summary>
     public int ThreadId { get; }
 
-    /// <summary>True for a page filled ahead of the faulting one (read-ahead); nobody is waiting on it yet.</summary>
+    /// <summary>True for pages filled ahead of the faulting one (read-ahead); nobody is waiting on them yet.</summary>
     public bool IsReadAhead { get; }
 }
 

@@ -48,7 +48,7 @@ internal sealed class RegionResources
             acquired.Pages = PageStateTable.Allocate(settings.Name, settings.Pages);
             acquired.Memory = RegionSetup.Map(kind, settings.Pages, settings.Mode);
             acquired.Uffd = Userfaultfd.Create(
-                RegionSetup.Options(settings.Mode, kind, settings.WriteTracking, settings.UserModeOnly), settings.Name);
+                RegionSetup.Options(settings, kind), settings.Name);
             acquired.FdInfo = acquired.Uffd.OpenFdInfo();
             bool asynchronous = (settings.Mode & FaultMode.WriteProtect) != 0 && settings.WriteTracking == WriteTracking.Asynchronous;
             acquired.Pagemap = OpenPagemap(required: asynchronous);

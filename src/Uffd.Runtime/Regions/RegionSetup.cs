@@ -36,6 +36,7 @@ internal static class RegionSetup
         }
 
         CheckReadAhead(settings);
+        CheckProviderCalls(settings);
 
         if (settings.WriteTracking is not (WriteTracking.Synchronous or WriteTracking.Asynchronous))
         {
@@ -104,6 +105,31 @@ internal static class RegionSetup
             $"more than the {UffdLimits.Bytes(MaxStagingBytes)} a fault may stage. Lower ReadAhead to at most {MaxStagingBytes / pageSize - 1}.");
     }
 
+    /// <summary>MaxPagesPerCall is at least 1 and its buffer fits <see cref="MaxStagingBytes"/>; MaxFaultsInFlight is not negative.</summary>
+    private static void CheckProviderCalls(in FaultRegionSettings settings)
+    {
+        if (settings.MaxPagesPerCall < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxPagesPerCall,
+                $"Region '{settings.Name}': MaxPagesPerCall must be at least 1 (one page per provider call).");
+        }
+
+        long pageSize = PageSizeOf(settings.Memory);
+        long perCall = Math.Min(Math.Min((long)settings.MaxPagesPerCall, 1L + settings.ReadAhead), settings.Pages);
+        if (pageSize != 0 && perCall > MaxStagingBytes / pageSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxPagesPerCall,
+                $"Region '{settings.Name}': MaxPagesPerCall = {settings.MaxPagesPerCall} would hand the provider {perCall} pages of {UffdLimits.Bytes(pageSize)}, " +
+                $"more than the {UffdLimits.Bytes(MaxStagingBytes)} a call may fill. Lower it to at most {MaxStagingBytes / pageSize}.");
+        }
+
+        if (settings.MaxFaultsInFlight < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxFaultsInFlight,
+                $"Region '{settings.Name}': MaxFaultsInFlight must not be negative (0 means {FaultRegionSettings.DefaultMaxFaultsInFlight}).");
+        }
+    }
+
     /// <summary>
     /// The page size of a kind of memory: the default huge page size for HugePages (0 when the kernel has none, which
     /// <see cref="Map"/> reports), the base page size otherwise.
@@ -153,9 +179,11 @@ internal static class RegionSetup
         ((mode & FaultMode.WriteProtect) != 0 ? RegisterMode.WriteProtect : RegisterMode.None) |
         ((mode & FaultMode.Minor) != 0 ? RegisterMode.Minor : RegisterMode.None);
 
-    /// <summary>The uffd options for a mode on a kind of memory, with the region's user-mode-only policy.</summary>
-    public static UffdOptions Options(FaultMode mode, RegionMemory kind, WriteTracking tracking, UserModeOnlyPolicy userModeOnly)
+    /// <summary>The uffd options for the region's settings on a kind of memory.</summary>
+    public static UffdOptions Options(in FaultRegionSettings settings, RegionMemory kind)
     {
+        FaultMode mode = settings.Mode;
+        WriteTracking tracking = settings.WriteTracking;
         bool hugetlb = kind == RegionMemory.HugePages;
         bool anonymous = kind == RegionMemory.Anonymous;
 
@@ -185,7 +213,14 @@ internal static class RegionSetup
             required |= hugetlb ? UffdFeatures.MinorHugetlbfs : UffdFeatures.MinorShmem;
         }
 
+        if (settings.AsynchronousProvider)
+        {
+            // A fetch that Dispose cancels poisons its pages: the thread waiting on them fails instead of hanging.
+            required |= UffdFeatures.Poison;
+            optional &= ~UffdFeatures.Poison;
+        }
+
         // RevokeAccessOnClose stays on: after Dispose, a page still registered crashes instead of reading zeros.
-        return new UffdOptions { RequiredFeatures = required, OptionalFeatures = optional, UserModeOnly = userModeOnly };
+        return new UffdOptions { RequiredFeatures = required, OptionalFeatures = optional, UserModeOnly = settings.UserModeOnly };
     }
 }
