@@ -14,16 +14,26 @@ internal enum CallbackInput
 /// <summary>A supported provider or write-handler signature.</summary>
 internal readonly struct CallbackSignature
 {
-    public CallbackSignature(CallbackInput input, bool returnsPageFill)
+    public CallbackSignature(CallbackInput input, bool returnsPageFill, bool isAsynchronous = false)
     {
         Input = input;
         ReturnsPageFill = returnsPageFill;
+        IsAsynchronous = isAsynchronous;
     }
 
     public CallbackInput Input { get; }
 
-    /// <summary>True for a provider returning <c>PageFill</c>; false for one returning void (and for write handlers).</summary>
+    /// <summary>
+    /// True for a provider returning <c>PageFill</c> (or <c>ValueTask&lt;PageFill&gt;</c>); false for one returning void
+    /// (or <c>ValueTask</c>), and for write handlers.
+    /// </summary>
     public bool ReturnsPageFill { get; }
+
+    /// <summary>
+    /// True for an asynchronous provider: <c>ValueTask</c> or <c>ValueTask&lt;PageFill&gt;</c> M(input, Memory&lt;byte&gt;,
+    /// CancellationToken).
+    /// </summary>
+    public bool IsAsynchronous { get; }
 }
 
 /// <summary>

@@ -42,6 +42,12 @@ internal enum RegionDeclarationError
     NegativeHandlerThreads,
     /// <summary><c>ReadAhead</c> is negative.</summary>
     NegativeReadAhead,
+    /// <summary><c>MaxFaultsInFlight</c> is negative.</summary>
+    NegativeMaxFaultsInFlight,
+    /// <summary><c>MaxFaultsInFlight</c> is set but the provider is synchronous (or there is none): nothing is in flight.</summary>
+    MaxFaultsInFlightWithoutAsynchronousProvider,
+    /// <summary><c>[PageProvider(MaxPagesPerCall = n)]</c> with n below 1.</summary>
+    InvalidMaxPagesPerCall,
     /// <summary><c>ReadAhead</c> is positive but the mode has no Missing faults to read ahead of.</summary>
     ReadAheadWithoutMissing,
     /// <summary><c>Memory</c> is not a RegionMemory value.</summary>

@@ -188,6 +188,7 @@ internal static class RegionDeclarationRules
         bool protectOnFill = false;
         RegionWriteTracking writeTracking = RegionWriteTracking.Synchronous;
         RegionUserModeOnly userModeOnly = RegionUserModeOnly.Forbid;
+        int maxFaultsInFlight = 0;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
             TypedConstant value = argument.Value;
@@ -209,6 +210,7 @@ internal static class RegionDeclarationRules
                     case "ProtectOnFill": protectOnFill = Convert.ToBoolean(value.Value); break;
                     case "WriteTracking": writeTracking = (RegionWriteTracking)Convert.ToInt32(value.Value); break;
                     case "UserModeOnly": userModeOnly = (RegionUserModeOnly)Convert.ToInt32(value.Value); break;
+                    case "MaxFaultsInFlight": maxFaultsInFlight = Convert.ToInt32(value.Value); break;
                     default: return RegionDeclarationError.InvalidAttributeArgument;
                 }
             }
@@ -218,7 +220,7 @@ internal static class RegionDeclarationRules
             }
         }
 
-        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill, writeTracking, userModeOnly);
+        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill, writeTracking, userModeOnly, maxFaultsInFlight);
         return null;
     }
 
@@ -245,6 +247,7 @@ internal static class RegionDeclarationRules
         RegionDeclarationError.InvalidProviderErrorPolicy => "OnProviderError",
         RegionDeclarationError.NegativePages or RegionDeclarationError.PagesAboveMaximum => "Pages",
         RegionDeclarationError.NegativeHandlerThreads => "HandlerThreads",
+        RegionDeclarationError.NegativeMaxFaultsInFlight => "MaxFaultsInFlight",
         RegionDeclarationError.NegativeReadAhead or RegionDeclarationError.ReadAheadWithoutMissing => "ReadAhead",
         RegionDeclarationError.MinorOnAnonymousMemory => "Memory",
         RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect => "ProtectOnFill",
@@ -262,6 +265,7 @@ internal static class RegionDeclarationRules
         RegionDeclarationError.InvalidProviderErrorPolicy => $"OnProviderError = {Invariant((int)options.OnProviderError)} is not a ProviderErrorPolicy value",
         RegionDeclarationError.NegativeHandlerThreads => $"HandlerThreads = {Invariant(options.HandlerThreads)} is negative; 0 means one per CPU",
         RegionDeclarationError.NegativeReadAhead => $"ReadAhead = {Invariant(options.ReadAhead)} is negative",
+        RegionDeclarationError.NegativeMaxFaultsInFlight => $"MaxFaultsInFlight = {Invariant(options.MaxFaultsInFlight)} is negative; 0 means the runtime's default",
         RegionDeclarationError.InvalidWriteTracking => $"WriteTracking = {Invariant((int)options.WriteTracking)} is not a WriteTracking value",
         RegionDeclarationError.InvalidUserModeOnly => $"UserModeOnly = {Invariant((int)options.UserModeOnly)} is not a UserModeOnlyPolicy value",
         _ => error.ToString(),
@@ -317,6 +321,11 @@ internal static class RegionDeclarationRules
             return RegionDeclarationError.NegativeReadAhead;
         }
 
+        if (options.MaxFaultsInFlight < 0)
+        {
+            return RegionDeclarationError.NegativeMaxFaultsInFlight;
+        }
+
         if (options.ReadAhead > 0 && (options.Mode & RegionFaultMode.Missing) == 0)
         {
             return RegionDeclarationError.ReadAheadWithoutMissing;
@@ -358,6 +367,7 @@ internal static class RegionDeclarationRules
         IMethodSymbol? provider = null, writeHandler = null;
         int providers = 0, writeHandlers = 0;
         bool writesWholePage = false;
+        int maxPagesPerCall = 1;
         foreach (ISymbol member in type.GetMembers())
         {
             if (member is not IMethodSymbol method)
@@ -376,6 +386,10 @@ internal static class RegionDeclarationRules
                         if (argument.Key == "WritesWholePage" && argument.Value.Value is bool value)
                         {
                             writesWholePage = value;
+                        }
+                        else if (argument.Key == "MaxPagesPerCall" && argument.Value.Value is int pagesPerCall)
+                        {
+                            maxPagesPerCall = pagesPerCall;
                         }
                     }
                 }
@@ -420,10 +434,20 @@ internal static class RegionDeclarationRules
             {
                 return RegionDeclarationError.CallbackObsoleteAsError;
             }
+
+            if (maxPagesPerCall < 1)
+            {
+                return RegionDeclarationError.InvalidMaxPagesPerCall;
+            }
         }
         else if (options.NeedsProvider)
         {
             return RegionDeclarationError.MissingProvider;
+        }
+
+        if (options.MaxFaultsInFlight != 0 && providerSignature is not { IsAsynchronous: true })
+        {
+            return RegionDeclarationError.MaxFaultsInFlightWithoutAsynchronousProvider;
         }
 
         if (writeHandler is not null)
@@ -450,7 +474,7 @@ internal static class RegionDeclarationRules
             }
         }
 
-        callbacks = new RegionCallbacks(provider, providerSignature, writeHandler, writeHandlerSignature, writesWholePage);
+        callbacks = new RegionCallbacks(provider, providerSignature, writeHandler, writeHandlerSignature, writesWholePage, maxPagesPerCall);
         return null;
     }
 
@@ -512,8 +536,10 @@ internal static class RegionDeclarationRules
     }
 
     /// <summary>
-    /// <c>void|PageFill M(long pageIndex | [in] PageFaultContext context, Span&lt;byte&gt; page)</c>: an ordinary,
-    /// non-generic, non-async method, static or instance, of any accessibility. Null for anything else.
+    /// <c>void|PageFill M(long pageIndex | [in] PageFaultContext context, Span&lt;byte&gt; page)</c>, or asynchronous,
+    /// <c>ValueTask|ValueTask&lt;PageFill&gt; M(long pageIndex | PageFaultContext context, Memory&lt;byte&gt; page,
+    /// CancellationToken cancellationToken)</c> (async or not): an ordinary, non-generic method, static or instance,
+    /// of any accessibility. Null for anything else.
     /// </summary>
     public static CallbackSignature? GetProviderSignature(IMethodSymbol method) => CheckProviderSignature(method).Signature;
 
@@ -523,6 +549,23 @@ internal static class RegionDeclarationRules
     /// </summary>
     public static CallbackSignatureCheck CheckProviderSignature(IMethodSymbol method)
     {
+        if (AsynchronousReturn(method.ReturnType) is { } returnsPageFillAsynchronously)
+        {
+            return CheckAsynchronousProviderSignature(method, returnsPageFillAsynchronously);
+        }
+
+        if (method.IsAsync)
+        {
+            return CallbackSignatureCheck.Rejected(
+                $" (an async provider returns ValueTask or ValueTask<PageFill>, not '{method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}')");
+        }
+
+        if (method.ReturnType is INamedTypeSymbol { Name: "ValueTask", Arity: 1 } task && IsInNamespace(task, "System", "Threading", "Tasks"))
+        {
+            // ValueTask<T> of anything but PageFill: the return type is what is wrong, whatever the parameters.
+            return CallbackSignatureCheck.Rejected(ReturnsReason(method));
+        }
+
         string? reason = CheckMethod(method, "providers", expectedParameters: 2);
         if (reason is not null)
         {
@@ -545,6 +588,83 @@ internal static class RegionDeclarationRules
         return input is null
             ? CallbackSignatureCheck.Rejected(FirstParameterReason(method.Parameters[0]))
             : CallbackSignatureCheck.Supported(new CallbackSignature(input.Value, returnsPageFill));
+    }
+
+    /// <summary>The asynchronous provider's rules, in the synchronous one's order; the context comes by value (async methods take no 'in').</summary>
+    private static CallbackSignatureCheck CheckAsynchronousProviderSignature(IMethodSymbol method, bool returnsPageFill)
+    {
+        string? reason = CheckMethodKind(method);
+        if (reason is not null)
+        {
+            return CallbackSignatureCheck.Rejected(reason);
+        }
+
+        if (method.Parameters.Length != 3)
+        {
+            return CallbackSignatureCheck.Rejected(
+                $" (an asynchronous provider has 3 parameters, the third a CancellationToken; it has {method.Parameters.Length})");
+        }
+
+        IParameterSymbol page = method.Parameters[1];
+        if (page.RefKind != RefKind.None || !IsSystemGenericOfByte(page.Type, "Memory"))
+        {
+            return CallbackSignatureCheck.Rejected(" (the second parameter of an asynchronous provider must be Memory<byte>)");
+        }
+
+        IParameterSymbol token = method.Parameters[2];
+        if (token.RefKind != RefKind.None || !IsCancellationToken(token.Type))
+        {
+            return CallbackSignatureCheck.Rejected(" (the third parameter of an asynchronous provider must be CancellationToken)");
+        }
+
+        CallbackInput? input = GetInput(method.Parameters[0]);
+        if (input == CallbackInput.InContext)
+        {
+            return CallbackSignatureCheck.Rejected(" (an asynchronous provider takes the context by value)");
+        }
+
+        return input is null
+            ? CallbackSignatureCheck.Rejected(FirstParameterReason(method.Parameters[0]))
+            : CallbackSignatureCheck.Supported(new CallbackSignature(input.Value, returnsPageFill, isAsynchronous: true));
+    }
+
+    /// <summary>
+    /// For <c>System.Threading.Tasks.ValueTask</c>: false; for <c>ValueTask&lt;Uffd.PageFill&gt;</c>: true (an
+    /// asynchronous provider's two return types); null for any other type.
+    /// </summary>
+    private static bool? AsynchronousReturn(ITypeSymbol type)
+    {
+        if (type is not INamedTypeSymbol { Name: "ValueTask" } named || !IsInNamespace(named, "System", "Threading", "Tasks"))
+        {
+            return null;
+        }
+
+        return named.Arity switch
+        {
+            0 => false,
+            1 when IsRuntimeType(named.TypeArguments[0], "PageFill") => true,
+            _ => null,
+        };
+    }
+
+    private static bool IsCancellationToken(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "CancellationToken", Arity: 0 } named && IsInNamespace(named, "System", "Threading");
+
+    /// <summary>True when <paramref name="type"/> is declared in exactly the namespace <paramref name="names"/> (outermost first).</summary>
+    private static bool IsInNamespace(INamedTypeSymbol type, params string[] names)
+    {
+        INamespaceSymbol? ns = type.ContainingNamespace;
+        for (int i = names.Length - 1; i >= 0; i--)
+        {
+            if (ns is null || ns.Name != names[i])
+            {
+                return false;
+            }
+
+            ns = ns.ContainingNamespace;
+        }
+
+        return ns is { IsGlobalNamespace: true };
     }
 
     /// <summary><c>void M(long pageIndex | [in] PageFaultContext context)</c>; same method rules as a provider.</summary>
@@ -711,6 +831,23 @@ internal static class RegionDeclarationRules
             return $" (async methods cannot be {role})";
         }
 
+        string? reason = CheckMethodKind(method);
+        if (reason is not null)
+        {
+            return reason;
+        }
+
+        if (method.Parameters.Length != expectedParameters)
+        {
+            return method.Parameters.Length == 1 ? " (it has 1 parameter)" : $" (it has {method.Parameters.Length} parameters)";
+        }
+
+        return null;
+    }
+
+    /// <summary>An ordinary, non-generic method returning by value; otherwise why not.</summary>
+    private static string? CheckMethodKind(IMethodSymbol method)
+    {
         if (method.IsGenericMethod)
         {
             return " (it is generic)";
@@ -724,11 +861,6 @@ internal static class RegionDeclarationRules
         if (method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
             return " (it returns by reference)";
-        }
-
-        if (method.Parameters.Length != expectedParameters)
-        {
-            return method.Parameters.Length == 1 ? " (it has 1 parameter)" : $" (it has {method.Parameters.Length} parameters)";
         }
 
         return null;
@@ -772,9 +904,13 @@ internal static class RegionDeclarationRules
         return null;
     }
 
-    private static bool IsSpanOfByte(ITypeSymbol type) =>
-        type is INamedTypeSymbol { Name: "Span", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } span
-        && span.TypeArguments[0].SpecialType == SpecialType.System_Byte;
+    private static bool IsSpanOfByte(ITypeSymbol type) => IsSystemGenericOfByte(type, "Span");
+
+    /// <summary><c>System.Span&lt;byte&gt;</c> or <c>System.Memory&lt;byte&gt;</c>, by <paramref name="name"/>.</summary>
+    private static bool IsSystemGenericOfByte(ITypeSymbol type, string name) =>
+        type is INamedTypeSymbol { Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } generic
+        && generic.Name == name
+        && generic.TypeArguments[0].SpecialType == SpecialType.System_Byte;
 
     private static bool IsGeneratedHere(ISymbol member)
     {
@@ -803,9 +939,11 @@ internal readonly struct RegionCallbacks
         CallbackSignature? providerSignature,
         IMethodSymbol? writeHandler,
         CallbackSignature? writeHandlerSignature,
-        bool providerWritesWholePage)
+        bool providerWritesWholePage,
+        int providerMaxPagesPerCall = 1)
     {
         ProviderWritesWholePage = providerWritesWholePage;
+        ProviderMaxPagesPerCall = providerMaxPagesPerCall;
         Provider = provider;
         ProviderSignature = providerSignature;
         WriteHandler = writeHandler;
@@ -819,6 +957,9 @@ internal readonly struct RegionCallbacks
 
     /// <summary><c>[PageProvider(WritesWholePage = true)]</c>: the engine need not zero the staging buffer.</summary>
     public bool ProviderWritesWholePage { get; }
+
+    /// <summary><c>[PageProvider(MaxPagesPerCall = n)]</c>: the most consecutive pages one call fills (1 by default).</summary>
+    public int ProviderMaxPagesPerCall { get; }
 }
 
 /// <summary>A valid declaration: its options and callbacks. Holds symbols: use it inside one transform only.</summary>

@@ -60,7 +60,8 @@ internal readonly struct RegionOptions
         RegionErrorPolicy onProviderError,
         bool protectOnFill,
         RegionWriteTracking writeTracking,
-        RegionUserModeOnly userModeOnly)
+        RegionUserModeOnly userModeOnly,
+        int maxFaultsInFlight = 0)
     {
         Mode = mode;
         Pages = pages;
@@ -71,6 +72,7 @@ internal readonly struct RegionOptions
         ProtectOnFill = protectOnFill;
         WriteTracking = writeTracking;
         UserModeOnly = userModeOnly;
+        MaxFaultsInFlight = maxFaultsInFlight;
     }
 
     public RegionFaultMode Mode { get; }
@@ -82,6 +84,9 @@ internal readonly struct RegionOptions
     public bool ProtectOnFill { get; }
     public RegionWriteTracking WriteTracking { get; }
     public RegionUserModeOnly UserModeOnly { get; }
+
+    /// <summary>The bound on an asynchronous provider's outstanding calls; 0 for the runtime's default.</summary>
+    public int MaxFaultsInFlight { get; }
 
     /// <summary>True when the mode needs a page provider (Missing or Minor faults).</summary>
     public bool NeedsProvider => (Mode & (RegionFaultMode.Missing | RegionFaultMode.Minor)) != 0;

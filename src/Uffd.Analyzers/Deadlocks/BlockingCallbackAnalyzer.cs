@@ -59,7 +59,8 @@ public sealed class BlockingCallbackAnalyzer : DiagnosticAnalyzer
         if (wait is not null)
         {
             context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.BlockingWaitInCallback, operation.Syntax.GetLocation(), context.ContainingSymbol.Name, wait));
+                DiagnosticDescriptors.BlockingWaitInCallback, operation.Syntax.GetLocation(), context.ContainingSymbol.Name, wait,
+                HandlerCallbacks.WayOut(context.ContainingSymbol)));
         }
     }
 

@@ -75,13 +75,12 @@ internal static class DiagnosticDescriptors
         "Minor faults need shared memory",
         "'{0}' takes minor faults on anonymous memory, which cannot have them: use shared memory or huge pages");
 
-    /// <summary>Format: "[FaultRegion] on '{0}': {1} has no effect in this mode".</summary>
+    /// <summary>Format: "[FaultRegion] on '{0}': {1} has no effect {2}" ({2}: "in this mode", "with a synchronous provider", ...).</summary>
     public static readonly DiagnosticDescriptor OptionWithoutEffect = Error(
         DiagnosticIds.OptionWithoutEffect, Categories.Faults,
-        "A [FaultRegion] option does not apply to the region's mode",
-        "[FaultRegion] on '{0}': {1} has no effect in this mode");
+        "A [FaultRegion] option does not apply to the region's mode or provider",
+        "[FaultRegion] on '{0}': {1} has no effect {2}");
 
-    /// <summary>Format: "The [PageProvider] '{0}' must be 'void' or 'PageFill' M(long pageIndex | PageFaultContext context, Span&lt;byte&gt; page){1}".</summary>
     /// <summary>Format: "The {1} '{0}' {2}: the compiler removes every call to it, so the region would never run it".</summary>
     public static readonly DiagnosticDescriptor CallbackCompiledAway = Error(
         DiagnosticIds.CallbackCompiledAway, Categories.Callbacks,
@@ -94,10 +93,12 @@ internal static class DiagnosticDescriptors
         "A callback marked [Obsolete] as an error",
         "The {1} '{0}' is [Obsolete] as an error: the region's generated call to it would not compile (CS0619); drop 'error: true'");
 
+    /// <summary>Format: "The [PageProvider] '{0}' must be 'void' or 'PageFill' M(..., Span&lt;byte&gt; page), or 'ValueTask' or 'ValueTask&lt;PageFill&gt;' M(..., Memory&lt;byte&gt; page, CancellationToken cancellationToken){1}".</summary>
     public static readonly DiagnosticDescriptor InvalidProviderSignature = Error(
         DiagnosticIds.InvalidProviderSignature, Categories.Callbacks,
         "Invalid [PageProvider] signature",
-        "The [PageProvider] '{0}' must be 'void' or 'PageFill' M(long pageIndex | PageFaultContext context, Span<byte> page){1}");
+        "The [PageProvider] '{0}' must be 'void' or 'PageFill' M(long pageIndex | PageFaultContext context, Span<byte> page), " +
+        "or 'ValueTask' or 'ValueTask<PageFill>' M(long pageIndex | PageFaultContext context, Memory<byte> page, CancellationToken cancellationToken){1}");
 
     /// <summary>Format: "'{0}' has more than one [PageProvider]: '{1}' and '{2}'".</summary>
     public static readonly DiagnosticDescriptor MultipleProviders = Error(
@@ -135,11 +136,11 @@ internal static class DiagnosticDescriptors
         "A provider or write handler touches its own region",
         "'{0}' runs on a handler thread of '{1}' and reaches its memory through '{2}': the handler would fault on its own region and wait for itself");
 
-    /// <summary>Format: "'{0}' blocks a handler thread with '{1}': faults wait behind it".</summary>
+    /// <summary>Format: "'{0}' blocks a handler thread with '{1}': faults wait behind it{2}" ({2}: how to wait without blocking, or empty).</summary>
     public static readonly DiagnosticDescriptor BlockingWaitInCallback = Warning(
         DiagnosticIds.BlockingWaitInCallback, Categories.Deadlock,
         "A provider or write handler blocks its handler thread",
-        "'{0}' blocks a handler thread with '{1}': faults wait behind it");
+        "'{0}' blocks a handler thread with '{1}': faults wait behind it{2}");
 
     /// <summary>Format: "'{0}' is dereferenced in managed code: a fault there can deadlock the process with the garbage collector; {1}".</summary>
     public static readonly DiagnosticDescriptor RawRegionAccess = Warning(

@@ -21,7 +21,7 @@ namespace Uffd.Generators.Emitting;
 ///             Read, Write, Prefault, AsStream; Protect/Unprotect (synchronous), Protect/CollectWrittenPages (asynchronous);
 ///             AliasSpan (Minor);
 ///             IsUserModeOnly, LastProviderError, Statistics; Dispose;
-///             private readonly struct UffdRegionCallbacks : IFaultRegionCallbacks { FillPage, OnWriteFault }
+///             private readonly struct UffdRegionCallbacks : IFaultRegionCallbacks { FillPage, OnWriteFault[, FillPagesAsync] }
 ///         }
 ///     }
 /// }
@@ -32,6 +32,10 @@ internal static class FaultRegionEmitter
     private const string InvalidOperation = "global::System.InvalidOperationException";
     private const string InlineAttribute =
         "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
+
+    private const string AsyncFillSignature =
+        "global::System.Threading.Tasks.ValueTask<global::Uffd.PageFill> FillPagesAsync(global::Uffd.PageFaultContext context, " +
+        "global::System.Memory<byte> pages, global::System.Threading.CancellationToken cancellationToken)";
 
     private static readonly string GeneratedCode =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"Uffd.Generators\", \"{typeof(FaultRegionEmitter).Assembly.GetName().Version}\")]";
@@ -158,6 +162,21 @@ internal static class FaultRegionEmitter
         if (settings.UserModeOnly != RegionUserModeOnly.Forbid)
         {
             optional.Add($"UserModeOnly: global::Uffd.UserModeOnlyPolicy.{settings.UserModeOnly}");
+        }
+
+        if (context.Spec.Provider is { IsAsynchronous: true })
+        {
+            optional.Add("AsynchronousProvider: true");
+        }
+
+        if (settings.MaxPagesPerCall != 1)
+        {
+            optional.Add($"MaxPagesPerCall: {settings.MaxPagesPerCall.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (settings.MaxFaultsInFlight != 0)
+        {
+            optional.Add($"MaxFaultsInFlight: {settings.MaxFaultsInFlight.ToString(CultureInfo.InvariantCulture)}");
         }
 
         writer.WriteLine($"            ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(optional.Count > 0 ? "," : "));")}");
@@ -353,24 +372,19 @@ internal static class FaultRegionEmitter
                 writer.WriteLine();
             }
 
-            writer.WriteLine(InlineAttribute);
-            writer.WriteLine("public global::Uffd.PageFill FillPage(in global::Uffd.PageFaultContext context, global::System.Span<byte> page)");
-            using (writer.WriteBlock())
+            if (spec.Provider is { IsAsynchronous: true } asynchronous)
             {
-                if (spec.Provider is null)
-                {
-                    writer.WriteLine("// WriteProtect only: the engine maps no missing pages, so this is never called; zeros if it were.");
-                    writer.WriteLine("return global::Uffd.PageFill.Zero;");
-                }
-                else if (spec.Provider.ReturnsPageFill)
-                {
-                    WriteCall(writer, spec.Provider, $"return {Call(spec, spec.Provider, ", page")};");
-                }
-                else
-                {
-                    WriteCall(writer, spec.Provider, $"{Call(spec, spec.Provider, ", page")};");
-                    writer.WriteLine("return global::Uffd.PageFill.Filled;");
-                }
+                WriteAsynchronousProvider(writer, spec, asynchronous);
+            }
+            else
+            {
+                WriteProvider(writer, spec);
+
+                // Written out, not left to the interface's default: a default implementation needs C# 8.
+                writer.WriteLine();
+                writer.WriteLine($"public {AsyncFillSignature} =>");
+                writer.WriteLine("    // The provider is synchronous (or there is none): the engine calls FillPage.");
+                writer.WriteLine("    throw new global::System.NotSupportedException();");
             }
 
             writer.WriteLine();
@@ -389,6 +403,49 @@ internal static class FaultRegionEmitter
                     WriteCall(writer, spec.WriteHandler, $"{Call(spec, spec.WriteHandler, "")};");
                 }
             }
+        }
+    }
+
+    private static void WriteProvider(IndentedTextWriter writer, RegionSpec spec)
+    {
+        writer.WriteLine(InlineAttribute);
+        writer.WriteLine("public global::Uffd.PageFill FillPage(in global::Uffd.PageFaultContext context, global::System.Span<byte> page)");
+        using (writer.WriteBlock())
+        {
+            if (spec.Provider is null)
+            {
+                writer.WriteLine("// WriteProtect only: the engine maps no missing pages, so this is never called; zeros if it were.");
+                writer.WriteLine("return global::Uffd.PageFill.Zero;");
+            }
+            else if (spec.Provider.ReturnsPageFill)
+            {
+                WriteCall(writer, spec.Provider, $"return {Call(spec, spec.Provider, ", page")};");
+            }
+            else
+            {
+                WriteCall(writer, spec.Provider, $"{Call(spec, spec.Provider, ", page")};");
+                writer.WriteLine("return global::Uffd.PageFill.Filled;");
+            }
+        }
+    }
+
+    /// <summary>
+    /// An asynchronous provider: <c>FillPagesAsync</c> calls it (a <c>ValueTask</c> one through
+    /// <c>AsyncPageFill.Filled</c>, which allocates nothing when it completes at once), and <c>FillPage</c> is never called.
+    /// </summary>
+    private static void WriteAsynchronousProvider(IndentedTextWriter writer, RegionSpec spec, CallbackSpec provider)
+    {
+        writer.WriteLine("public global::Uffd.PageFill FillPage(in global::Uffd.PageFaultContext context, global::System.Span<byte> page) =>");
+        writer.WriteLine("    // The provider is asynchronous: the engine calls FillPagesAsync.");
+        writer.WriteLine("    throw new global::System.NotSupportedException();");
+        writer.WriteLine();
+        writer.WriteLine($"public {AsyncFillSignature}");
+        using (writer.WriteBlock())
+        {
+            string call = Call(spec, provider, ", pages, cancellationToken");
+            WriteCall(writer, provider, provider.ReturnsPageFill
+                ? $"return {call};"
+                : $"return global::Uffd.Regions.AsyncPageFill.Filled({call});");
         }
     }
 

@@ -14,6 +14,8 @@ namespace Uffd.Generators.Model;
 /// <param name="ProviderWritesWholePage">The provider declared <c>WritesWholePage</c>: staging is not zeroed for it.</param>
 /// <param name="WriteTracking">With WriteProtect: a handler per write, or the kernel's asynchronous tracking.</param>
 /// <param name="UserModeOnly">Whether the region accepts a user-mode-only uffd (the runtime's default: Forbid).</param>
+/// <param name="MaxPagesPerCall">The provider's <c>MaxPagesPerCall</c>: the most consecutive pages one call fills.</param>
+/// <param name="MaxFaultsInFlight">The bound on an asynchronous provider's outstanding calls (0: the runtime's default).</param>
 internal sealed record RegionSettingsSpec(
     RegionFaultMode Mode,
     long Pages,
@@ -25,7 +27,9 @@ internal sealed record RegionSettingsSpec(
     bool HasAliasView,
     bool ProviderWritesWholePage,
     RegionWriteTracking WriteTracking,
-    RegionUserModeOnly UserModeOnly)
+    RegionUserModeOnly UserModeOnly,
+    int MaxPagesPerCall = 1,
+    int MaxFaultsInFlight = 0)
 {
     /// <summary>True when the mode serves write-protect faults (<c>Protect</c> is generated).</summary>
     public bool HasWriteProtect => (Mode & RegionFaultMode.WriteProtect) != 0;

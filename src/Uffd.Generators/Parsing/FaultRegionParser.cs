@@ -37,7 +37,9 @@ internal static class FaultRegionParser
                 options.HasAliasView,
                 callbacks.ProviderWritesWholePage,
                 options.WriteTracking,
-                options.UserModeOnly),
+                options.UserModeOnly,
+                callbacks.ProviderMaxPagesPerCall,
+                options.MaxFaultsInFlight),
             GetCallback(callbacks.Provider, callbacks.ProviderSignature),
             GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature),
             GetLanguageLevel(context.TargetNode.SyntaxTree.Options));
@@ -84,7 +86,8 @@ internal static class FaultRegionParser
         method is null || signature is null
             ? null
             : new CallbackSpec(
-                Escape(method.Name), method.IsStatic, signature.Value.Input, signature.Value.ReturnsPageFill, IsObsolete(method), ExperimentalId(method));
+                Escape(method.Name), method.IsStatic, signature.Value.Input, signature.Value.ReturnsPageFill, IsObsolete(method), ExperimentalId(method),
+                signature.Value.IsAsynchronous);
 
     private static bool IsObsolete(IMethodSymbol method)
     {

@@ -45,7 +45,13 @@ public sealed class ProviderRulesTests
             """);
 
     [Theory]
-    [InlineData("private async System.Threading.Tasks.Task Fill(long pageIndex, Memory<byte> page) => await System.Threading.Tasks.Task.Yield();", " (async methods cannot be providers)")]
+    [InlineData("private async System.Threading.Tasks.Task Fill(long pageIndex, Memory<byte> page) => await System.Threading.Tasks.Task.Yield();", " (an async provider returns ValueTask or ValueTask<PageFill>, not 'Task')")]
+    [InlineData("private async System.Threading.Tasks.ValueTask Fill(long pageIndex, Memory<byte> page) => await System.Threading.Tasks.Task.Yield();", " (an asynchronous provider has 3 parameters, the third a CancellationToken; it has 2)")]
+    [InlineData("private System.Threading.Tasks.ValueTask Fill(long pageIndex, Span<byte> page, System.Threading.CancellationToken token) => default;", " (the second parameter of an asynchronous provider must be Memory<byte>)")]
+    [InlineData("private System.Threading.Tasks.ValueTask Fill(long pageIndex, Memory<byte> page, int token) => default;", " (the third parameter of an asynchronous provider must be CancellationToken)")]
+    [InlineData("private System.Threading.Tasks.ValueTask<PageFill> Fill(in PageFaultContext context, Memory<byte> page, System.Threading.CancellationToken token) => default;", " (an asynchronous provider takes the context by value)")]
+    [InlineData("private System.Threading.Tasks.ValueTask<bool> Fill(long pageIndex, Memory<byte> page, System.Threading.CancellationToken token) => default;", " (it returns 'ValueTask<bool>')")]
+    [InlineData("private System.Threading.Tasks.ValueTask Fill<T>(long pageIndex, Memory<byte> page, System.Threading.CancellationToken token) => default;", " (it is generic)")]
     [InlineData("private void Fill<T>(long pageIndex, Span<byte> page) { }", " (it is generic)")]
     [InlineData("private void Fill(long pageIndex, byte[] page) { }", " (the second parameter must be Span<byte>)")]
     [InlineData("private void Fill(long pageIndex, ref Span<byte> page) { }", " (the second parameter must be Span<byte>)")]
@@ -63,7 +69,7 @@ public sealed class ProviderRulesTests
             public partial class Letters
             {
                 [PageProvider]
-                {{method.Replace("Fill", "{|#0:Fill|}", StringComparison.Ordinal)}}
+                {{method.Replace(" Fill", " {|#0:Fill|}", StringComparison.Ordinal)}}
             }
             """,
             Verify<RegionCallbacksAnalyzer>.Diagnostic("UFFD0020").WithLocation(0).WithArguments("Fill", reason));
@@ -73,6 +79,8 @@ public sealed class ProviderRulesTests
     [InlineData("private PageFill Fill(long pageIndex, Span<byte> page) => PageFill.Zero;")]
     [InlineData("internal static PageFill Fill(in PageFaultContext context, Span<byte> page) => PageFill.Filled;")]
     [InlineData("public void Fill(PageFaultContext context, Span<byte> page) { }")]
+    [InlineData("private async System.Threading.Tasks.ValueTask Fill(long pageIndex, Memory<byte> page, System.Threading.CancellationToken cancellationToken) => await System.Threading.Tasks.Task.Yield();")]
+    [InlineData("private static System.Threading.Tasks.ValueTask<PageFill> Fill(PageFaultContext context, Memory<byte> page, System.Threading.CancellationToken cancellationToken) => new(PageFill.Zero);")]
     public Task Every_supported_provider_signature_is_accepted(string method) =>
         Verify<RegionCallbacksAnalyzer>.Analyzer($$"""
             using System;
@@ -83,6 +91,62 @@ public sealed class ProviderRulesTests
             {
                 [PageProvider]
                 {{method}}
+            }
+            """);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-4")]
+    public Task MaxPagesPerCall_below_one_is_reported_on_its_argument(string pages) =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(
+            $$"""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 64, ReadAhead = 15)]
+            public partial class Letters
+            {
+                [PageProvider({|#0:MaxPagesPerCall = {{pages}}|})]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);
+            }
+            """,
+            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0007").WithLocation(0)
+                .WithArguments("Letters", $"[PageProvider(MaxPagesPerCall = {pages})] must be at least 1: it is the most pages one call fills"));
+
+    [Theory]
+    [InlineData("[PageProvider] private void Fill(long pageIndex, Span<byte> page) => page.Fill(1);", "with a synchronous provider (it bounds an asynchronous provider's outstanding calls)")]
+    [InlineData("[PageProvider] private PageFill Fill(in PageFaultContext context, Span<byte> page) => PageFill.Zero;", "with a synchronous provider (it bounds an asynchronous provider's outstanding calls)")]
+    public Task MaxFaultsInFlight_with_a_synchronous_provider_is_reported_on_its_argument(string provider, string why) =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(
+            $$"""
+            using System;
+            using Uffd;
+
+            [FaultRegion(Pages = 64, {|#0:MaxFaultsInFlight = 8|})]
+            public partial class Letters
+            {
+                {{provider}}
+            }
+            """,
+            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0013").WithLocation(0).WithArguments("Letters", "MaxFaultsInFlight", why));
+
+    [Fact]
+    public Task MaxFaultsInFlight_and_MaxPagesPerCall_with_an_asynchronous_provider_draw_nothing() =>
+        Verify<RegionOptionsAnalyzer>.Analyzer("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            [FaultRegion(Pages = 64, ReadAhead = 15, MaxFaultsInFlight = 8)]
+            public partial class Letters
+            {
+                [PageProvider(MaxPagesPerCall = 16)]
+                private async ValueTask FillAsync(long pageIndex, Memory<byte> pages, CancellationToken cancellationToken)
+                {
+                    await Task.Delay(1, cancellationToken);
+                    pages.Span.Fill(1);
+                }
             }
             """);
 

@@ -5,6 +5,54 @@ namespace Uffd.Analyzers.Tests.Deadlocks;
 
 public sealed class BlockingCallbackTests
 {
+    // What the rule suggests to a synchronous provider: the asynchronous form.
+    private const string MakeAsynchronous =
+        "; make the provider asynchronous ('async ValueTask' taking Memory<byte> and a CancellationToken) and await instead";
+
+    [Fact]
+    public Task A_blocking_wait_in_an_asynchronous_provider_is_reported_with_await_as_the_way_out() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            [FaultRegion(Pages = 16)]
+            public partial class Remote(HttpClient client)
+            {
+                [PageProvider]
+                private async ValueTask Fill(long pageIndex, Memory<byte> page, CancellationToken cancellationToken)
+                {
+                    byte[] bytes = {|#0:client.GetByteArrayAsync($"pages/{pageIndex}").Result|};
+                    bytes.CopyTo(page);
+                    await Task.Yield();
+                }
+            }
+            """,
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result", "; await it instead"));
+
+    [Fact]
+    public Task An_asynchronous_provider_that_awaits_is_not_reported() =>
+        Verify<BlockingCallbackAnalyzer>.Analyzer("""
+            using System;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            [FaultRegion(Pages = 16)]
+            public partial class Remote(HttpClient client)
+            {
+                [PageProvider]
+                private async ValueTask Fill(long pageIndex, Memory<byte> page, CancellationToken cancellationToken)
+                {
+                    byte[] bytes = await client.GetByteArrayAsync($"pages/{pageIndex}", cancellationToken);
+                    bytes.CopyTo(page);
+                }
+            }
+            """);
+
     [Fact]
     public Task Blocking_waits_in_a_provider_are_reported() =>
         Verify<BlockingCallbackAnalyzer>.Analyzer("""
@@ -34,13 +82,13 @@ public sealed class BlockingCallbackTests
                 }
             }
             """,
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "Task.Wait"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "Task.WaitAll"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(3).WithArguments("Fill", "TaskAwaiter.GetResult"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(4).WithArguments("Fill", "Thread.Sleep"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(5).WithArguments("Fill", "SemaphoreSlim.Wait"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(6).WithArguments("Fill", "Monitor.Wait"));
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "Task.Wait", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "Task.WaitAll", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(3).WithArguments("Fill", "TaskAwaiter.GetResult", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(4).WithArguments("Fill", "Thread.Sleep", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(5).WithArguments("Fill", "SemaphoreSlim.Wait", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(6).WithArguments("Fill", "Monitor.Wait", MakeAsynchronous));
 
     [Fact]
     public Task A_blocking_wait_in_a_write_handler_is_reported() =>
@@ -74,7 +122,7 @@ public sealed class BlockingCallbackTests
                 private void OnWrite(long pageIndex) => {|#0:Next!.Protect(pageIndex, 1)|};
             }
             """,
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("OnWrite", "Journal.Protect"));
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("OnWrite", "Journal.Protect", ""));
 
     [Fact]
     public Task Protect_with_asynchronous_tracking_never_waits_and_is_not_reported() =>
@@ -162,13 +210,13 @@ public sealed class BlockingCallbackTests
                 }
             }
             """,
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "WaitHandle.WaitOne"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "BlockingCollection.Take"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "BlockingCollection.TryTake"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(3).WithArguments("Fill", "Parallel.For"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(4).WithArguments("Fill", "ConfiguredTaskAwaiter.GetResult"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(5).WithArguments("Fill", "ValueTask.Result"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(6).WithArguments("Fill", "CountdownEvent.Wait"));
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "WaitHandle.WaitOne", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "BlockingCollection.Take", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "BlockingCollection.TryTake", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(3).WithArguments("Fill", "Parallel.For", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(4).WithArguments("Fill", "ConfiguredTaskAwaiter.GetResult", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(5).WithArguments("Fill", "ValueTask.Result", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(6).WithArguments("Fill", "CountdownEvent.Wait", MakeAsynchronous));
 
     [Fact]
     public Task A_helper_of_the_same_file_that_waits_is_reported_on_the_call() =>
@@ -199,9 +247,9 @@ public sealed class BlockingCallbackTests
                 }
             }
             """,
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result in Page"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "TaskAwaiter.GetResult in Cached"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "Task.Wait"));
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result in Page", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "TaskAwaiter.GetResult in Cached", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "Task.Wait", MakeAsynchronous));
 
     [Fact]
     public Task Polls_completed_tasks_and_work_handed_to_other_threads_are_not_reported() =>
@@ -288,7 +336,7 @@ public sealed class BlockingCallbackTests
                 }
             }
             """,
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "ParallelEnumerable.AsParallel"));
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "ParallelEnumerable.AsParallel", MakeAsynchronous));
 
     [Fact]
     public Task A_wait_that_returned_true_member_paths_and_status_switches_guard_the_result() =>
@@ -347,9 +395,9 @@ public sealed class BlockingCallbackTests
                 }
             }
             """,
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "Task.Result"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "Task.Result"));
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "Task.Result", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(2).WithArguments("Fill", "Task.Result", MakeAsynchronous));
 
     [Fact]
     public Task A_local_function_or_delegate_local_that_only_runs_on_other_threads_is_not_reported() =>
@@ -386,8 +434,8 @@ public sealed class BlockingCallbackTests
                 }
             }
             """,
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "Thread.Sleep"),
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Wait"));
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(1).WithArguments("Fill", "Thread.Sleep", MakeAsynchronous),
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Wait", MakeAsynchronous));
 
     [Fact]
     public Task The_factory_of_a_Lazy_field_the_callback_reads_is_followed() =>
@@ -411,7 +459,7 @@ public sealed class BlockingCallbackTests
                 }
             }
             """,
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result in the factory of _index"));
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("Fill", "Task.Result in the factory of _index", MakeAsynchronous));
 
     [Fact]
     public Task A_hand_written_engine_callback_that_waits_is_reported_but_a_look_alike_is_not() =>
@@ -441,5 +489,5 @@ public sealed class BlockingCallbackTests
                 }
             }
             """,
-            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("FillPage", "Thread.Sleep"));
+            Verify<BlockingCallbackAnalyzer>.Diagnostic("UFFD0031").WithLocation(0).WithArguments("FillPage", "Thread.Sleep", ""));
 }

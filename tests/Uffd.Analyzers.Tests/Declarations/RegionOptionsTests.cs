@@ -32,6 +32,7 @@ public sealed class RegionOptionsTests
     [InlineData("{|#0:WriteTracking = (WriteTracking)(-1)|}", "WriteTracking = -1 is not a WriteTracking value")]
     [InlineData("Pages = 4, {|#0:UserModeOnly = (UserModeOnlyPolicy)3|}", "UserModeOnly = 3 is not a UserModeOnlyPolicy value")]
     [InlineData("{|#0:UserModeOnly = (UserModeOnlyPolicy)(-1)|}", "UserModeOnly = -1 is not a UserModeOnlyPolicy value")]
+    [InlineData("Pages = 4, {|#0:MaxFaultsInFlight = -2|}", "MaxFaultsInFlight = -2 is negative; 0 means the runtime's default")]
     public Task An_invalid_option_is_reported_on_its_argument(string arguments, string reason) =>
         Verify<RegionOptionsAnalyzer>.Analyzer(
             Region(arguments),
@@ -67,7 +68,7 @@ public sealed class RegionOptionsTests
     public Task An_option_the_mode_ignores_is_reported_on_its_argument(string arguments, string option) =>
         Verify<RegionOptionsAnalyzer>.Analyzer(
             Region(arguments),
-            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0013").WithLocation(0).WithArguments("Letters", option));
+            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0013").WithLocation(0).WithArguments("Letters", option, "in this mode"));
 
     [Theory]
     [InlineData("Pages = 0")]

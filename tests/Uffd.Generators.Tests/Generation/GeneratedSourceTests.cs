@@ -250,6 +250,54 @@ public sealed class GeneratedSourceTests
             """, "Demo.Signatures", name);
     }
 
+    [Theory]
+    [InlineData("ValueTask", "long pageIndex", "await Task.Yield();")]
+    [InlineData("ValueTask<PageFill>", "long pageIndex", "await Task.Yield(); return PageFill.Filled;")]
+    [InlineData("ValueTask", "PageFaultContext context", "await Task.Yield();")]
+    [InlineData("ValueTask<PageFill>", "PageFaultContext context", "await Task.Yield(); return PageFill.Zero;")]
+    public void AsynchronousProviderSignature(string returnType, string input, string body)
+    {
+        string name = $"{nameof(AsynchronousProviderSignature)}_{returnType.Replace('<', '_').Replace(">", "")}_{input.Replace(' ', '_')}";
+        Verify($$"""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Uffd;
+
+            namespace Demo
+            {
+                [FaultRegion(Pages = 4)]
+                public partial class Fetched
+                {
+                    [PageProvider]
+                    internal async {{returnType}} FillAsync({{input}}, Memory<byte> page, CancellationToken cancellationToken) { {{body}} }
+                }
+            }
+            """, "Demo.Fetched", name);
+    }
+
+    [Fact]
+    public void AsynchronousProviderWithRunsAndABound() => Verify("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Uffd;
+
+        namespace Demo
+        {
+            [FaultRegion(Pages = 1024, ReadAhead = 63, MaxFaultsInFlight = 16)]
+            public partial class Snapshot
+            {
+                [PageProvider(MaxPagesPerCall = 64, WritesWholePage = true)]
+                private static ValueTask FetchAsync(long pageIndex, Memory<byte> pages, CancellationToken cancellationToken)
+                {
+                    pages.Span.Fill(7);
+                    return default;
+                }
+            }
+        }
+        """, "Demo.Snapshot");
+
     [Fact]
     public void StaticProvider() => Verify("""
         using System;

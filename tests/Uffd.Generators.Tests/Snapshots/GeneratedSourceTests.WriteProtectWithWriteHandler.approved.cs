@@ -146,6 +146,10 @@ namespace Demo
                 return global::Uffd.PageFill.Zero;
             }
 
+            public global::System.Threading.Tasks.ValueTask<global::Uffd.PageFill> FillPagesAsync(global::Uffd.PageFaultContext context, global::System.Memory<byte> pages, global::System.Threading.CancellationToken cancellationToken) =>
+                // The provider is synchronous (or there is none): the engine calls FillPage.
+                throw new global::System.NotSupportedException();
+
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public void OnWriteFault(in global::Uffd.PageFaultContext context)
             {
