@@ -16,3 +16,5 @@ function exitWithHost() {
 process.stdin.on("end", exitWithHost);
 process.stdin.on("error", exitWithHost);
 process.stdin.resume();
+// Reading stdin must not keep the server alive once it has closed by itself (SIGTERM, a graceful stop).
+process.stdin.unref();
