@@ -21,7 +21,10 @@ exec 9<.
 flock --wait 600 9 || { echo "install.sh: another install of Azurite held the lock for 10 minutes" >&2; exit 1; }
 installed && exit 0
 
-command -v npm >/dev/null || { echo "install.sh: npm is not on PATH (Azurite needs Node.js 20 or later and npm)" >&2; exit 1; }
+if ! command -v npm >/dev/null || ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'; then
+  echo "install.sh: the object-store tests need Node.js 20 or later and npm on PATH (node: $(node --version 2>&1))" >&2
+  exit 1
+fi
 # npm ci removes node_modules first, stamp included, so an interrupted install is redone by the next call.
 # --ignore-scripts: Azurite needs no install script (only protobufjs has one, a version check), and none should run.
 # Azurite 3.37.0 and a few of its dependencies declare node >= 22: npm warns (EBADENGINE), the blob server runs on 20.
