@@ -42,6 +42,10 @@ internal enum RegionDeclarationError
     NegativeHandlerThreads,
     /// <summary><c>ReadAhead</c> is negative.</summary>
     NegativeReadAhead,
+    /// <summary><c>ReadAheadMode</c> is not a ReadAheadMode value.</summary>
+    InvalidReadAheadMode,
+    /// <summary><c>ReadAheadMode = Sequential</c> without <c>ReadAhead</c>: there is no read-ahead to adapt.</summary>
+    SequentialReadAheadWithoutReadAhead,
     /// <summary><c>MaxFaultsInFlight</c> is negative.</summary>
     NegativeMaxFaultsInFlight,
     /// <summary><c>MaxFaultsInFlight</c> is set but the provider is synchronous (or there is none): nothing is in flight.</summary>

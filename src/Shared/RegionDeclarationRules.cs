@@ -189,6 +189,7 @@ internal static class RegionDeclarationRules
         RegionWriteTracking writeTracking = RegionWriteTracking.Synchronous;
         RegionUserModeOnly userModeOnly = RegionUserModeOnly.Forbid;
         int maxFaultsInFlight = 0;
+        RegionReadAheadMode readAheadMode = RegionReadAheadMode.Always;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
             TypedConstant value = argument.Value;
@@ -211,6 +212,7 @@ internal static class RegionDeclarationRules
                     case "WriteTracking": writeTracking = (RegionWriteTracking)Convert.ToInt32(value.Value); break;
                     case "UserModeOnly": userModeOnly = (RegionUserModeOnly)Convert.ToInt32(value.Value); break;
                     case "MaxFaultsInFlight": maxFaultsInFlight = Convert.ToInt32(value.Value); break;
+                    case "ReadAheadMode": readAheadMode = (RegionReadAheadMode)Convert.ToInt32(value.Value); break;
                     default: return RegionDeclarationError.InvalidAttributeArgument;
                 }
             }
@@ -220,7 +222,7 @@ internal static class RegionDeclarationRules
             }
         }
 
-        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill, writeTracking, userModeOnly, maxFaultsInFlight);
+        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill, writeTracking, userModeOnly, maxFaultsInFlight, readAheadMode);
         return null;
     }
 
@@ -248,6 +250,7 @@ internal static class RegionDeclarationRules
         RegionDeclarationError.NegativePages or RegionDeclarationError.PagesAboveMaximum => "Pages",
         RegionDeclarationError.NegativeHandlerThreads => "HandlerThreads",
         RegionDeclarationError.NegativeMaxFaultsInFlight => "MaxFaultsInFlight",
+        RegionDeclarationError.InvalidReadAheadMode or RegionDeclarationError.SequentialReadAheadWithoutReadAhead => "ReadAheadMode",
         RegionDeclarationError.NegativeReadAhead or RegionDeclarationError.ReadAheadWithoutMissing => "ReadAhead",
         RegionDeclarationError.MinorOnAnonymousMemory => "Memory",
         RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect => "ProtectOnFill",
@@ -265,6 +268,7 @@ internal static class RegionDeclarationRules
         RegionDeclarationError.InvalidProviderErrorPolicy => $"OnProviderError = {Invariant((int)options.OnProviderError)} is not a ProviderErrorPolicy value",
         RegionDeclarationError.NegativeHandlerThreads => $"HandlerThreads = {Invariant(options.HandlerThreads)} is negative; 0 means one per CPU",
         RegionDeclarationError.NegativeReadAhead => $"ReadAhead = {Invariant(options.ReadAhead)} is negative",
+        RegionDeclarationError.InvalidReadAheadMode => $"ReadAheadMode = {Invariant((int)options.ReadAheadMode)} is not a ReadAheadMode value",
         RegionDeclarationError.NegativeMaxFaultsInFlight => $"MaxFaultsInFlight = {Invariant(options.MaxFaultsInFlight)} is negative; 0 means the runtime's default",
         RegionDeclarationError.InvalidWriteTracking => $"WriteTracking = {Invariant((int)options.WriteTracking)} is not a WriteTracking value",
         RegionDeclarationError.InvalidUserModeOnly => $"UserModeOnly = {Invariant((int)options.UserModeOnly)} is not a UserModeOnlyPolicy value",
@@ -321,6 +325,11 @@ internal static class RegionDeclarationRules
             return RegionDeclarationError.NegativeReadAhead;
         }
 
+        if (options.ReadAheadMode is < RegionReadAheadMode.Always or > RegionReadAheadMode.Sequential)
+        {
+            return RegionDeclarationError.InvalidReadAheadMode;
+        }
+
         if (options.MaxFaultsInFlight < 0)
         {
             return RegionDeclarationError.NegativeMaxFaultsInFlight;
@@ -329,6 +338,11 @@ internal static class RegionDeclarationRules
         if (options.ReadAhead > 0 && (options.Mode & RegionFaultMode.Missing) == 0)
         {
             return RegionDeclarationError.ReadAheadWithoutMissing;
+        }
+
+        if (options.ReadAheadMode == RegionReadAheadMode.Sequential && options.ReadAhead == 0)
+        {
+            return RegionDeclarationError.SequentialReadAheadWithoutReadAhead;
         }
 
         if ((options.Mode & RegionFaultMode.Minor) != 0 && options.Memory == RegionMemoryKind.Anonymous)

@@ -1,7 +1,7 @@
 namespace Uffd.SourceGeneration;
 
 // Mirrors of the runtime's enums (Uffd.FaultMode, Uffd.RegionMemory, Uffd.ProviderErrorPolicy, Uffd.WriteTracking,
-// Uffd.UserModeOnlyPolicy): the generator and
+// Uffd.UserModeOnlyPolicy, Uffd.ReadAheadMode): the generator and
 // the analyzers run inside the compiler and cannot load Uffd.Runtime, so they read the attribute's constants as these.
 // The values must stay equal to the runtime's; the generator tests compile every emitted name against the runtime.
 
@@ -48,6 +48,13 @@ internal enum RegionUserModeOnly
     Forbid = 2,
 }
 
+/// <summary>Mirror of <c>Uffd.ReadAheadMode</c>.</summary>
+internal enum RegionReadAheadMode
+{
+    Always = 0,
+    Sequential = 1,
+}
+
 /// <summary>The named arguments of one <c>[FaultRegion]</c>, with the attribute's defaults for those not given.</summary>
 internal readonly struct RegionOptions
 {
@@ -61,7 +68,8 @@ internal readonly struct RegionOptions
         bool protectOnFill,
         RegionWriteTracking writeTracking,
         RegionUserModeOnly userModeOnly,
-        int maxFaultsInFlight = 0)
+        int maxFaultsInFlight = 0,
+        RegionReadAheadMode readAheadMode = RegionReadAheadMode.Always)
     {
         Mode = mode;
         Pages = pages;
@@ -73,6 +81,7 @@ internal readonly struct RegionOptions
         WriteTracking = writeTracking;
         UserModeOnly = userModeOnly;
         MaxFaultsInFlight = maxFaultsInFlight;
+        ReadAheadMode = readAheadMode;
     }
 
     public RegionFaultMode Mode { get; }
@@ -87,6 +96,9 @@ internal readonly struct RegionOptions
 
     /// <summary>The bound on an asynchronous provider's outstanding calls; 0 for the runtime's default.</summary>
     public int MaxFaultsInFlight { get; }
+
+    /// <summary>Whether every missing fault reads ahead, or only those that continue a sequential run.</summary>
+    public RegionReadAheadMode ReadAheadMode { get; }
 
     /// <summary>True when the mode needs a page provider (Missing or Minor faults).</summary>
     public bool NeedsProvider => (Mode & (RegionFaultMode.Missing | RegionFaultMode.Minor)) != 0;

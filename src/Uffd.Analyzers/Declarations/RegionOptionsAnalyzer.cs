@@ -61,6 +61,8 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
                 DiagnosticDescriptors.PagesAboveMaximum, location, type.Name, options.Pages.ToString(CultureInfo.InvariantCulture),
                 RegionDeclarationRules.MaxRegionPages.ToString(CultureInfo.InvariantCulture)),
             RegionDeclarationError.MinorOnAnonymousMemory => Diagnostic.Create(DiagnosticDescriptors.MinorOnAnonymousMemory, location, type.Name),
+            RegionDeclarationError.SequentialReadAheadWithoutReadAhead =>
+                Diagnostic.Create(DiagnosticDescriptors.OptionWithoutEffect, location, type.Name, "ReadAheadMode = Sequential", "without ReadAhead (the most pages it reads ahead)"),
             RegionDeclarationError.ReadAheadWithoutMissing or RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect
                 or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect or RegionDeclarationError.ProtectOnFillWithAsynchronousTracking =>
                 Diagnostic.Create(DiagnosticDescriptors.OptionWithoutEffect, location, type.Name, argument, "in this mode"),

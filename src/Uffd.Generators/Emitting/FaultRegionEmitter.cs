@@ -179,6 +179,11 @@ internal static class FaultRegionEmitter
             optional.Add($"MaxFaultsInFlight: {settings.MaxFaultsInFlight.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        if (settings.ReadAheadMode != RegionReadAheadMode.Always)
+        {
+            optional.Add($"ReadAheadMode: global::Uffd.ReadAheadMode.{settings.ReadAheadMode}");
+        }
+
         writer.WriteLine($"            ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(optional.Count > 0 ? "," : "));")}");
         for (int i = 0; i < optional.Count; i++)
         {

@@ -16,6 +16,7 @@ namespace Uffd.Generators.Model;
 /// <param name="UserModeOnly">Whether the region accepts a user-mode-only uffd (the runtime's default: Forbid).</param>
 /// <param name="MaxPagesPerCall">The provider's <c>MaxPagesPerCall</c>: the most consecutive pages one call fills.</param>
 /// <param name="MaxFaultsInFlight">The bound on an asynchronous provider's outstanding calls (0: the runtime's default).</param>
+/// <param name="ReadAheadMode">Whether every missing fault reads ahead, or only those that continue a sequential run.</param>
 internal sealed record RegionSettingsSpec(
     RegionFaultMode Mode,
     long Pages,
@@ -29,7 +30,8 @@ internal sealed record RegionSettingsSpec(
     RegionWriteTracking WriteTracking,
     RegionUserModeOnly UserModeOnly,
     int MaxPagesPerCall = 1,
-    int MaxFaultsInFlight = 0)
+    int MaxFaultsInFlight = 0,
+    RegionReadAheadMode ReadAheadMode = RegionReadAheadMode.Always)
 {
     /// <summary>True when the mode serves write-protect faults (<c>Protect</c> is generated).</summary>
     public bool HasWriteProtect => (Mode & RegionFaultMode.WriteProtect) != 0;

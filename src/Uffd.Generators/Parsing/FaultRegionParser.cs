@@ -39,7 +39,8 @@ internal static class FaultRegionParser
                 options.WriteTracking,
                 options.UserModeOnly,
                 callbacks.ProviderMaxPagesPerCall,
-                options.MaxFaultsInFlight),
+                options.MaxFaultsInFlight,
+                options.ReadAheadMode),
             GetCallback(callbacks.Provider, callbacks.ProviderSignature),
             GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature),
             GetLanguageLevel(context.TargetNode.SyntaxTree.Options));

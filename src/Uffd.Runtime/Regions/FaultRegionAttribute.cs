@@ -30,6 +30,19 @@ public enum RegionMemory
     HugePages,
 }
 
+/// <summary>When a missing fault reads ahead (<see cref="FaultRegionAttribute.ReadAhead"/> pages at most).</summary>
+public enum ReadAheadMode
+{
+    /// <summary>Every missing fault fills ReadAhead pages after its own (those it can claim).</summary>
+    Always,
+    /// <summary>
+    /// Only a fault that continues a sequential run reads ahead: its window starts at 8 pages and doubles with each
+    /// fault that lands where the last window ended, up to ReadAhead; a fault elsewhere fills its own page only. For
+    /// data read both at random and in scans, from a store where a page costs a round trip.
+    /// </summary>
+    Sequential,
+}
+
 /// <summary>How a region with <see cref="FaultMode.WriteProtect"/> learns about writes to protected pages.</summary>
 public enum WriteTracking
 {
@@ -85,6 +98,12 @@ public sealed class FaultRegionAttribute : Attribute
 
     /// <summary>Pages after the faulting one filled by the same fault with one multi-page copy. Default 0.</summary>
     public int ReadAhead { get; set; }
+
+    /// <summary>
+    /// Whether every missing fault reads ahead (<see cref="ReadAheadMode.Always"/>, the default) or only those that
+    /// continue a sequential run, with a window growing up to <see cref="ReadAhead"/> (<see cref="ReadAheadMode.Sequential"/>).
+    /// </summary>
+    public ReadAheadMode ReadAheadMode { get; set; }
 
     /// <summary>What backs the region. Default: chosen from the mode.</summary>
     public RegionMemory Memory { get; set; }

@@ -22,7 +22,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// <summary>Serves a missing or minor fault whose page is claimed, on a handler thread.</summary>
     private ServeResult ServeAsynchronously(RegionThreadState s, long index, nint page, nint segmentEnd, in PageFaultEvent fault, long readAt, bool minor)
     {
-        var waiting = new WaitingFault(index, page, segmentEnd, in fault, readAt, minor);
+        int limit = minor ? 1 : RunLimit(index, (int)Math.Min(1L + settings.ReadAhead, PageCount));
+        var waiting = new WaitingFault(index, page, segmentEnd, in fault, readAt, minor, limit);
         PageFetch? fetch = fetches!.Rent(in waiting, out bool closed);
         if (fetch is null)
         {
@@ -37,7 +38,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         ClaimFetchRun(fetch);
-        bool wholeRun = fetch.Count == fetches.CapacityPages;
+        bool wholeRun = fetch.Count == Math.Min(fetches.CapacityPages, limit);
         ServeResult result = ServeResult.Served;
         if (Call(fetch))
         {
@@ -49,22 +50,23 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             }
         }
 
-        if (!minor && wholeRun && settings.ReadAhead >= fetches.CapacityPages)
+        if (!minor && wholeRun && limit > fetches.CapacityPages)
         {
-            StartReadAheadFetches(index, page, segmentEnd);
+            StartReadAheadFetches(index, page, segmentEnd, limit);
         }
 
         return result;
     }
 
     /// <summary>
-    /// Read-ahead beyond the first fetch (ReadAhead + 1 pages more than MaxPagesPerCall): further fetches of up to
-    /// MaxPagesPerCall pages each, for as long as fetches are free and the pages can be claimed.
+    /// Read-ahead beyond the first fetch (a run of <paramref name="limit"/> pages, more than MaxPagesPerCall): further
+    /// fetches of up to MaxPagesPerCall pages each, all in flight at once, for as long as fetches are free and the
+    /// pages can be claimed.
     /// </summary>
-    private void StartReadAheadFetches(long index, nint page, nint segmentEnd)
+    private void StartReadAheadFetches(long index, nint page, nint segmentEnd, int limit)
     {
         int capacity = fetches!.CapacityPages;
-        long end = Math.Min(index + 1L + settings.ReadAhead, PageCount);
+        long end = Math.Min(index + limit, PageCount);
         for (long next = index + capacity; next < end;)
         {
             nint address = page + (nint)((next - index) * pageSize);
@@ -73,7 +75,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 return;
             }
 
-            var start = new WaitingFault(next, address, segmentEnd, default, 0, minor: false);
+            var start = new WaitingFault(next, address, segmentEnd, default, 0, minor: false, limit: capacity);
             if (fetches.RentSpeculative(in start) is not { } fetch)
             {
                 return;
@@ -113,7 +115,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         ref readonly WaitingFault f = ref fetch.Fault;
         fetch.Count = f.Minor
             ? 1
-            : 1 + ClaimRun(f.Index + 1, f.Page + pageSize, f.SegmentEnd, fetches!.CapacityPages - 1, InstallsProtected(f.Index));
+            : 1 + ClaimRun(f.Index + 1, f.Page + pageSize, f.SegmentEnd, Math.Min(fetches!.CapacityPages, f.Limit) - 1, InstallsProtected(f.Index));
     }
 
     /// <summary>Calls the provider; true when its task completed at once (else the task's continuation completes the fetch).</summary>

@@ -98,8 +98,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     [StructLayout(LayoutKind.Auto)]
     private readonly struct WaitingFault
     {
-        public WaitingFault(long index, nint page, nint segmentEnd, in PageFaultEvent fault, long readAt, bool minor)
+        public WaitingFault(long index, nint page, nint segmentEnd, in PageFaultEvent fault, long readAt, bool minor, int limit)
         {
+            Limit = limit;
             Index = index;
             Page = page;
             SegmentEnd = segmentEnd;
@@ -109,6 +110,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         public long Index { get; }
+
+        /// <summary>The most pages the fault fills, its own included (1 + its read-ahead).</summary>
+        public int Limit { get; }
 
         public nint Page { get; }
 

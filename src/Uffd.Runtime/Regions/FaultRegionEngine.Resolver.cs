@@ -72,10 +72,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         byte* staging = t.Staging(pageSize, s.StagingPages);
+        int limit = RunLimit(index, s.StagingPages);
 
         // The faulting page's call holds up to MaxPagesPerCall pages (claimed first: the call fills them all); the
         // read-ahead after it is claimed and filled call by call, once that call filled its pages.
-        int first = 1 + ClaimRun(index + 1, page + pageSize, segmentEnd, Math.Min(maxPagesPerCall, s.StagingPages) - 1, InstallsProtected(index));
+        int first = 1 + ClaimRun(index + 1, page + pageSize, segmentEnd, Math.Min(maxPagesPerCall, limit) - 1, InstallsProtected(index));
         var context = new PageFaultContext(index, pageSize, fault.Address, fault.IsWrite, fault.ThreadId, isReadAhead: false, first);
         bool filled = TryFill(in context, StagedPages(staging, 0, first), out PageFill fill, out Exception? error);
         if (!filled || fill == PageFill.Poison)
@@ -91,7 +92,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             s.Kinds.AsSpan(0, first).Fill(PageFill.Filled);
 
             // Read-ahead groups pages of one protection; the install below checks the grouping again under the gate.
-            count += StageReadAhead(s, staging, index, page, segmentEnd, first, InstallsProtected(index));
+            count += StageReadAhead(s, staging, index, page, segmentEnd, first, limit, InstallsProtected(index));
         }
 
         bool gated = EnterInstall();
@@ -121,6 +122,12 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             ExitInstall(gated);
         }
     }
+
+    /// <summary>
+    /// The most pages a missing fault at <paramref name="index"/> fills, its own included: <paramref name="room"/>
+    /// (1 + ReadAhead, at most the region's pages), or fewer under <see cref="ReadAheadMode.Sequential"/>.
+    /// </summary>
+    private int RunLimit(long index, int room) => sequential is null ? room : Math.Min(room, 1 + sequential.PagesAfter(index));
 
     /// <summary>Pages [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of a staging buffer.</summary>
     private unsafe Span<byte> StagedPages(byte* staging, int first, int count)
@@ -238,19 +245,19 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     }
 
     /// <summary>
-    /// Claims and fills the read-ahead after the first <paramref name="staged"/> pages, up to the staging buffer's
-    /// end, MaxPagesPerCall pages per provider call, into the staging buffer after them; returns the pages added.
+    /// Claims and fills the read-ahead after the first <paramref name="staged"/> pages, up to <paramref name="limit"/>
+    /// pages in all, MaxPagesPerCall pages per provider call, into the staging buffer after them; returns the pages added.
     /// Stops where <see cref="ClaimRun"/> stops, and at a call that poisons or fails (its pages stay missing; a later
     /// touch asks the provider again and applies the error policy then).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe int StageReadAhead(RegionThreadState s, byte* staging, long index, nint page, nint segmentEnd, int staged, bool protect)
+    private unsafe int StageReadAhead(RegionThreadState s, byte* staging, long index, nint page, nint segmentEnd, int staged, int limit, bool protect)
     {
         int added = 0;
-        while (staged + added < s.StagingPages)
+        while (staged + added < limit)
         {
             int at = staged + added;
-            int wanted = Math.Min(maxPagesPerCall, s.StagingPages - at);
+            int wanted = Math.Min(maxPagesPerCall, limit - at);
             nint address = page + (nint)((long)at * pageSize);
             int claimed = ClaimRun(index + at, address, segmentEnd, wanted, protect);
             if (claimed == 0)

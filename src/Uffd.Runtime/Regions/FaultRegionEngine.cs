@@ -67,6 +67,9 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     // The most pages one provider call fills (the faulting page and read-ahead after it).
     private readonly int maxPagesPerCall;
 
+    // With ReadAheadMode.Sequential: how far each missing fault reads ahead (null: always ReadAhead).
+    private readonly SequentialReadAhead? sequential;
+
     // Write protection whose write faults wait for a handler (as opposed to the kernel's asynchronous tracking).
     private readonly bool synchronousWriteProtect;
     private readonly bool asynchronousWriteProtect;
@@ -112,6 +115,10 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         // An asynchronous provider's pages are poisoned when Dispose cancels their fetch.
         canPoison = settings.ProviderMayPoison || settings.OnProviderError == ProviderErrorPolicy.Poison || settings.AsynchronousProvider;
         maxPagesPerCall = settings.MaxPagesPerCall;
+        if (settings.ReadAheadMode == ReadAheadMode.Sequential && settings.ReadAhead > 0)
+        {
+            sequential = new SequentialReadAhead(settings.ReadAhead);
+        }
         if (settings.AsynchronousProvider)
         {
             fetches = new FetchPool(this, settings);

@@ -44,6 +44,7 @@ namespace Uffd.Regions;
 /// The most consecutive pages one provider call fills (the faulting page and read-ahead after it); 1 calls the
 /// provider once per page.
 /// </param>
+/// <param name="ReadAheadMode">Whether every missing fault reads ahead, or only those that continue a sequential run.</param>
 /// <param name="MaxFaultsInFlight">
 /// With an asynchronous provider, the most provider calls the region has outstanding at once (0: <see cref="DefaultMaxFaultsInFlight"/>).
 /// Faults beyond it wait, in order, for a call to complete; read-ahead beyond it is not started.
@@ -64,7 +65,8 @@ public readonly record struct FaultRegionSettings(
     UserModeOnlyPolicy UserModeOnly = UserModeOnlyPolicy.Forbid,
     bool AsynchronousProvider = false,
     int MaxPagesPerCall = 1,
-    int MaxFaultsInFlight = 0)
+    int MaxFaultsInFlight = 0,
+    ReadAheadMode ReadAheadMode = ReadAheadMode.Always)
 {
     /// <summary>The bound on outstanding asynchronous provider calls when <see cref="MaxFaultsInFlight"/> is 0.</summary>
     public const int DefaultMaxFaultsInFlight = 64;

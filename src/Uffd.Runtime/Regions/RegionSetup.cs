@@ -123,6 +123,11 @@ internal static class RegionSetup
                 $"more than the {UffdLimits.Bytes(MaxStagingBytes)} a call may fill. Lower it to at most {MaxStagingBytes / pageSize}.");
         }
 
+        if (settings.ReadAheadMode is not (ReadAheadMode.Always or ReadAheadMode.Sequential))
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.ReadAheadMode, $"Region '{settings.Name}': ReadAheadMode is not a ReadAheadMode value.");
+        }
+
         if (settings.MaxFaultsInFlight < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxFaultsInFlight,

@@ -33,6 +33,7 @@ public sealed class RegionOptionsTests
     [InlineData("Pages = 4, {|#0:UserModeOnly = (UserModeOnlyPolicy)3|}", "UserModeOnly = 3 is not a UserModeOnlyPolicy value")]
     [InlineData("{|#0:UserModeOnly = (UserModeOnlyPolicy)(-1)|}", "UserModeOnly = -1 is not a UserModeOnlyPolicy value")]
     [InlineData("Pages = 4, {|#0:MaxFaultsInFlight = -2|}", "MaxFaultsInFlight = -2 is negative; 0 means the runtime's default")]
+    [InlineData("Pages = 4, ReadAhead = 8, {|#0:ReadAheadMode = (ReadAheadMode)2|}", "ReadAheadMode = 2 is not a ReadAheadMode value")]
     public Task An_invalid_option_is_reported_on_its_argument(string arguments, string reason) =>
         Verify<RegionOptionsAnalyzer>.Analyzer(
             Region(arguments),
@@ -57,6 +58,13 @@ public sealed class RegionOptionsTests
     [Fact]
     public Task Minor_faults_on_anonymous_memory_are_reported_on_the_Memory_argument() =>
         Verify<RegionOptionsAnalyzer>.Analyzer(Region("Mode = FaultMode.Minor, {|UFFD0012:Memory = RegionMemory.Anonymous|}"));
+
+    [Fact]
+    public Task Sequential_read_ahead_without_ReadAhead_is_reported_on_its_argument() =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(
+            Region("Pages = 64, {|#0:ReadAheadMode = ReadAheadMode.Sequential|}"),
+            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0013").WithLocation(0)
+                .WithArguments("Letters", "ReadAheadMode = Sequential", "without ReadAhead (the most pages it reads ahead)"));
 
     [Theory]
     [InlineData("Mode = FaultMode.WriteProtect, {|#0:ReadAhead = 4|}", "ReadAhead")]

@@ -285,7 +285,7 @@ public sealed class GeneratedSourceTests
 
         namespace Demo
         {
-            [FaultRegion(Pages = 1024, ReadAhead = 63, MaxFaultsInFlight = 16)]
+            [FaultRegion(Pages = 1024, ReadAhead = 255, ReadAheadMode = ReadAheadMode.Sequential, MaxFaultsInFlight = 16)]
             public partial class Snapshot
             {
                 [PageProvider(MaxPagesPerCall = 64, WritesWholePage = true)]

@@ -29,7 +29,7 @@ namespace Demo
                     Mode: global::Uffd.FaultMode.Missing,
                     Pages: pages,
                     HandlerThreads: 0,
-                    ReadAhead: 63,
+                    ReadAhead: 255,
                     Memory: global::Uffd.RegionMemory.Default,
                     OnProviderError: global::Uffd.ProviderErrorPolicy.FailFast,
                     ProtectOnFill: false,
@@ -37,7 +37,8 @@ namespace Demo
                     ProviderMayPoison: false,
                     AsynchronousProvider: true,
                     MaxPagesPerCall: 64,
-                    MaxFaultsInFlight: 16));
+                    MaxFaultsInFlight: 16,
+                    ReadAheadMode: global::Uffd.ReadAheadMode.Sequential));
 
         /// <summary>True between a successful <c>Open</c> and <c>Dispose</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
