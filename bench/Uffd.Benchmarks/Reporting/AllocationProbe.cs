@@ -30,6 +30,12 @@ internal static class AllocationProbe
             Run("write-protect through LeaseSpan", () => new WriteProtectScenario("alloc lease", pages, ProtectedWrite.Lease)),
             Run("asynchronous tracking: AsSpan stores + CollectWrittenPages",
                 () => new AsynchronousTrackingScenario("alloc async", pages, TrackingPhase.WritesAndCollect)),
+            Run("asynchronous provider, task completed at once",
+                () => new RegionReadScenario("alloc async at once", () => new AsyncAtOnceRegion(), pages, sequential: false)),
+            Run("asynchronous provider after a yield, pooled state machine",
+                () => new RegionReadScenario("alloc async pooled", () => new AsyncPooledYieldRegion(), pages, sequential: false)),
+            Run("asynchronous provider after a yield, default state machine (the provider's own)",
+                () => new RegionReadScenario("alloc async yield", () => new AsyncYieldRegion(), pages, sequential: false)),
         };
         return results;
     }

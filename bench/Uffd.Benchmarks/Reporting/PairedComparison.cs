@@ -13,6 +13,9 @@ internal enum PairedBaseline
     /// <summary>The C reference doing the same work.</summary>
     C,
 
+    /// <summary>The same round trip with the synchronous provider (the asynchronous-provider pairs).</summary>
+    Synchronous,
+
     /// <summary>
     /// The same generated region's <c>Read</c> of the same pages (the span-access pairs); also the C reference's populate
     /// against its plain load, the kernel's share of the difference, with no target.
@@ -72,6 +75,10 @@ internal static class PairedComparison
             () => Tracking(WriteTrackingCost.Collect, WriteTrackingCost.UffdGen), () => Tracking(WriteTrackingCost.Collect, WriteTrackingCost.C), 1.05),
         new("Collect over a region with nothing written vs C PAGEMAP_SCAN (same strategy)",
             () => Tracking(WriteTrackingCost.CollectClean, WriteTrackingCost.UffdGen), () => Tracking(WriteTrackingCost.CollectClean, WriteTrackingCost.C), 1.05),
+        new("Round trip, asynchronous provider completed at once vs synchronous provider (same engine)",
+            () => new AsyncProviderRoundTrip { Handler = AsyncProviderRoundTrip.AtOnce }, () => new AsyncProviderRoundTrip { Handler = AsyncProviderRoundTrip.Synchronous }, 1.05, PairedBaseline.Synchronous),
+        new("Round trip, asynchronous provider after a yield vs synchronous provider (a thread-pool hop)",
+            () => new AsyncProviderRoundTrip { Handler = AsyncProviderRoundTrip.AfterYield }, () => new AsyncProviderRoundTrip { Handler = AsyncProviderRoundTrip.Synchronous }, double.PositiveInfinity, PairedBaseline.Synchronous),
         new("AsSpan vs Read (1 byte), random fresh pages",
             () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.AsSpan }, () => new SpanAccess { Pattern = SpanAccess.Random, Handler = SpanAccess.ReadByte }, 1.05, PairedBaseline.Read),
         new("AsReadOnlySpan vs Read (1 byte), random fresh pages",
