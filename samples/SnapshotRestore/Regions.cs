@@ -18,11 +18,11 @@ internal interface IImageReader
 
 /// <summary>
 /// The image, restored lazily from the object store: a page's first touch fetches it with a ranged GET. Random
-/// lookups fetch a page at a time; a scan is recognized and fetched in growing ranges (up to 256 pages, in calls of up
-/// to 64 pages: 256 KiB per GET, four in flight at once). No handler thread waits for the network: up to 32 GETs are in
-/// flight, and a page several threads wait on is fetched once.
+/// lookups fetch a page at a time; a scan is recognized and fetched in growing ranges (up to 1,024 pages, in calls of
+/// up to 256 pages: 1 MiB per GET, four in flight at once). No handler thread waits for the network: up to 32 GETs are
+/// in flight, and a page several threads wait on is fetched once.
 /// </summary>
-[FaultRegion(ReadAhead = 255, ReadAheadMode = ReadAheadMode.Sequential, MaxFaultsInFlight = 32, UserModeOnly = UserModeOnlyPolicy.Allow)]
+[FaultRegion(ReadAhead = 1023, ReadAheadMode = ReadAheadMode.Sequential, MaxFaultsInFlight = 32, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class RestoredImage(BlobClient blob, long imageLength) : IImageReader
 {
     private long calls;
@@ -37,7 +37,7 @@ internal sealed partial class RestoredImage(BlobClient blob, long imageLength) :
 
     public long BytesFetched => Interlocked.Read(ref bytesFetched);
 
-    [PageProvider(MaxPagesPerCall = 64)]
+    [PageProvider(MaxPagesPerCall = 256)]
     private async ValueTask FetchAsync(PageFaultContext context, Memory<byte> pages, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref calls);
@@ -67,10 +67,10 @@ internal sealed partial class RestoredImage(BlobClient blob, long imageLength) :
 /// The same image restored lazily from a local file, with a synchronous provider (a page read from the page cache is
 /// short): the baseline the object store is compared with.
 /// </summary>
-[FaultRegion(ReadAhead = 255, ReadAheadMode = ReadAheadMode.Sequential, UserModeOnly = UserModeOnlyPolicy.Allow)]
+[FaultRegion(ReadAhead = 1023, ReadAheadMode = ReadAheadMode.Sequential, UserModeOnly = UserModeOnlyPolicy.Allow)]
 internal sealed partial class LocalImage(SafeFileHandle file) : IImageReader
 {
-    [PageProvider(MaxPagesPerCall = 64)]
+    [PageProvider(MaxPagesPerCall = 256)]
     private void Fill(PageFaultContext context, Span<byte> pages) => RandomAccess.Read(file, pages, context.Offset);
 }
 
