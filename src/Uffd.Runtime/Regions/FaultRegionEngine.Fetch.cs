@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Uffd.Dispatch;
@@ -20,6 +21,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     private readonly FetchPool? fetches;
 
     /// <summary>Serves a missing or minor fault whose page is claimed, on a handler thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ServeResult ServeAsynchronously(RegionThreadState s, long index, nint page, nint segmentEnd, in PageFaultEvent fault, long readAt, bool minor)
     {
         int limit = minor ? 1 : RunLimit(index, (int)Math.Min(1L + settings.ReadAhead, PageCount));
@@ -63,6 +65,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// fetches of up to MaxPagesPerCall pages each, all in flight at once, for as long as fetches are free and the
     /// pages can be claimed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StartReadAheadFetches(long index, nint page, nint segmentEnd, int limit)
     {
         int capacity = fetches!.CapacityPages;
@@ -202,6 +205,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// Installs a completed fetch on a thread that is not a handler, then starts the faults queued behind the bound
     /// in the same fetch, for as long as their tasks complete at once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CompleteOffHandler(PageFetch fetch)
     {
         for (PageFetch? next = fetch; next is not null;)
@@ -223,6 +227,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// Installs what the provider's task answered, with the counters of <paramref name="s"/>. On a handler thread an
     /// EAGAIN defers, as any install there; elsewhere it is retried here until the pumps have read the events.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe ServeResult Complete(PageFetch fetch, RegionThreadState s, bool onHandlerThread)
     {
         PageFill fill;

@@ -9,7 +9,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// The region's asynchronous provider calls: at most MaxFaultsInFlight outstanding, each in a
     /// <see cref="PageFetch"/> made on first need and reused after; the faults that wait for one, in order; and the
     /// cancellation Dispose signals. A fault that finds every fetch busy is queued with its page claimed (so a second
-    /// fault on the page joins it), and the fetch that completes next takes it over.
+    /// fault on the page joins it), and the fetch that completes next takes it over. One fetch per pinned dispatcher
+    /// thread is made with the pool (its buffer on first use): calls that complete at once, served one at a time per
+    /// thread, never make another, so that path allocates nothing from the first fault on.
     /// </summary>
     private sealed class FetchPool
     {
@@ -27,13 +29,17 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         private bool closed;
         private bool freed;
 
-        public FetchPool(FaultRegionEngine<TCallbacks> engine, in FaultRegionSettings settings)
+        public FetchPool(FaultRegionEngine<TCallbacks> engine, in FaultRegionSettings settings, int handlerThreads)
         {
             this.engine = engine;
             int max = settings.MaxFaultsInFlight == 0 ? FaultRegionSettings.DefaultMaxFaultsInFlight : settings.MaxFaultsInFlight;
             idle = new PageFetch[max];
             all = new PageFetch?[max];
             capacityPages = (int)Math.Min(Math.Min((long)settings.MaxPagesPerCall, 1L + settings.ReadAhead), settings.Pages);
+            for (int i = 0; i < Math.Min(handlerThreads, max); i++)
+            {
+                idle[idleCount++] = Make();
+            }
         }
 
         /// <summary>The token every provider call gets: cancelled by Dispose.</summary>
@@ -197,6 +203,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 return idle[--idleCount];
             }
 
+            return Make();
+        }
+
+        private PageFetch Make()
+        {
             var fetch = new PageFetch(engine, capacityPages);
             Volatile.Write(ref all[created], fetch);
             Volatile.Write(ref created, created + 1);

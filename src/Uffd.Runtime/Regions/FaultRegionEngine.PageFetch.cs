@@ -17,15 +17,15 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     private sealed unsafe class PageFetch : MemoryManager<byte>, IThreadPoolWorkItem
     {
         private readonly FaultRegionEngine<TCallbacks> engine;
-        private readonly byte* buffer;
+        private readonly int capacityPages;
+        private byte* buffer;
         private byte* target;
         private int length;
 
         public PageFetch(FaultRegionEngine<TCallbacks> engine, int capacityPages)
         {
             this.engine = engine;
-            int pageSize = engine.pageSize;
-            buffer = (byte*)NativeMemory.AlignedAlloc((nuint)capacityPages * (nuint)pageSize, (nuint)Math.Max(pageSize, Environment.SystemPageSize));
+            this.capacityPages = capacityPages;
             State = new RegionThreadState(capacityPages);
 
             // Made once: awaiting the provider's task with it allocates nothing.
@@ -52,7 +52,20 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
         public ValueTask<PageFill> Task;
 
-        public byte* Buffer => buffer;
+        /// <summary>The call's buffer, native and page-aligned: allocated on first use (a fetch made at Open may never serve a missing fault).</summary>
+        public byte* Buffer
+        {
+            get
+            {
+                if (buffer == null)
+                {
+                    int pageSize = engine.pageSize;
+                    buffer = (byte*)NativeMemory.AlignedAlloc((nuint)capacityPages * (nuint)pageSize, (nuint)Math.Max(pageSize, Environment.SystemPageSize));
+                }
+
+                return buffer;
+            }
+        }
 
         /// <summary>Points the memory handed to the provider at <paramref name="pages"/> pages from <paramref name="start"/>.</summary>
         public Memory<byte> Target(byte* start, int pages, int pageSize)
@@ -84,7 +97,12 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         /// <summary>Frees the buffer; only once no call or install can use it.</summary>
         public void Free()
         {
-            NativeMemory.AlignedFree(buffer);
+            if (buffer != null)
+            {
+                NativeMemory.AlignedFree(buffer);
+                buffer = null;
+            }
+
             State.Dispose();
         }
 

@@ -199,6 +199,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// end, at the first page it cannot claim (present, or being filled) and at a page whose protection differs
     /// (one COPY has one mode).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ClaimRun(long index, nint address, nint segmentEnd, int max, bool protect)
     {
         int claimed = 0;
@@ -229,6 +230,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// <paramref name="index"/> (still missing: a later touch asks the provider again), and wakes them: a thread that
     /// faulted on one while it was claimed had its message dropped (the fill would wake it), so it faults again now.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReleaseClaims(long index, nint page, int from, int to)
     {
         if (from >= to)

@@ -112,6 +112,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         // the provider filled is clean until someone writes it.
         protectOnFill = writeProtectMode && (settings.ProtectOnFill || asynchronousWriteProtect);
         canFaultMissing = (settings.Mode & (FaultMode.Missing | FaultMode.Minor)) != 0;
+
         // An asynchronous provider's pages are poisoned when Dispose cancels their fetch.
         canPoison = settings.ProviderMayPoison || settings.OnProviderError == ProviderErrorPolicy.Poison || settings.AsynchronousProvider;
         maxPagesPerCall = settings.MaxPagesPerCall;
@@ -119,13 +120,14 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         {
             sequential = new SequentialReadAhead(settings.ReadAhead);
         }
-        if (settings.AsynchronousProvider)
-        {
-            fetches = new FetchPool(this, settings);
-        }
+
         layout = new RegionLayout(memory.Address, memory.Length, pageSize);
         metered = RegionMetrics.TryCreate();
         regionTag = RegionMetrics.RegionTag(settings.Name);
+        if (settings.AsynchronousProvider)
+        {
+            fetches = new FetchPool(this, settings, dispatcher.PinnedCount);
+        }
     }
 
     /// <summary>Maps, registers and starts serving a region.</summary>

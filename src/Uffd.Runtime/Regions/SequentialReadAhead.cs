@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Uffd.Regions;
 
 /// <summary>
@@ -36,6 +38,7 @@ internal sealed class SequentialReadAhead
     /// The pages to read ahead of a missing fault at <paramref name="index"/>, recording that its run now ends after
     /// them (the caller may read fewer: it stops at a page it cannot claim, and the next fault there still continues).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int PagesAfter(long index)
     {
         lock (gate)

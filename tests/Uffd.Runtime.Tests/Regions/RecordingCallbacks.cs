@@ -106,7 +106,8 @@ internal static class TestRegion
     /// quiet points of allocation measurements, and for counts corrected after the wake (a partial read-ahead COPY
     /// uncounts the page it found present, and counts AlreadyPresent, after the first pages' reader was woken).
     /// </summary>
-    public static FaultRegionStatistics SettledStatistics(this FaultRegionEngine<RecordingCallbacks> region)
+    public static FaultRegionStatistics SettledStatistics<TCallbacks>(this FaultRegionEngine<TCallbacks> region)
+        where TCallbacks : struct, IFaultRegionCallbacks
     {
         Assert.True(Bounded.Until(() => region.Handlers.All(h => Lifetime.ThreadProbe.IsInEpollWait(h.ThreadId))),
             "the dispatcher threads did not return to epoll_wait");

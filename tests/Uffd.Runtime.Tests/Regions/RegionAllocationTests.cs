@@ -96,7 +96,8 @@ public sealed class RegionAllocationTests(ITestOutputHelper output)
     }
 
     /// <summary>Two threads touch every page of the range (one byte per page, native code), the pages interleaved.</summary>
-    private static void TouchAll(FaultRegionEngine<RecordingCallbacks> region, int first, int count)
+    internal static void TouchAll<TCallbacks>(FaultRegionEngine<TCallbacks> region, int first, int count)
+        where TCallbacks : struct, IFaultRegionCallbacks
     {
         var faulters = Enumerable.Range(0, 2).Select(t => Faulter.Run(() =>
         {

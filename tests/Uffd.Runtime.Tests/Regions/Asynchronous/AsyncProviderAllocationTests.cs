@@ -26,8 +26,8 @@ public sealed class AsyncProviderAllocationTests(ITestOutputHelper output)
         do
         {
             long start = region.HandlerAllocatedBytes;
-            TouchAll(region, rounds * RoundPages, RoundPages);
-            Settle(region);
+            RegionAllocationTests.TouchAll(region, rounds * RoundPages, RoundPages);
+            region.SettledStatistics();
             roundAllocated = region.HandlerAllocatedBytes - start;
             Thread.Sleep(200); // let background tier-1 compilations triggered by this round finish
             rounds++;
@@ -39,37 +39,13 @@ public sealed class AsyncProviderAllocationTests(ITestOutputHelper output)
         long messagesBefore = region.Statistics.Messages;
         const int First = RoundPages * MaxWarmupRounds + 2;
 
-        TouchAll(region, First, MeasuredPages);
-        Settle(region);
+        RegionAllocationTests.TouchAll(region, First, MeasuredPages);
+        region.SettledStatistics();
 
         long messages = region.Statistics.Messages - messagesBefore;
         output.WriteLine($"{rounds} warm-up rounds; {messages} faults, {region.HandlerAllocatedBytes - before} bytes allocated on the handler threads");
         Assert.True(messages >= MeasuredPages / 2, $"{messages} faults");
         Assert.Equal(0, region.HandlerAllocatedBytes - before);
         Assert.All(provider.Calls.Skip(First), calls => Assert.InRange(calls, 0, 1));
-    }
-
-    private static void Settle(FaultRegionEngine<AsyncCallbacks> region) =>
-        Assert.True(Bounded.Until(() => region.Handlers.All(h => Lifetime.ThreadProbe.IsInEpollWait(h.ThreadId))),
-            "the dispatcher threads did not return to epoll_wait");
-
-    /// <summary>Two threads read one byte of every page of the range (native code), the pages interleaved.</summary>
-    private static void TouchAll(FaultRegionEngine<AsyncCallbacks> region, int first, int count)
-    {
-        var faulters = Enumerable.Range(0, 2).Select(t => Faulter.Run(() =>
-        {
-            var one = new byte[1];
-            for (int i = first + t; i < first + count; i += 2)
-            {
-                region.Read((long)i * region.PageSize + 8, one);
-                if (one[0] != RegionRecorder.FillByte(i))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        })).ToList();
-        Assert.All(faulters, f => Assert.Equal(-1, f.Join(TimeSpan.FromSeconds(60))));
     }
 }
