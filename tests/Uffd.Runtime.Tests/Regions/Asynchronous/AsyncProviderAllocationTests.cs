@@ -7,6 +7,8 @@ namespace Uffd.Runtime.Tests.Regions.Asynchronous;
 /// <summary>
 /// An asynchronous provider whose tasks complete at once (a page already cached) takes the synchronous path: installed
 /// on the handler thread, with nothing allocated there, as a synchronous provider's page is (RegionAllocationTests).
+/// A call that completes later allocates nothing in the engine either: not on the handler thread that made it, not on
+/// the thread that completes it and installs its pages.
 /// </summary>
 public sealed class AsyncProviderAllocationTests(ITestOutputHelper output)
 {
@@ -47,5 +49,45 @@ public sealed class AsyncProviderAllocationTests(ITestOutputHelper output)
         Assert.True(messages >= MeasuredPages / 2, $"{messages} faults");
         Assert.Equal(0, region.HandlerAllocatedBytes - before);
         Assert.All(provider.Calls.Skip(First), calls => Assert.InRange(calls, 0, 1));
+    }
+
+    [Fact]
+    public void Calls_completed_later_allocate_nothing_in_the_engine_on_either_thread()
+    {
+        const int Pages = RoundPages * MaxWarmupRounds + 2 + MeasuredPages;
+        using var later = new LaterCompletions(capacity: FaultRegionSettings.DefaultMaxFaultsInFlight);
+        using var region = FaultRegionEngine<LaterCallbacks>.Open(
+            new LaterCallbacks(later), AsyncRegion.Settings("AsyncLaterNoAlloc", Pages) with { ReadAhead = 1, MaxPagesPerCall = 2 });
+
+        // Steady state: two warm-up rounds in a row with nothing allocated (a call that completes later goes through
+        // more code that tiered compilation promotes late than one that completes at once).
+        int rounds = 0, clean = 0;
+        long roundAllocated;
+        do
+        {
+            long handlersBefore = region.HandlerAllocatedBytes, completerBefore = Volatile.Read(ref later.AllocatedInCompletions);
+            RegionAllocationTests.TouchAll(region, rounds * RoundPages, RoundPages);
+            region.SettledStatistics();
+            roundAllocated = region.HandlerAllocatedBytes - handlersBefore + Volatile.Read(ref later.AllocatedInCompletions) - completerBefore;
+            Thread.Sleep(200); // let background tier-1 compilations triggered by this round finish
+            rounds++;
+            clean = roundAllocated == 0 ? clean + 1 : 0;
+        }
+        while (clean < 2 && rounds < MaxWarmupRounds);
+
+        Assert.True(roundAllocated == 0, $"the engine still allocated {roundAllocated} bytes in warm-up round {rounds}");
+        long handlers = region.HandlerAllocatedBytes, completer = Volatile.Read(ref later.AllocatedInCompletions);
+        long completions = Volatile.Read(ref later.Completions);
+        const int First = RoundPages * MaxWarmupRounds + 2;
+
+        RegionAllocationTests.TouchAll(region, First, MeasuredPages);
+        region.SettledStatistics();
+
+        long calls = Volatile.Read(ref later.Completions) - completions;
+        output.WriteLine($"{rounds} warm-up rounds; {calls} calls completed later, {region.HandlerAllocatedBytes - handlers} bytes allocated " +
+                         $"on the handler threads, {Volatile.Read(ref later.AllocatedInCompletions) - completer} in the completions");
+        Assert.True(calls >= MeasuredPages / 2, $"{calls} calls");
+        Assert.Equal(0, region.HandlerAllocatedBytes - handlers);
+        Assert.Equal(0, Volatile.Read(ref later.AllocatedInCompletions) - completer);
     }
 }
