@@ -90,6 +90,54 @@ public sealed partial class Userfaultfd : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes ownership of a uffd another process sent (<see cref="UffdSocket.Receive"/>): its registrations live in
+    /// the sender's address space, so closing it revokes nothing here. A sender that already called UFFDIO_API (as
+    /// Firecracker's VMM does) fixed the features, and they are read from fdinfo; the required ones of
+    /// <paramref name="options"/> must be among them. An uninitialised one gets the handshake here, with
+    /// <paramref name="options"/>. Nothing is probed: a handler process may not be allowed to create a uffd of its own,
+    /// so <see cref="SupportedFeatures"/> is what the uffd has enabled.
+    /// </summary>
+    internal static Userfaultfd Adopt(int fd, UffdOptions? options)
+    {
+        options ??= UffdOptions.Default;
+        var handle = new UffdHandle(fd);
+        try
+        {
+            UffdFdInfo info;
+            try
+            {
+                info = UffdFdInfoFile.ReadOnce(fd);
+            }
+            catch (UffdException e)
+            {
+                throw new UffdException($"The descriptor received ({fd}) is not a userfaultfd: {e.Message}", e.Errno);
+            }
+
+            if (!info.IsInitialized)
+            {
+                UffdFeatures requested = options.RequiredFeatures | options.OptionalFeatures;
+                (UffdFeatures enabled, UffdIoctls ioctls) = Handshake(handle, requested, options.RequiredFeatures);
+                return new Userfaultfd(handle, UffdCreationPath.Received, enabled, enabled, ioctls);
+            }
+
+            UffdFeatures missing = options.RequiredFeatures & ~info.Features;
+            if (missing != UffdFeatures.None)
+            {
+                throw new UffdException(
+                    $"The userfaultfd received was initialised by its sender without {missing} (it enabled {info.Features}); " +
+                    "a uffd's features are fixed by its first UFFDIO_API: the sender must request them.");
+            }
+
+            return new Userfaultfd(handle, UffdCreationPath.Received, info.Features, info.Features, info.Ioctls);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>What the running kernel supports, probed once on a temporary uffd and cached.</summary>
     public static UffdFeatures QuerySupportedFeatures(UserModeOnlyPolicy policy = UserModeOnlyPolicy.Allow) =>
         FeatureProbe.Supported(policy);

@@ -33,7 +33,8 @@ internal static class Program
                 ["region-failfast", "async"] => RegionFailFastMode.Run(asynchronous: true),
                 ["generated-failfast"] => GeneratedFailFastMode.Run(),
                 ["dispatcher", "api" or "option", string threads] => DispatcherMode.Run(args[1], int.Parse(threads, CultureInfo.InvariantCulture)),
-                _ => Fail(Usage, "usage: create|kernel-access <allow|require|forbid> | region <policy> | syscall-spans <allow|require> | seccomp <eperm|enosys> <syscall|syscall+device> <policy> | revoke | revoke-managed | release | gc-pressure <seconds> | region-failfast [async] | generated-failfast | dispatcher <api|option> <threads>"),
+                ["remote-client", string path, string pages] => RemoteClientMode.Run(path, int.Parse(pages, CultureInfo.InvariantCulture)),
+                _ => Fail(Usage, "usage: create|kernel-access <allow|require|forbid> | region <policy> | syscall-spans <allow|require> | seccomp <eperm|enosys> <syscall|syscall+device> <policy> | revoke | revoke-managed | release | gc-pressure <seconds> | region-failfast [async] | generated-failfast | dispatcher <api|option> <threads> | remote-client <socket path> <pages>"),
             };
         }
         catch (UffdUnavailableException e)

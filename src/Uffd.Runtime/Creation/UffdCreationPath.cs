@@ -11,6 +11,11 @@ public enum UffdCreationPath
     Device,
     /// <summary><c>/dev/userfaultfd</c> with <c>UFFD_USER_MODE_ONLY</c>.</summary>
     DeviceUserModeOnly,
+    /// <summary>
+    /// Received from another process (<see cref="UffdSocket.Receive"/>): how the sender created it is the sender's to
+    /// know, so <see cref="Userfaultfd.IsUserModeOnly"/> is false for it whatever it is.
+    /// </summary>
+    Received,
 }
 
 /// <summary>

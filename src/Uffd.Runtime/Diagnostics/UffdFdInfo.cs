@@ -9,11 +9,15 @@ namespace Uffd;
 /// </summary>
 public readonly record struct UffdFdInfo(long Pending, long Total, UffdFeatures Features, UffdIoctls Ioctls)
 {
+    /// <summary>True once UFFDIO_API has been called on the uffd (the kernel's own "initialized" feature bit).</summary>
+    public bool IsInitialized { get; init; }
+
     /// <summary>Parses the text of <c>/proc/self/fdinfo/N</c> (read from <paramref name="path"/>, quoted in errors).</summary>
     internal static UffdFdInfo Parse(string text, string path)
     {
         long pending = -1, total = -1;
         ulong features = 0, ioctls = 0;
+        bool initialized = false;
         foreach (string line in text.Split('\n'))
         {
             if (line.StartsWith("pending:", StringComparison.Ordinal))
@@ -28,7 +32,9 @@ public readonly record struct UffdFdInfo(long Pending, long Total, UffdFeatures 
             {
                 // "API:\taa:<ctx features>:<ioctls>"; bit 31 of the features is the kernel's own "initialized" flag.
                 string[] parts = line.Substring(4).Trim().Split(':');
-                features = ulong.Parse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture) & 0x7FFF_FFFFUL;
+                ulong raw = ulong.Parse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                initialized = (raw & 0x8000_0000UL) != 0;
+                features = raw & 0x7FFF_FFFFUL;
                 ioctls = ulong.Parse(parts[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
             }
         }
@@ -38,6 +44,6 @@ public readonly record struct UffdFdInfo(long Pending, long Total, UffdFeatures 
             throw new UffdException($"{path} is not a userfaultfd's fdinfo.");
         }
 
-        return new UffdFdInfo(pending, total, (UffdFeatures)features, (UffdIoctls)ioctls);
+        return new UffdFdInfo(pending, total, (UffdFeatures)features, (UffdIoctls)ioctls) { IsInitialized = initialized };
     }
 }

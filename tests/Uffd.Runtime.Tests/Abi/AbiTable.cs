@@ -195,6 +195,19 @@ internal static class AbiTable
         Size("struct pollfd", Native<PollFd>());
         Offsets<PollFd>("struct pollfd", ("fd", "Fd"), ("events", "Events"), ("revents", "Revents"));
         Compare("sizeof(((struct pollfd *)0)->events)", ("sizeof(short), PollFd.Events", sizeof(short)));
+
+        // sendmsg/recvmsg with SCM_RIGHTS, which UffdSocket passes a uffd between processes with.
+        Size("struct msghdr", Native<SocketAbi.MsgHdr>());
+        Offsets<SocketAbi.MsgHdr>("struct msghdr",
+            ("msg_name", "Name"), ("msg_namelen", "NameLength"), ("msg_iov", "Iov"), ("msg_iovlen", "IovLength"),
+            ("msg_control", "Control"), ("msg_controllen", "ControlLength"), ("msg_flags", "Flags"));
+        Size("struct iovec", Native<SocketAbi.IoVec>());
+        Offsets<SocketAbi.IoVec>("struct iovec", ("iov_base", "Base"), ("iov_len", "Length"));
+        Size("struct cmsghdr", Native<SocketAbi.CmsgHdr>());
+        Offsets<SocketAbi.CmsgHdr>("struct cmsghdr", ("cmsg_len", "Length"), ("cmsg_level", "Level"), ("cmsg_type", "Type"));
+        Compare("CMSG_LEN(sizeof(int))", ("SocketAbi.CmsgLenOneFd", SocketAbi.CmsgLenOneFd));
+        Compare("CMSG_SPACE(sizeof(int))", ("SocketAbi.CmsgSpaceOneFd", SocketAbi.CmsgSpaceOneFd));
+        Compare("CMSG_LEN(0)", ("sizeof(SocketAbi.CmsgHdr), where UffdSocket reads the descriptor", Unsafe.SizeOf<SocketAbi.CmsgHdr>()));
     }
 
     private static void LibcConstants()
@@ -209,6 +222,7 @@ internal static class AbiTable
             "EFD_NONBLOCK", "EFD_CLOEXEC",
             "POLLIN", "POLLERR", "POLLHUP", "POLLNVAL");
         Compare("MAP_FAILED", "(intptr_t)MAP_FAILED", ("Libc.MAP_FAILED", Libc.MAP_FAILED));
+        Mirror(typeof(SocketAbi), "SOL_SOCKET", "SCM_RIGHTS", "MSG_CTRUNC", "MSG_NOSIGNAL", "MSG_CMSG_CLOEXEC");
         Mirror(typeof(Errno), ErrnoNames);
     }
 

@@ -83,7 +83,7 @@ internal static class NativeAbiProbe
         foreach (string header in new[]
         {
             "linux/userfaultfd.h", "linux/fs.h", "sys/statfs.h", "sys/mman.h", "fcntl.h", "sys/eventfd.h", "poll.h", "errno.h",
-            "sys/ioctl.h", "sys/syscall.h", "stddef.h", "stdint.h", "stdio.h",
+            "sys/ioctl.h", "sys/syscall.h", "sys/socket.h", "stddef.h", "stdint.h", "stdio.h",
         })
         {
             c.Append("#include <").Append(header).AppendLine(">");
