@@ -317,8 +317,12 @@ internal static class FaultRegionEmitter
 
     private static void WriteDispose(IndentedTextWriter writer, EmitContext context)
     {
+        // An asynchronous provider's calls are cancelled first: a thread waiting on one fails instead of waiting.
+        string what = context.Spec.Provider is { IsAsynchronous: true }
+            ? "cancels the provider's calls (an access waiting on one throws <see cref=\"global::System.ObjectDisposedException\"/>), serves the faults already waiting, leaves the fault dispatcher and unmaps the region"
+            : "serves the faults already waiting, leaves the fault dispatcher and unmaps the region";
         writer.WriteLine();
-        writer.WriteLine("/// <summary>Serves the faults already waiting, leaves the fault dispatcher and unmaps the region. Idempotent.</summary>");
+        writer.WriteLine($"/// <summary>{char.ToUpperInvariant(what[0])}{what.Substring(1)}. Idempotent.</summary>");
         writer.WriteLine(GeneratedCode);
         writer.WriteLine("public void Dispose()");
         using (writer.WriteBlock())
@@ -339,7 +343,7 @@ internal static class FaultRegionEmitter
             // A class that can be derived from gets the dispose pattern (CA1063 under AnalysisLevel=latest-all), so a
             // derived class releases what it adds by overriding Dispose(bool) and calling this one.
             writer.WriteLine();
-            writer.WriteLine("/// <summary>From <c>Dispose()</c> (<paramref name=\"disposing\"/> true): serves the faults already waiting, leaves the fault dispatcher and unmaps the region, once. From a finalizer: nothing, as the engine finalizes its own handles. A derived class that overrides it calls this one.</summary>");
+            writer.WriteLine($"/// <summary>From <c>Dispose()</c> (<paramref name=\"disposing\"/> true): {what}, once. From a finalizer: nothing, as the engine finalizes its own handles. A derived class that overrides it calls this one.</summary>");
             writer.WriteLine("/// <param name=\"disposing\">True when called from <c>Dispose()</c>, false from a finalizer.</param>");
             writer.WriteLine(GeneratedCode);
             writer.WriteLine("protected virtual void Dispose(bool disposing)");

@@ -101,7 +101,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public global::Uffd.Regions.RegionStream AsStream() => this._uffdRegion.Engine.AsStream();
 
-        /// <summary>Serves the faults already waiting, leaves the fault dispatcher and unmaps the region. Idempotent.</summary>
+        /// <summary>Cancels the provider's calls (an access waiting on one throws <see cref="global::System.ObjectDisposedException"/>), serves the faults already waiting, leaves the fault dispatcher and unmaps the region. Idempotent.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         public void Dispose()
         {
@@ -109,7 +109,7 @@ namespace Demo
             global::System.GC.SuppressFinalize(this);
         }
 
-        /// <summary>From <c>Dispose()</c> (<paramref name="disposing"/> true): serves the faults already waiting, leaves the fault dispatcher and unmaps the region, once. From a finalizer: nothing, as the engine finalizes its own handles. A derived class that overrides it calls this one.</summary>
+        /// <summary>From <c>Dispose()</c> (<paramref name="disposing"/> true): cancels the provider's calls (an access waiting on one throws <see cref="global::System.ObjectDisposedException"/>), serves the faults already waiting, leaves the fault dispatcher and unmaps the region, once. From a finalizer: nothing, as the engine finalizes its own handles. A derived class that overrides it calls this one.</summary>
         /// <param name="disposing">True when called from <c>Dispose()</c>, false from a finalizer.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
         protected virtual void Dispose(bool disposing)
