@@ -111,7 +111,7 @@ public sealed class ConcurrentFaultTests(ITestOutputHelper output)
 
         scope.Uffd.Wake(scope.Page(0), pageSize);
         Assert.Equal(installedFirst, faulter.Join());
-        Assert.Equal(new UffdFdInfo(0, 0, scope.FdInfo().Features, scope.FdInfo().Ioctls), scope.FdInfo());
+        Assert.Equal(new UffdFdInfo(0, 0, scope.FdInfo().Features, scope.FdInfo().Ioctls) { IsInitialized = true }, scope.FdInfo());
     }
 
     private static void AssertStillBlocked(FaultScope scope, Faulter<byte[]> faulter)

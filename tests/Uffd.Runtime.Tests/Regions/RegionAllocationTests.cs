@@ -95,14 +95,14 @@ public sealed class RegionAllocationTests(ITestOutputHelper output)
         Assert.True(region.HandlerAllocatedBytes - before >= Pages * 1000L, $"measured {region.HandlerAllocatedBytes - before} bytes");
     }
 
-    /// <summary>Two threads touch every page of the range (one byte per page, native code), the pages interleaved.</summary>
-    internal static void TouchAll<TCallbacks>(FaultRegionEngine<TCallbacks> region, int first, int count)
+    /// <summary><paramref name="threads"/> threads touch every page of the range (one byte per page, native code), the pages interleaved.</summary>
+    internal static void TouchAll<TCallbacks>(FaultRegionEngine<TCallbacks> region, int first, int count, int threads = 2)
         where TCallbacks : struct, IFaultRegionCallbacks
     {
-        var faulters = Enumerable.Range(0, 2).Select(t => Faulter.Run(() =>
+        var faulters = Enumerable.Range(0, threads).Select(t => Faulter.Run(() =>
         {
             var one = new byte[1];
-            for (int i = first + t; i < first + count; i += 2)
+            for (int i = first + t; i < first + count; i += threads)
             {
                 region.Read((long)i * region.PageSize + 8, one);
                 if (one[0] != RegionRecorder.FillByte(i))
