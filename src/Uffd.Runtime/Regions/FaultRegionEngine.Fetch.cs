@@ -24,7 +24,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ServeResult ServeAsynchronously(RegionThreadState s, long index, nint page, nint segmentEnd, in PageFaultEvent fault, long readAt, bool minor)
     {
-        int limit = minor ? 1 : RunLimit(index, (int)Math.Min(1L + settings.ReadAhead, PageCount));
+        int limit = minor ? 1 : RunLimit(index, stagingPages);
         var waiting = new WaitingFault(index, page, segmentEnd, in fault, readAt, minor, limit);
         PageFetch? fetch = fetches!.Rent(in waiting, out bool closed);
         if (fetch is null)
@@ -243,10 +243,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         }
 
         fetch.Task = default;
-        if (error is null && fill is not (PageFill.Filled or PageFill.Zero or PageFill.Poison))
-        {
-            error = new InvalidOperationException($"The page provider returned {(int)fill}, which is not a PageFill value.");
-        }
+        error ??= CheckFill(fill);
 
         try
         {
@@ -289,8 +286,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             if (fetch.Speculative)
             {
                 // Nobody asked for these pages yet: a touch asks again and applies the error policy then.
-                s.ProviderErrors++;
-                Volatile.Write(ref lastProviderError, error);
+                RecordProviderError(s, error);
                 ReleaseClaims(f.Index, f.Page, 0, count);
                 return ServeResult.Served;
             }
@@ -362,15 +358,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                 BackOff(attempt);
             }
 
-            bool poisoned = result.Outcome == UffdOutcome.Done;
-            for (int k = 0; k < count; k++)
+            if (result.Outcome == UffdOutcome.Done)
             {
-                pages.Finish(index + k, installed: poisoned, poisoned: true);
+                pages.Finish(index, count, installed: true, poisoned: true);
             }
-
-            if (!poisoned)
+            else
             {
-                uffd.Wake(page, length);
+                ReleaseClaims(index, page, 0, count);
             }
         }
         catch (ObjectDisposedException)

@@ -29,14 +29,17 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         private bool closed;
         private bool freed;
 
-        public FetchPool(FaultRegionEngine<TCallbacks> engine, in FaultRegionSettings settings, int handlerThreads)
+        /// <param name="engine">The region whose calls these are.</param>
+        /// <param name="capacityPages">The most pages one fetch holds: MaxPagesPerCall, at most the staging run (1 + ReadAhead, at most the region).</param>
+        /// <param name="maxInFlight">MaxFaultsInFlight, or its default.</param>
+        /// <param name="handlerThreads">The pinned dispatcher threads, one fetch made for each.</param>
+        public FetchPool(FaultRegionEngine<TCallbacks> engine, int capacityPages, int maxInFlight, int handlerThreads)
         {
             this.engine = engine;
-            int max = settings.MaxFaultsInFlight == 0 ? FaultRegionSettings.DefaultMaxFaultsInFlight : settings.MaxFaultsInFlight;
-            idle = new PageFetch[max];
-            all = new PageFetch?[max];
-            capacityPages = (int)Math.Min(Math.Min((long)settings.MaxPagesPerCall, 1L + settings.ReadAhead), settings.Pages);
-            for (int i = 0; i < Math.Min(handlerThreads, max); i++)
+            this.capacityPages = capacityPages;
+            idle = new PageFetch[maxInFlight];
+            all = new PageFetch?[maxInFlight];
+            for (int i = 0; i < Math.Min(handlerThreads, maxInFlight); i++)
             {
                 idle[idleCount++] = Make();
             }
@@ -168,18 +171,6 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
                 idleCount = 0;
             }
-        }
-
-        /// <summary>Adds a counter over every fetch made so far (their states count what the completing threads did).</summary>
-        public long Sum(Func<RegionThreadState, long> counter)
-        {
-            long sum = 0;
-            foreach (RegionThreadState s in States())
-            {
-                sum += counter(s);
-            }
-
-            return sum;
         }
 
         /// <summary>The states of every fetch made so far.</summary>

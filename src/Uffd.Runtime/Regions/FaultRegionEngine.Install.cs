@@ -114,10 +114,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     {
         if (p.Claimed)
         {
-            for (int k = p.Done; k < p.Done + count; k++)
-            {
-                pages.Finish(p.Index + k, installed: true, poisoned: p.Kind == InstallKind.Poison);
-            }
+            pages.Finish(p.Index + p.Done, count, installed: true, poisoned: p.Kind == InstallKind.Poison);
         }
 
         p.Done += count;
@@ -129,10 +126,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     {
         if (p.Claimed)
         {
-            for (int k = first; k < p.Count; k++)
-            {
-                pages.Finish(p.Index + k, installed: false);
-            }
+            pages.Finish(p.Index + first, p.Count - first, installed: false);
         }
     }
 

@@ -238,11 +238,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             return;
         }
 
-        for (int k = from; k < to; k++)
-        {
-            pages.Finish(index + k, installed: false);
-        }
-
+        pages.Finish(index + from, to - from, installed: false);
         uffd.Wake(page + (nint)((long)from * pageSize), (long)(to - from) * pageSize);
     }
 
@@ -271,8 +267,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             Span<byte> buffer = StagedPages(staging, at, claimed);
             if (!TryFill(in context, buffer, out PageFill fill, out Exception? error))
             {
-                s.ProviderErrors++;
-                Volatile.Write(ref lastProviderError, error);
+                RecordProviderError(s, error!);
                 ReleaseClaims(index, page, at, at + claimed);
                 break;
             }
@@ -460,21 +455,27 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             return false;
         }
 
-        if (fill is PageFill.Filled or PageFill.Zero or PageFill.Poison)
-        {
-            error = null;
-            return true;
-        }
+        error = CheckFill(fill);
+        return error is null;
+    }
 
-        error = new InvalidOperationException($"The page provider returned {(int)fill}, which is not a PageFill value.");
-        return false;
+    /// <summary>Null for a <see cref="PageFill"/> value; else the error a provider's undefined answer is treated as.</summary>
+    private static InvalidOperationException? CheckFill(PageFill fill) =>
+        fill is PageFill.Filled or PageFill.Zero or PageFill.Poison
+            ? null
+            : new InvalidOperationException($"The page provider returned {(int)fill}, which is not a PageFill value.");
+
+    /// <summary>Counts a provider's failure and keeps it for <see cref="LastProviderError"/>.</summary>
+    private void RecordProviderError(RegionThreadState s, Exception error)
+    {
+        s.ProviderErrors++;
+        Volatile.Write(ref lastProviderError, error);
     }
 
     /// <summary>The provider threw for the faulting page: apply the region's policy; the faulting thread never hangs.</summary>
     private unsafe ServeResult OnProviderError(RegionThreadState s, byte* staging, long index, nint page, Exception error, bool minor, bool protect, in PageFaultEvent fault, long readAt)
     {
-        s.ProviderErrors++;
-        Volatile.Write(ref lastProviderError, error);
+        RecordProviderError(s, error);
         switch (settings.OnProviderError)
         {
             case ProviderErrorPolicy.ZeroFill when minor:

@@ -110,8 +110,8 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
     /// <summary>
     /// Waits (bounded) until no thread waits on a fault, no Read/Write/Prefault or span population is running, no
-    /// span lease is open and no asynchronous provider call is outstanding: a thread just woken from a fault still has to finish its access, and unmapping under it
-    /// (or under a lease holder's span) would crash it.
+    /// span lease is open and no asynchronous provider call is outstanding: a thread just woken from a fault still has
+    /// to finish its access, and unmapping under it (or under a lease holder's span) would crash it.
     /// </summary>
     private bool WaitUntilQuiet()
     {

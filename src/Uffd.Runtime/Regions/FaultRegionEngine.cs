@@ -126,7 +126,8 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         regionTag = RegionMetrics.RegionTag(settings.Name);
         if (settings.AsynchronousProvider)
         {
-            fetches = new FetchPool(this, settings, dispatcher.PinnedCount);
+            int maxInFlight = settings.MaxFaultsInFlight == 0 ? FaultRegionSettings.DefaultMaxFaultsInFlight : settings.MaxFaultsInFlight;
+            fetches = new FetchPool(this, Math.Min(settings.MaxPagesPerCall, stagingPages), maxInFlight, dispatcher.PinnedCount);
         }
     }
 
@@ -261,8 +262,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
             long missingMessages = 0, minorMessages = 0, writeProtectMessages = 0;
             long filled = 0, zero = 0, poisoned = 0, write = 0, minor = 0, present = 0, retries = 0, errors = 0;
 
-            // The asynchronous provider's installs count on their fetches' states.
-            foreach (RegionThreadState? h in fetches is null ? states : [.. states, .. fetches.States()])
+            foreach (RegionThreadState? h in CountingStates())
             {
                 if (h is null)
                 {
@@ -330,13 +330,19 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     private long SumOverHandlers(Func<RegionThreadState, long> counter)
     {
         long sum = 0;
-        foreach (RegionThreadState? h in states)
+        foreach (RegionThreadState? h in CountingStates())
         {
             sum += h is null ? 0 : counter(h);
         }
 
-        return sum + (fetches?.Sum(counter) ?? 0);
+        return sum;
     }
+
+    /// <summary>
+    /// Every state that holds counters: one per dispatcher thread (null for a spare thread that never pumped the
+    /// region), and, with an asynchronous provider, one per fetch (the installs of calls completed on other threads).
+    /// </summary>
+    private RegionThreadState?[] CountingStates() => fetches is null ? states : [.. states, .. fetches.States()];
 
     /// <summary>Drops pages (MADV_DONTNEED / MADV_REMOVE): the REMOVE event makes them missing, so the provider fills them again.</summary>
     /// <remarks>Tests only: it invalidates spans over the pages, which is why it is not public.</remarks>

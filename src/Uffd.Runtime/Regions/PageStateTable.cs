@@ -136,6 +136,15 @@ internal sealed class PageStateTable
         }
     }
 
+    /// <summary><see cref="Finish(long, bool, bool)"/> for each of <paramref name="count"/> pages from <paramref name="first"/> on.</summary>
+    public void Finish(long first, int count, bool installed, bool poisoned = false)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            Finish(first + k, installed, poisoned);
+        }
+    }
+
     /// <summary>Marks a page present that someone else installed (EEXIST on a page this handler claimed).</summary>
     public void FoundPresent(long page) => Finish(page, installed: true);
 
