@@ -38,20 +38,7 @@ public sealed class RegionAllocationTests(ITestOutputHelper output)
         var recorder = new RegionRecorder(MeasuredFirst + MeasuredPages);
         using var region = TestRegion.Open(recorder, TestRegion.Settings(name, MeasuredFirst + MeasuredPages) with { ReadAhead = 1 });
 
-        int rounds = 0;
-        long roundAllocated;
-        do
-        {
-            long start = region.HandlerAllocatedBytes;
-            TouchAll(region, rounds * WarmupRoundPages, WarmupRoundPages);
-            region.SettledStatistics();
-            roundAllocated = region.HandlerAllocatedBytes - start;
-            Thread.Sleep(200); // let background tier-1 compilations triggered by this round finish
-            rounds++;
-        }
-        while (roundAllocated != 0 && rounds < MaxWarmupRounds);
-
-        Assert.True(roundAllocated == 0, $"the handlers still allocated {roundAllocated} bytes in warm-up round {rounds}");
+        int rounds = WarmUp(region, WarmupRoundPages, MaxWarmupRounds, () => region.HandlerAllocatedBytes);
         long before = region.HandlerAllocatedBytes;
         FaultRegionStatistics statsBefore = region.Statistics;
         long messagesBefore = statsBefore.Messages;
@@ -93,6 +80,36 @@ public sealed class RegionAllocationTests(ITestOutputHelper output)
         TouchAll(region, 0, Pages);
         region.SettledStatistics();
         Assert.True(region.HandlerAllocatedBytes - before >= Pages * 1000L, $"measured {region.HandlerAllocatedBytes - before} bytes");
+    }
+
+    /// <summary>
+    /// Warm-up rounds, each touching the next <paramref name="roundPages"/> pages with <paramref name="threads"/>
+    /// threads, until <paramref name="cleanRounds"/> rounds in a row allocate nothing by <paramref name="allocated"/>'s
+    /// count (at most <paramref name="maxRounds"/>; fails the test otherwise). Steady state means after the JIT has
+    /// settled: tiered compilation replacing a (tier-0) method can allocate once on the thread running it, later when
+    /// the machine is loaded, so each round is followed by a pause for the compilations it triggered. Returns the rounds run.
+    /// </summary>
+    internal static int WarmUp<TCallbacks>(
+        FaultRegionEngine<TCallbacks> region, int roundPages, int maxRounds, Func<long> allocated,
+        int threads = 2, int cleanRounds = 1, int settleMilliseconds = 200)
+        where TCallbacks : struct, IFaultRegionCallbacks
+    {
+        int rounds = 0, clean = 0;
+        long roundAllocated;
+        do
+        {
+            long start = allocated();
+            TouchAll(region, rounds * roundPages, roundPages, threads);
+            region.SettledStatistics();
+            roundAllocated = allocated() - start;
+            Thread.Sleep(settleMilliseconds);
+            rounds++;
+            clean = roundAllocated == 0 ? clean + 1 : 0;
+        }
+        while (clean < cleanRounds && rounds < maxRounds);
+
+        Assert.True(roundAllocated == 0, $"the fault path still allocated {roundAllocated} bytes in warm-up round {rounds}");
+        return rounds;
     }
 
     /// <summary><paramref name="threads"/> threads touch every page of the range (one byte per page, native code), the pages interleaved.</summary>

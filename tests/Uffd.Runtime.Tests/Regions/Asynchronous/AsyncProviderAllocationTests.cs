@@ -29,20 +29,7 @@ public sealed class AsyncProviderAllocationTests(ITestOutputHelper output)
         var provider = new AsyncProvider(Pages) { CompleteAtOnce = true, RecordContexts = false };
         using var region = AsyncRegion.Open(provider, AsyncRegion.Settings("AsyncNoAlloc", Pages) with { ReadAhead = 1, MaxPagesPerCall = 2 });
 
-        int rounds = 0;
-        long roundAllocated;
-        do
-        {
-            long start = region.HandlerAllocatedBytes;
-            RegionAllocationTests.TouchAll(region, rounds * RoundPages, RoundPages);
-            region.SettledStatistics();
-            roundAllocated = region.HandlerAllocatedBytes - start;
-            Thread.Sleep(200); // let background tier-1 compilations triggered by this round finish
-            rounds++;
-        }
-        while (roundAllocated != 0 && rounds < MaxWarmupRounds);
-
-        Assert.True(roundAllocated == 0, $"the handlers still allocated {roundAllocated} bytes in warm-up round {rounds}");
+        int rounds = RegionAllocationTests.WarmUp(region, RoundPages, MaxWarmupRounds, () => region.HandlerAllocatedBytes);
         long before = region.HandlerAllocatedBytes;
         long messagesBefore = region.Statistics.Messages;
         const int First = RoundPages * MaxWarmupRounds + 2;
@@ -66,26 +53,13 @@ public sealed class AsyncProviderAllocationTests(ITestOutputHelper output)
             new LaterCallbacks(later), AsyncRegion.Settings("AsyncLaterNoAlloc", Pages) with { ReadAhead = 1, MaxPagesPerCall = 2 });
 
         // Steady state: two warm-up rounds in a row with nothing allocated (a call that completes later goes through
-        // more code that tiered compilation promotes late than one that completes at once).
-        int rounds = 0, clean = 0;
-        long roundAllocated;
-        do
-        {
-            long handlersBefore = region.HandlerAllocatedBytes, completerBefore = Volatile.Read(ref later.AllocatedInCompletions);
-            // Four faulting threads in warm-up, two measured: the pool of fetches grows (once) to the most calls in
-            // flight at once, and warm-up must reach more of them than the measured run can.
-            RegionAllocationTests.TouchAll(region, rounds * RoundPages, RoundPages, threads: 4);
-            region.SettledStatistics();
-            roundAllocated = region.HandlerAllocatedBytes - handlersBefore + Volatile.Read(ref later.AllocatedInCompletions) - completerBefore;
-            // Let background tier-1 compilations triggered by this round finish (longer than the other tests: the
-            // completions run on a thread of their own, and a busy CI machine compiles late).
-            Thread.Sleep(500);
-            rounds++;
-            clean = roundAllocated == 0 ? clean + 1 : 0;
-        }
-        while (clean < 2 && rounds < MaxWarmupRounds);
-
-        Assert.True(roundAllocated == 0, $"the engine still allocated {roundAllocated} bytes in warm-up round {rounds}");
+        // more code that tiered compilation promotes late than one that completes at once), each followed by a longer
+        // pause (the completions run on a thread of their own, and a busy CI machine compiles late). Four faulting
+        // threads in warm-up, two measured: the pool of fetches grows (once) to the most calls in flight at once, and
+        // warm-up must reach more of them than the measured run can.
+        int rounds = RegionAllocationTests.WarmUp(
+            region, RoundPages, MaxWarmupRounds, () => region.HandlerAllocatedBytes + Volatile.Read(ref later.AllocatedInCompletions),
+            threads: 4, cleanRounds: 2, settleMilliseconds: 500);
         long handlers = region.HandlerAllocatedBytes, completer = Volatile.Read(ref later.AllocatedInCompletions);
         long completions = Volatile.Read(ref later.Completions);
         const int First = RoundPages * MaxWarmupRounds + 2;
