@@ -7,7 +7,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 {
     /// <summary>
     /// The region's asynchronous provider calls: at most MaxFaultsInFlight outstanding, each in a
-    /// <see cref="PageFetch"/> made on first need and reused after; the faults that wait for one, in order; and the
+    /// <see cref="PageFetch"/> reused from call to call; the faults that wait for one, in order; and the
     /// cancellation Dispose signals. A fault that finds every fetch busy is queued with its page claimed (so a second
     /// fault on the page joins it), and the fetch that completes next takes it over. One fetch per pinned dispatcher
     /// thread is made with the pool (its buffer on first use): calls that complete at once, served one at a time per
