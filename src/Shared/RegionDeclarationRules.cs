@@ -574,7 +574,7 @@ internal static class RegionDeclarationRules
                 $" (an async provider returns ValueTask or ValueTask<PageFill>, not '{method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}')");
         }
 
-        if (method.ReturnType is INamedTypeSymbol { Name: "ValueTask", Arity: 1 } task && IsInNamespace(task, "System", "Threading", "Tasks"))
+        if (IsValueTask(method.ReturnType, out _))
         {
             // ValueTask<T> of anything but PageFill: the return type is what is wrong, whatever the parameters.
             return CallbackSignatureCheck.Rejected(ReturnsReason(method));
@@ -648,7 +648,7 @@ internal static class RegionDeclarationRules
     /// </summary>
     private static bool? AsynchronousReturn(ITypeSymbol type)
     {
-        if (type is not INamedTypeSymbol { Name: "ValueTask" } named || !IsInNamespace(named, "System", "Threading", "Tasks"))
+        if (!IsValueTask(type, out INamedTypeSymbol named))
         {
             return null;
         }
@@ -659,6 +659,13 @@ internal static class RegionDeclarationRules
             1 when IsRuntimeType(named.TypeArguments[0], "PageFill") => true,
             _ => null,
         };
+    }
+
+    /// <summary><c>System.Threading.Tasks.ValueTask</c> or <c>ValueTask&lt;T&gt;</c> of any T.</summary>
+    private static bool IsValueTask(ITypeSymbol type, out INamedTypeSymbol task)
+    {
+        task = (type as INamedTypeSymbol)!;
+        return task is { Name: "ValueTask" } && IsInNamespace(task, "System", "Threading", "Tasks");
     }
 
     private static bool IsCancellationToken(ITypeSymbol type) =>
