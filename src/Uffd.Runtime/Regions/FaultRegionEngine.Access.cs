@@ -122,7 +122,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     {
         CheckBytes(offset, length);
         ThrowIfNoAlias();
-        return new Span<byte>((void*)(memory.AliasAddress + (nint)offset), length);
+        return new Span<byte>((void*)(memory!.AliasAddress + (nint)offset), length);
     }
 
     private void ThrowIfNoAlias()
@@ -241,13 +241,14 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     private int WholeRegionSpanLength(string accessor)
     {
         ThrowIfDisposed();
-        if (memory.Length > int.MaxValue)
+        ThrowIfRemote(accessor);
+        if (length > int.MaxValue)
         {
             throw new InvalidOperationException(
-                $"Region '{settings.Name}' is {memory.Length} bytes, more than one span can hold: use {accessor}(offset, length).");
+                $"Region '{settings.Name}' is {length} bytes, more than one span can hold: use {accessor}(offset, length).");
         }
 
-        return (int)memory.Length;
+        return (int)length;
     }
 
     /// <summary>

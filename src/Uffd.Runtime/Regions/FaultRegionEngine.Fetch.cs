@@ -129,7 +129,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         if (f.Minor)
         {
             // The page is in the page cache: the provider sees (and may edit) it in place through the alias.
-            buffer = fetch.Target((byte*)(memory.AliasAddress + (nint)(f.Index * pageSize)), 1, pageSize);
+            buffer = fetch.Target((byte*)(memory!.AliasAddress + (nint)(f.Index * pageSize)), 1, pageSize);
         }
         else
         {
@@ -346,6 +346,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         long length = (long)count * pageSize;
         try
         {
+            if (remote is not null)
+            {
+                // Another process's pages are left missing: its threads wait for the next handler it sends the uffd to.
+                ReleaseClaims(index, page, 0, count);
+                return;
+            }
+
             UffdResult result = default;
             for (int attempt = 0; attempt < MaxRetryAttempts; attempt++)
             {

@@ -70,8 +70,10 @@ public sealed partial class FaultRegionEngine<TCallbacks>
                     uffd.Wake(at, pageSize);
                     p.Done++;
                     break;
-                case UffdOutcome.RangeGone:
                 case UffdOutcome.TargetGone:
+                    OnRemoteEnded();
+                    goto case UffdOutcome.RangeGone;
+                case UffdOutcome.RangeGone:
                     Count(s, in p, p.Done, p.Count - p.Done, -1);
                     Release(in p, p.Done);
                     p.Count = p.Done;

@@ -278,8 +278,11 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IFaultSource
                 RemapEvent remap = message.Remap;
                 layout.Remap(remap.From, remap.To, remap.Length);
                 break;
+            case UffdEventKind.Fork:
+                OnFork(message.ForkChildFd);
+                break;
             default:
-                // FORK is not negotiated; unknown future events carry nothing this engine serves.
+                // Unknown future events carry nothing this engine serves.
                 break;
         }
     }

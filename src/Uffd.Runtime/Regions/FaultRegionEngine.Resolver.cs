@@ -433,6 +433,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         {
             uffd.Continue(page, pageSize);
         }
+        else if (remote is not null && (uffd.EnabledFeatures & UffdFeatures.Poison) == 0)
+        {
+            RemoteFaultNobodyServes(page);
+            return;
+        }
         else
         {
             uffd.Poison(page, pageSize);
@@ -496,7 +501,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     }
 
     private unsafe Span<byte> AliasPage(long index) =>
-        new((void*)(memory.AliasAddress + (nint)(index * pageSize)), pageSize);
+        new((void*)(memory!.AliasAddress + (nint)(index * pageSize)), pageSize);
 
     /// <summary>
     /// Asks the pagemap whether a page the table calls present is mapped. Used only when a missing fault arrives for
@@ -508,7 +513,9 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     {
         if (pagemap is null)
         {
-            return true;
+            // A remote region that may not read its process's pagemap refills: the kernel answers EEXIST if the page
+            // was there after all (a duplicate message), and the install wakes it.
+            return remote is null;
         }
 
         try

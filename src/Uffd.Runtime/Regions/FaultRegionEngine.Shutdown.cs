@@ -43,10 +43,13 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
         // Before the uffd closes: the dispatcher deletes it from its epoll sets by number.
         bool left = LeaveDispatcher();
-        if (drained && left)
+        if (drained && left && remote is null)
         {
             RevokeOwnRanges();
         }
+
+        // No pump runs any more, so no fork is added after this.
+        EndRemote();
 
         // A pump still inside (a provider that hangs) fails its next ioctl with ObjectDisposedException and returns.
         uffd.Dispose();
@@ -70,7 +73,11 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             dispatcher.Dispose();
         }
 
-        if (drained && left)
+        if (memory is null)
+        {
+            // A remote region's memory is its process's: nothing here to unmap.
+        }
+        else if (drained && left)
         {
             Unmap();
         }
@@ -84,6 +91,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         // Last: no pump runs any more, so the counts the meter keeps for the region's name are final.
         RegionMetricsRegistry.Remove(this);
         Volatile.Write(ref state, StateDisposed);
+        ended.TrySetResult();
     }
 
     /// <summary>
@@ -180,7 +188,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     {
         if (!layout.Changed)
         {
-            memory.Dispose();
+            memory!.Dispose();
             return;
         }
 
@@ -192,6 +200,6 @@ public sealed partial class FaultRegionEngine<TCallbacks>
             Libc.munmap(s.Start, (nuint)(s.End - s.Start));
         }
 
-        memory.DisposeMovedView();
+        memory!.DisposeMovedView();
     }
 }

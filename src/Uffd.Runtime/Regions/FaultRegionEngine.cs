@@ -28,7 +28,11 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     // Not readonly: the provider is called on this field in place, so a struct with state keeps it.
     private TCallbacks callbacks;
     private readonly FaultRegionSettings settings;
-    private readonly UffdMemory memory;
+
+    // The region's own mapping; null for a remote region, whose pages live in another process (remote is set then).
+    private readonly UffdMemory? memory;
+    private readonly RemoteMemory? remote;
+    private readonly long length;
     private readonly Userfaultfd uffd;
 
     // The threads that pump this region's uffd: the process's shared dispatcher, or one of its own (HandlerThreads).
@@ -92,7 +96,8 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     {
         this.callbacks = callbacks;
         this.settings = settings;
-        memory = acquired.Memory!;
+        memory = acquired.Memory;
+        remote = acquired.Remote;
         uffd = acquired.Uffd!;
         dispatcher = acquired.Dispatcher!;
         ownsDispatcher = acquired.OwnsDispatcher;
@@ -101,9 +106,10 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         fdInfo = acquired.FdInfo!;
         pages = acquired.Pages!;
         pagemap = acquired.Pagemap;
-        pageSize = memory.PageSize;
-        PageCount = memory.PageCount;
-        hugetlb = memory.Kind is MemoryKind.SharedHugetlb or MemoryKind.PrivateHugetlb;
+        pageSize = memory?.PageSize ?? remote!.PageSize;
+        PageCount = settings.Pages;
+        length = PageCount * pageSize;
+        hugetlb = memory is null ? pageSize != Environment.SystemPageSize : memory.Kind is MemoryKind.SharedHugetlb or MemoryKind.PrivateHugetlb;
         writeProtectMode = (settings.Mode & FaultMode.WriteProtect) != 0;
         asynchronousWriteProtect = writeProtectMode && settings.WriteTracking == WriteTracking.Asynchronous;
         synchronousWriteProtect = writeProtectMode && !asynchronousWriteProtect;
@@ -121,7 +127,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
             sequential = new SequentialReadAhead(settings.ReadAhead);
         }
 
-        layout = new RegionLayout(memory.Address, memory.Length, pageSize);
+        layout = memory is not null ? new RegionLayout(memory.Address, memory.Length, pageSize) : RegionLayout.Of(remote!.Ranges, length, pageSize);
         metered = RegionMetrics.TryCreate();
         regionTag = RegionMetrics.RegionTag(settings.Name);
         if (settings.AsynchronousProvider)
@@ -190,7 +196,13 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     /// <summary>Registers the memory and joins the dispatcher: from then on its threads serve the region's faults.</summary>
     private void Start(RegisterMode mode)
     {
-        uffd.Register(memory.Address, memory.Length, mode);
+        if (remote is not null)
+        {
+            StartRemote();
+            return;
+        }
+
+        uffd.Register(memory!.Address, memory.Length, mode);
         if (asynchronousWriteProtect)
         {
             // Tracking starts at Open: every page is clean until written (WP_ASYNC implies WP_UNPOPULATED, so pages
@@ -221,12 +233,13 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         get
         {
             ThrowIfDisposed();
+            ThrowIfRemote(nameof(BaseAddress));
             return layout.BaseAddress;
         }
     }
 
     /// <summary>Length in bytes.</summary>
-    public long Length => memory.Length;
+    public long Length => length;
 
     /// <summary>The mapping's page size.</summary>
     public int PageSize => pageSize;
@@ -245,7 +258,7 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
         {
             ThrowIfDisposed();
             ThrowIfNoAlias();
-            return memory.AliasAddress;
+            return memory!.AliasAddress;
         }
     }
 
@@ -349,22 +362,24 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     internal void Discard(long firstPage, long pageCount)
     {
         CheckPages(firstPage, pageCount);
-        memory.Discard(firstPage * pageSize, pageCount * pageSize);
+        memory!.Discard(firstPage * pageSize, pageCount * pageSize);
     }
 
-    private void CheckBytes(long offset, long length)
+    private void CheckBytes(long offset, long length, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
     {
         ThrowIfDisposed();
-        if (offset < 0 || length < 0 || offset > memory.Length - length)
+        ThrowIfRemote(operation);
+        if (offset < 0 || length < 0 || offset > this.length - length)
         {
             throw new ArgumentOutOfRangeException(nameof(offset),
-                $"[{offset}, {offset + length}) is outside region '{settings.Name}' ({memory.Length} bytes).");
+                $"[{offset}, {offset + length}) is outside region '{settings.Name}' ({this.length} bytes).");
         }
     }
 
-    private void CheckPages(long firstPage, long pageCount)
+    private void CheckPages(long firstPage, long pageCount, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
     {
         ThrowIfDisposed();
+        ThrowIfRemote(operation);
         if (firstPage < 0 || pageCount <= 0 || firstPage > PageCount - pageCount)
         {
             throw new ArgumentOutOfRangeException(nameof(firstPage),

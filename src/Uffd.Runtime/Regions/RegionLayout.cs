@@ -25,6 +25,24 @@ internal sealed class RegionLayout
         BaseAddress = start;
     }
 
+    /// <summary>
+    /// The layout of a remote region: a segment per range, each holding the pages of the provider's page space its
+    /// offset names. Its base address is the first range's (no accessor uses it: the pages are not in this process).
+    /// </summary>
+    public static RegionLayout Of(IReadOnlyList<RemoteRange> ranges, long pageSpaceLength, int pageSize)
+    {
+        var layout = new RegionLayout(ranges[0].Address, pageSpaceLength, pageSize);
+        var segments = new RegionSegment[ranges.Count];
+        for (int i = 0; i < segments.Length; i++)
+        {
+            RemoteRange r = ranges[i];
+            segments[i] = new RegionSegment(r.Address, r.Address + (nint)r.Length, r.Offset / pageSize);
+        }
+
+        layout.segments = segments;
+        return layout;
+    }
+
     /// <summary>Where page 0 is: moves when one REMAP moved the whole region.</summary>
     public nint BaseAddress { get; private set; }
 

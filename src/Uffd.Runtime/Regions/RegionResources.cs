@@ -21,6 +21,9 @@ internal sealed class RegionResources
 
     public UffdMemory? Memory { get; private set; }
 
+    /// <summary>Another process's memory, for a remote region (then <see cref="Memory"/> is null and the uffd is its).</summary>
+    public RemoteMemory? Remote { get; private set; }
+
     public Userfaultfd? Uffd { get; private set; }
 
     public UffdFdInfoFile? FdInfo { get; private set; }
@@ -62,6 +65,29 @@ internal sealed class RegionResources
         }
     }
 
+    /// <summary>
+    /// What serving another process's memory takes: its uffd is the one received (the region's from now on, so a
+    /// failure closes it too), and the pagemap is that process's, when this one may read it.
+    /// </summary>
+    public static RegionResources AcquireRemote(in FaultRegionSettings settings, RemoteMemory remote)
+    {
+        var acquired = new RegionResources { Remote = remote };
+        try
+        {
+            acquired.Pages = PageStateTable.Allocate(settings.Name, settings.Pages);
+            acquired.Uffd = remote.Uffd;
+            acquired.FdInfo = remote.Uffd.OpenFdInfo();
+            acquired.Pagemap = OpenRemotePagemap(remote.ProcessId);
+            acquired.JoinDispatcher(settings);
+            return acquired;
+        }
+        catch
+        {
+            acquired.Release();
+            throw;
+        }
+    }
+
     /// <summary>Releases everything acquired, last first. Never throws: it runs while another exception propagates.</summary>
     public void Release()
     {
@@ -73,7 +99,43 @@ internal sealed class RegionResources
         Pagemap?.Dispose();
         FdInfo?.Dispose();
         Uffd?.Dispose();
+
         Memory?.Dispose();
+    }
+
+    /// <summary>
+    /// The remote process's pagemap, to tell a duplicate fault message (the page is present: wake it) from a page a
+    /// REMOVE took away; null when the process is unknown or its pagemap may not be read (ptrace access mode): the
+    /// engine then refills such a page, and the kernel's EEXIST tells it the page was there.
+    /// </summary>
+    private static Pagemap? OpenRemotePagemap(int processId)
+    {
+        if (processId <= 0)
+        {
+            return null;
+        }
+
+        Pagemap pagemap;
+        try
+        {
+            pagemap = Pagemap.Open(processId);
+        }
+        catch (UffdException)
+        {
+            return null;
+        }
+
+        try
+        {
+            // Bind pread now, as OpenPagemap does: its first call allocates, and must not do so on a handler thread.
+            pagemap.ReadEntry(0);
+        }
+        catch (UffdException)
+        {
+            // Page 0 is never mapped; an error here says nothing about the pages served.
+        }
+
+        return pagemap;
     }
 
     private static Pagemap? OpenPagemap(bool required)

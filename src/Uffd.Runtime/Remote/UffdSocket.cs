@@ -87,6 +87,21 @@ public static unsafe class UffdSocket
         return received;
     }
 
+    /// <summary>
+    /// The process at the other end of a connected Unix domain socket, as the kernel recorded it when the connection
+    /// was made (<c>SO_PEERCRED</c>): the process whose memory a received uffd serves, when it connected itself, as
+    /// Firecracker's VMM does. Pass it to <see cref="RemoteMemory"/> so that the region ends when that process exits.
+    /// </summary>
+    /// <exception cref="ArgumentException">The socket is not a Unix domain socket.</exception>
+    public static int PeerProcessId(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        CheckUnix(socket);
+        Span<byte> credentials = stackalloc byte[ProcessAbi.UcredSize];
+        socket.GetRawSocketOption(SocketAbi.SOL_SOCKET, ProcessAbi.SO_PEERCRED, credentials);
+        return MemoryMarshal.Read<int>(credentials);
+    }
+
     private static int SendWithDescriptor(Socket socket, int fd, ReadOnlySpan<byte> payload)
     {
         byte* control = stackalloc byte[SocketAbi.CmsgSpaceOneFd];

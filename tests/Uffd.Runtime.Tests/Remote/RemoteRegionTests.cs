@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using Uffd.Regions;
+using Uffd.Runtime.Tests.Infrastructure;
+using Uffd.Tests.Shared;
+
+namespace Uffd.Runtime.Tests.Remote;
+
+/// <summary>
+/// A region serving another process's memory, against the C client that plays Firecracker's VMM and guest: every byte
+/// the client's threads touch must equal the memory file, through the balloon (REMOVE), a fork, an mremap and an
+/// munmap, read-ahead cut at range ends, the client's death in the middle of a fault, and a change of handler.
+/// </summary>
+public sealed class RemoteRegionTests
+{
+    private static readonly int PageSize = Environment.SystemPageSize;
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Every_byte_is_served_from_four_threads_and_again_after_the_balloon()
+    {
+        using var handler = new RemoteHandler(1024L * PageSize);
+        using Process client = handler.StartClient("--regions 2 --threads 4 --balloon");
+        (Socket connection, RemoteMemory memory) = handler.Accept();
+        using (connection)
+        {
+            Assert.Equal(2, memory.Ranges.Count);
+            Assert.Equal(client.Id, memory.ProcessId);
+            Assert.Equal(PageSize, memory.PageSize);
+            var provider = new FileProvider(handler.Content);
+            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), memory);
+
+            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
+            Assert.True(exit == 0, output);
+            Assert.Contains("balloon=ok", output, StringComparison.Ordinal);
+
+            // Every page once, and the balloon's 256 pages (the second half of the first region) again after REMOVE.
+            Assert.Equal(1024 + 256, region.Statistics.PagesFilled);
+            Assert.True(await RemoteHandler.Within(region.Ended), "the region did not see the client exit");
+            Assert.Null(region.LastRemoteError);
+        }
+    }
+
+    [Fact]
+    public void Read_ahead_fills_runs_that_stop_at_the_end_of_each_range()
+    {
+        using var handler = new RemoteHandler(1024L * PageSize, seed: 2);
+        using Process client = handler.StartClient("--regions 4 --threads 1");
+        (Socket connection, RemoteMemory memory) = handler.Accept();
+        using (connection)
+        {
+            var provider = new FileProvider(handler.Content);
+            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest", readAhead: 15), memory);
+
+            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
+            Assert.True(exit == 0, output);
+
+            // One thread in order: a fault per run of 16 pages, 16 runs per 256-page range, none crossing into the next.
+            FaultRegionStatistics statistics = region.Statistics;
+            Assert.Equal(1024, statistics.PagesFilled);
+            Assert.True(64 == statistics.MissingMessages, statistics.ToString());
+        }
+    }
+
+    [Fact]
+    public void The_region_follows_an_mremap_and_an_munmap_of_the_client()
+    {
+        using var handler = new RemoteHandler(512L * PageSize, seed: 3);
+        using Process client = handler.StartClient("--regions 2 --threads 2 --remap --balloon");
+        (Socket connection, RemoteMemory memory) = handler.Accept();
+        using (connection)
+        {
+            var provider = new FileProvider(handler.Content);
+            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), memory);
+
+            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
+
+            // The balloon ran over the moved region: its REMOVE named the new addresses, and the refills the right pages.
+            Assert.True(exit == 0, output);
+            Assert.Contains("remap=ok", output, StringComparison.Ordinal);
+            Assert.Equal(512 + 128, region.Statistics.PagesFilled);
+        }
+    }
+
+    [Fact]
+    [Trait("Requires", "root")] // UFFD_FEATURE_EVENT_FORK needs CAP_SYS_PTRACE in the client.
+    public void A_forked_child_is_served_through_the_uffd_the_fork_event_brings()
+    {
+        using var handler = new RemoteHandler(1024L * PageSize, seed: 4);
+        using Process client = handler.StartClient("--regions 2 --threads 2 --fork");
+        (Socket connection, RemoteMemory memory) = handler.Accept();
+        using (connection)
+        {
+            var provider = new FileProvider(handler.Content);
+            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), memory);
+
+            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
+            Assert.True(exit == 0, output);
+            Assert.Contains("fork=ok", output, StringComparison.Ordinal);
+
+            // The child faulted the last quarter first, on its own uffd; the parent then faulted it on its own.
+            FaultRegionEngine<FileCallbacks> fork = Assert.Single(region.Forks);
+            Assert.True(fork.IsRemote);
+            Assert.Equal(256, fork.Statistics.PagesFilled);
+            Assert.Equal(1024, region.Statistics.PagesFilled);
+            Assert.Null(region.LastRemoteError);
+
+            region.Dispose();
+            Assert.True(fork.Ended.IsCompleted, "disposing the region did not dispose its fork's");
+        }
+    }
+
+    [Fact]
+    public async Task A_client_killed_in_the_middle_of_a_fault_ends_the_region_with_no_thread_left_waiting()
+    {
+        using var handler = new RemoteHandler(256L * PageSize, seed: 5);
+        using Process client = handler.StartClient("--regions 1 --threads 4");
+        (Socket connection, RemoteMemory memory) = handler.Accept();
+        using (connection)
+        {
+            var provider = new FileProvider(handler.Content) { Hold = 6 };
+            var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), memory);
+            try
+            {
+                Assert.True(provider.Held.Wait(Bounded.Wait), "the client never faulted on page 6");
+                client.Kill();
+                Assert.True(client.WaitForExit(Bounded.Wait));
+
+                // Seen through the pidfd while the provider still holds the fault.
+                Assert.True(await RemoteHandler.Within(region.Ended), "the region did not see the client die");
+                provider.Gate.Set();
+
+                // The held install finds the address space gone (ESRCH); the dead client's faults left with it, so
+                // Dispose finds nothing waiting and does not sit out its drain bound.
+                var dispose = Stopwatch.StartNew();
+                region.Dispose();
+                Assert.True(dispose.Elapsed < TimeSpan.FromSeconds(5), $"Dispose took {dispose.Elapsed}");
+                Assert.Null(region.LastProviderError);
+            }
+            finally
+            {
+                provider.Gate.Set();
+                region.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void A_client_that_keeps_its_uffd_is_served_by_the_next_handler_after_one_goes()
+    {
+        using var handler = new RemoteHandler(512L * PageSize, seed: 6);
+        using Process client = handler.StartClient("--regions 2 --threads 2 --reconnect --pace-us 500");
+        var provider = new FileProvider(handler.Content);
+
+        // The first handler serves a while, then goes: its region closes its descriptor, and its connection closes.
+        (Socket first, RemoteMemory firstMemory) = handler.Accept();
+        using (var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), firstMemory))
+        {
+            Assert.True(Bounded.Until(() => region.Statistics.PagesFilled >= 64), "the first handler served nothing");
+        }
+
+        first.Dispose();
+        long servedByFirst = Interlocked.Read(ref provider.Calls);
+
+        // The client reconnects and sends its uffd again; faults raised meanwhile waited in it.
+        (Socket second, RemoteMemory secondMemory) = handler.Accept();
+        using (second)
+        using (var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), secondMemory))
+        {
+            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
+            Assert.True(exit == 0, output);
+            Assert.Contains("reconnected", output, StringComparison.Ordinal);
+            Assert.True(servedByFirst < 512, $"the first handler served all {servedByFirst} pages: nothing was left to hand over");
+            Assert.Equal(512 - servedByFirst, region.Statistics.PagesFilled);
+        }
+    }
+}
