@@ -5,7 +5,7 @@ namespace Uffd.SourceGeneration;
 /// <summary>What a public member the generator writes on a region is, as far as the region's memory is concerned.</summary>
 internal enum GeneratedMemberKind
 {
-    /// <summary><c>Open</c>, <c>Dispose</c>, <c>IsOpen</c>: the region's life, no access to its pages.</summary>
+    /// <summary><c>Open</c>, <c>Serve</c>, <c>Dispose</c>, <c>IsOpen</c>, <c>Ended</c>: the region's life, no access to its pages.</summary>
     Lifecycle,
 
     /// <summary>A plain number or record (<c>Length</c>, <c>PageSize</c>, <c>Statistics</c>, ...): reading it touches no page.</summary>
@@ -34,6 +34,8 @@ internal enum GeneratedMemberKind
 internal enum GeneratedMemberCondition
 {
     Always,
+    Local,
+    Remote,
     WriteProtect,
     SynchronousWriteProtect,
     NotSynchronousWriteProtect,
@@ -52,21 +54,25 @@ internal static class GeneratedMembers
     /// <summary>In the order the generated file declares them.</summary>
     private static readonly (string Name, GeneratedMemberKind Kind, GeneratedMemberCondition Condition)[] Members =
     {
-        ("Open", GeneratedMemberKind.Lifecycle, GeneratedMemberCondition.Always),
+        ("Open", GeneratedMemberKind.Lifecycle, GeneratedMemberCondition.Local),
+        ("Serve", GeneratedMemberKind.Lifecycle, GeneratedMemberCondition.Remote),
+        ("ServeAsync", GeneratedMemberKind.Lifecycle, GeneratedMemberCondition.Remote),
+        ("Ended", GeneratedMemberKind.Lifecycle, GeneratedMemberCondition.Remote),
         ("Dispose", GeneratedMemberKind.Lifecycle, GeneratedMemberCondition.Always),
         ("IsOpen", GeneratedMemberKind.Lifecycle, GeneratedMemberCondition.Always),
-        ("BaseAddress", GeneratedMemberKind.Address, GeneratedMemberCondition.Always),
-        ("Length", GeneratedMemberKind.Number, GeneratedMemberCondition.Always),
+        ("BaseAddress", GeneratedMemberKind.Address, GeneratedMemberCondition.Local),
+        ("Length", GeneratedMemberKind.Number, GeneratedMemberCondition.Local),
         ("PageSize", GeneratedMemberKind.Number, GeneratedMemberCondition.Always),
         ("PageCount", GeneratedMemberKind.Number, GeneratedMemberCondition.Always),
-        ("AsReadOnlySpan", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.Always),
-        ("Read", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.Always),
-        ("Write", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.Always),
-        ("Prefault", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.Always),
-        ("AsStream", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.Always),
+        ("AsReadOnlySpan", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.Local),
+        ("Read", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.Local),
+        ("Write", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.Local),
+        ("Prefault", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.Local),
+        ("AsStream", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.Local),
         ("LastProviderError", GeneratedMemberKind.Number, GeneratedMemberCondition.Always),
+        ("LastRemoteError", GeneratedMemberKind.Number, GeneratedMemberCondition.Remote),
         ("Statistics", GeneratedMemberKind.Number, GeneratedMemberCondition.Always),
-        ("IsUserModeOnly", GeneratedMemberKind.Number, GeneratedMemberCondition.Always),
+        ("IsUserModeOnly", GeneratedMemberKind.Number, GeneratedMemberCondition.Local),
         ("Protect", GeneratedMemberKind.Protection, GeneratedMemberCondition.WriteProtect),
         ("LeaseSpan", GeneratedMemberKind.MemoryAccessor, GeneratedMemberCondition.SynchronousWriteProtect),
         ("Unprotect", GeneratedMemberKind.Protection, GeneratedMemberCondition.SynchronousWriteProtect),
@@ -102,7 +108,9 @@ internal static class GeneratedMembers
     {
         GeneratedMemberCondition.WriteProtect => options.HasWriteProtect,
         GeneratedMemberCondition.SynchronousWriteProtect => options.HasSynchronousWriteProtect,
-        GeneratedMemberCondition.NotSynchronousWriteProtect => !options.HasSynchronousWriteProtect,
+        GeneratedMemberCondition.Local => !options.Remote,
+        GeneratedMemberCondition.Remote => options.Remote,
+        GeneratedMemberCondition.NotSynchronousWriteProtect => !options.HasSynchronousWriteProtect && !options.Remote,
         GeneratedMemberCondition.AsynchronousWriteProtect => options.HasAsynchronousWriteProtect,
         GeneratedMemberCondition.AliasView => options.HasAliasView,
         _ => true,

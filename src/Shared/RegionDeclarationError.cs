@@ -70,6 +70,10 @@ internal enum RegionDeclarationError
     AsynchronousTrackingWithoutWriteProtect,
     /// <summary><c>ProtectOnFill</c> with asynchronous tracking, which installs every filled page protected anyway.</summary>
     ProtectOnFillWithAsynchronousTracking,
+    /// <summary>A remote region (<c>Remote = true</c>) with a mode other than Missing: another process's faults are resolved by COPY and ZEROPAGE only.</summary>
+    RemoteModeNotMissing,
+    /// <summary>A remote region with <c>Pages</c>, <c>Memory</c> or <c>UserModeOnly</c>, which come from the remote process.</summary>
+    RemoteWithLocalOption,
     /// <summary>The mode has Missing or Minor faults but the class has no <c>[PageProvider]</c> method.</summary>
     MissingProvider,
     /// <summary>More than one <c>[PageProvider]</c> method.</summary>

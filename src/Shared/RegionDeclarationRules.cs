@@ -190,6 +190,7 @@ internal static class RegionDeclarationRules
         RegionUserModeOnly userModeOnly = RegionUserModeOnly.Forbid;
         int maxFaultsInFlight = 0;
         RegionReadAheadMode readAheadMode = RegionReadAheadMode.Always;
+        bool remote = false;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
             TypedConstant value = argument.Value;
@@ -213,6 +214,7 @@ internal static class RegionDeclarationRules
                     case "UserModeOnly": userModeOnly = (RegionUserModeOnly)Convert.ToInt32(value.Value); break;
                     case "MaxFaultsInFlight": maxFaultsInFlight = Convert.ToInt32(value.Value); break;
                     case "ReadAheadMode": readAheadMode = (RegionReadAheadMode)Convert.ToInt32(value.Value); break;
+                    case "Remote": remote = Convert.ToBoolean(value.Value); break;
                     default: return RegionDeclarationError.InvalidAttributeArgument;
                 }
             }
@@ -222,7 +224,7 @@ internal static class RegionDeclarationRules
             }
         }
 
-        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill, writeTracking, userModeOnly, maxFaultsInFlight, readAheadMode);
+        options = new RegionOptions(mode, pages, handlerThreads, readAhead, memory, policy, protectOnFill, writeTracking, userModeOnly, maxFaultsInFlight, readAheadMode, remote);
         return null;
     }
 
@@ -239,10 +241,10 @@ internal static class RegionDeclarationRules
     public static RegionOptionProblem? FindOptionProblem(in RegionOptions options)
     {
         RegionDeclarationError? error = CheckOptions(options);
-        return error is null ? null : new RegionOptionProblem(error.Value, ArgumentOf(error.Value), ReasonOf(error.Value, options));
+        return error is null ? null : new RegionOptionProblem(error.Value, ArgumentOf(error.Value, options), ReasonOf(error.Value, options));
     }
 
-    private static string? ArgumentOf(RegionDeclarationError error) => error switch
+    private static string? ArgumentOf(RegionDeclarationError error, in RegionOptions options) => error switch
     {
         RegionDeclarationError.InvalidMode => "Mode",
         RegionDeclarationError.InvalidMemory => "Memory",
@@ -257,8 +259,14 @@ internal static class RegionDeclarationRules
         RegionDeclarationError.InvalidWriteTracking or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect => "WriteTracking",
         RegionDeclarationError.InvalidUserModeOnly => "UserModeOnly",
         RegionDeclarationError.ProtectOnFillWithAsynchronousTracking => "ProtectOnFill",
+        RegionDeclarationError.RemoteModeNotMissing => "Mode",
+        RegionDeclarationError.RemoteWithLocalOption => LocalOptionOfRemote(options),
         _ => null,
     };
+
+    /// <summary>The first option a remote region takes from its process instead (see <see cref="RegionDeclarationError.RemoteWithLocalOption"/>).</summary>
+    public static string LocalOptionOfRemote(in RegionOptions options) =>
+        options.Pages != 0 ? "Pages" : options.Memory != RegionMemoryKind.Default ? "Memory" : "UserModeOnly";
 
     private static string ReasonOf(RegionDeclarationError error, in RegionOptions options) => error switch
     {
@@ -272,6 +280,8 @@ internal static class RegionDeclarationRules
         RegionDeclarationError.NegativeMaxFaultsInFlight => $"MaxFaultsInFlight = {Invariant(options.MaxFaultsInFlight)} is negative; 0 means the runtime's default",
         RegionDeclarationError.InvalidWriteTracking => $"WriteTracking = {Invariant((int)options.WriteTracking)} is not a WriteTracking value",
         RegionDeclarationError.InvalidUserModeOnly => $"UserModeOnly = {Invariant((int)options.UserModeOnly)} is not a UserModeOnlyPolicy value",
+        RegionDeclarationError.RemoteModeNotMissing =>
+            "a remote region serves Missing faults only: UFFDIO_MOVE cannot resolve into another process, CONTINUE needs a mapping of its shared file, and remote write protection is not supported",
         _ => error.ToString(),
     };
 
@@ -364,6 +374,16 @@ internal static class RegionDeclarationRules
         if (options.ProtectOnFill && options.HasAsynchronousWriteProtect)
         {
             return RegionDeclarationError.ProtectOnFillWithAsynchronousTracking;
+        }
+
+        if (options.Remote && options.Mode != RegionFaultMode.Missing)
+        {
+            return RegionDeclarationError.RemoteModeNotMissing;
+        }
+
+        if (options.Remote && (options.Pages != 0 || options.Memory != RegionMemoryKind.Default || options.UserModeOnly != RegionUserModeOnly.Forbid))
+        {
+            return RegionDeclarationError.RemoteWithLocalOption;
         }
 
         return null;

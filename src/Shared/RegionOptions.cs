@@ -69,7 +69,8 @@ internal readonly struct RegionOptions
         RegionWriteTracking writeTracking,
         RegionUserModeOnly userModeOnly,
         int maxFaultsInFlight = 0,
-        RegionReadAheadMode readAheadMode = RegionReadAheadMode.Always)
+        RegionReadAheadMode readAheadMode = RegionReadAheadMode.Always,
+        bool remote = false)
     {
         Mode = mode;
         Pages = pages;
@@ -82,6 +83,7 @@ internal readonly struct RegionOptions
         UserModeOnly = userModeOnly;
         MaxFaultsInFlight = maxFaultsInFlight;
         ReadAheadMode = readAheadMode;
+        Remote = remote;
     }
 
     public RegionFaultMode Mode { get; }
@@ -99,6 +101,9 @@ internal readonly struct RegionOptions
 
     /// <summary>Whether every missing fault reads ahead, or only those that continue a sequential run.</summary>
     public RegionReadAheadMode ReadAheadMode { get; }
+
+    /// <summary>The region serves another process's memory (<c>Serve(RemoteMemory)</c> instead of <c>Open</c> and the accessors).</summary>
+    public bool Remote { get; }
 
     /// <summary>True when the mode needs a page provider (Missing or Minor faults).</summary>
     public bool NeedsProvider => (Mode & (RegionFaultMode.Missing | RegionFaultMode.Minor)) != 0;

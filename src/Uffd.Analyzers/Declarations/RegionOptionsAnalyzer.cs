@@ -10,7 +10,7 @@ namespace Uffd.Analyzers.Declarations;
 /// <summary>
 /// Reports the first <c>[FaultRegion]</c> option the generator rejects (<see cref="RegionDeclarationRules.FindOptionProblem"/>)
 /// on the attribute argument that sets it: UFFD0007 (invalid value), UFFD0012 (Minor on anonymous memory), UFFD0013
-/// (an option the mode ignores), UFFD0040 (negative Pages), UFFD0045 (Pages above the maximum); then the options
+/// (an option the mode ignores, or one a remote region takes from its process), UFFD0040 (negative Pages), UFFD0045 (Pages above the maximum); then the options
 /// that depend on the provider: UFFD0007 on <c>[PageProvider(MaxPagesPerCall = n)]</c> below 1, UFFD0013 on
 /// <c>MaxFaultsInFlight</c> without an asynchronous provider. Arguments that do not bind are the compiler's to report.
 /// </summary>
@@ -66,6 +66,8 @@ public sealed class RegionOptionsAnalyzer : RegionTypeAnalyzer
             RegionDeclarationError.ReadAheadWithoutMissing or RegionDeclarationError.ProtectOnFillWithoutMissingAndWriteProtect
                 or RegionDeclarationError.AsynchronousTrackingWithoutWriteProtect or RegionDeclarationError.ProtectOnFillWithAsynchronousTracking =>
                 Diagnostic.Create(DiagnosticDescriptors.OptionWithoutEffect, location, type.Name, argument, "in this mode"),
+            RegionDeclarationError.RemoteWithLocalOption => Diagnostic.Create(
+                DiagnosticDescriptors.OptionWithoutEffect, location, type.Name, argument, "in a remote region (the remote process's memory and uffd decide it)"),
             _ => Diagnostic.Create(DiagnosticDescriptors.InvalidRegionOption, location, type.Name, problem.Reason),
         });
     }

@@ -29,7 +29,7 @@ namespace Uffd.Generators.Emitting;
 /// </summary>
 internal static class FaultRegionEmitter
 {
-    private const string InvalidOperation = "global::System.InvalidOperationException";
+    internal const string InvalidOperation = "global::System.InvalidOperationException";
     private const string InlineAttribute =
         "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
 
@@ -37,7 +37,7 @@ internal static class FaultRegionEmitter
         "global::System.Threading.Tasks.ValueTask<global::Uffd.PageFill> FillPagesAsync(global::Uffd.PageFaultContext context, " +
         "global::System.Memory<byte> pages, global::System.Threading.CancellationToken cancellationToken)";
 
-    private static readonly string GeneratedCode =
+    internal static readonly string GeneratedCode =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"Uffd.Generators\", \"{typeof(FaultRegionEmitter).Assembly.GetName().Version}\")]";
 
     public static string Emit(RegionSpec spec, CancellationToken cancellationToken)
@@ -74,10 +74,20 @@ internal static class FaultRegionEmitter
         {
             var context = new EmitContext(spec);
             WriteFields(writer, context);
-            WriteOpen(writer, context);
-            cancellationToken.ThrowIfCancellationRequested();
-            WriteProperties(writer, context);
-            WriteAccessors(writer, context);
+            if (spec.Settings.Remote)
+            {
+                RemoteRegionEmitter.WriteServe(writer, context);
+                cancellationToken.ThrowIfCancellationRequested();
+                RemoteRegionEmitter.WriteProperties(writer, context);
+            }
+            else
+            {
+                WriteOpen(writer, context);
+                cancellationToken.ThrowIfCancellationRequested();
+                WriteProperties(writer, context);
+                WriteAccessors(writer, context);
+            }
+
             WriteDispose(writer, context);
             WriteCallbacks(writer, context);
         }
@@ -92,7 +102,7 @@ internal static class FaultRegionEmitter
 
     private static void WriteFields(IndentedTextWriter writer, EmitContext context)
     {
-        string openCall = context.Spec.Settings.Pages > 0 ? "Open()" : "Open(pages)";
+        string openCall = context.Spec.Settings.Remote ? "Serve(memory)" : context.Spec.Settings.Pages > 0 ? "Open()" : "Open(pages)";
         writer.WriteLine("/// <summary>The region's life (opened once, disposed once) and, while it is open, its engine.</summary>");
         writer.WriteLine(GeneratedCode);
         writer.WriteLine($"private readonly {context.Lifetime} {RegionDeclarationRules.LifetimeFieldName} = new {context.Lifetime}(\"{context.Spec.Type.DisplayName}\", \"{openCall}\");");
@@ -133,14 +143,25 @@ internal static class FaultRegionEmitter
         writer.WriteLine("public void Open(long pages) =>");
         writer.WriteLine($"    {context.LifetimeField}.Open(");
         writer.WriteLine($"        new {context.Callbacks}({(context.CallbacksNeedInstance ? "this" : "")}),");
-        writer.WriteLine("        new global::Uffd.Regions.FaultRegionSettings(");
-        writer.WriteLine($"            Name: \"{name}\",");
-        writer.WriteLine($"            Mode: {FormatMode(settings.Mode)},");
-        writer.WriteLine("            Pages: pages,");
-        writer.WriteLine($"            HandlerThreads: {settings.HandlerThreads.ToString(CultureInfo.InvariantCulture)},");
-        writer.WriteLine($"            ReadAhead: {settings.ReadAhead.ToString(CultureInfo.InvariantCulture)},");
-        writer.WriteLine($"            Memory: global::Uffd.RegionMemory.{settings.Memory},");
-        writer.WriteLine($"            OnProviderError: global::Uffd.ProviderErrorPolicy.{settings.OnProviderError},");
+        WriteSettings(writer, context, "pages", "        ");
+    }
+
+    /// <summary>
+    /// The <c>FaultRegionSettings</c> the region runs with, as a constructor call written at <paramref name="indent"/>
+    /// with <paramref name="pages"/> as its size; ends with the call's closing parentheses and the statement's semicolon.
+    /// </summary>
+    internal static void WriteSettings(IndentedTextWriter writer, EmitContext context, string pages, string indent)
+    {
+        RegionSettingsSpec settings = context.Spec.Settings;
+        string name = context.Spec.Type.DisplayName;
+        writer.WriteLine(indent + "new global::Uffd.Regions.FaultRegionSettings(");
+        writer.WriteLine($"{indent}    Name: \"{name}\",");
+        writer.WriteLine($"{indent}    Mode: {FormatMode(settings.Mode)},");
+        writer.WriteLine($"{indent}    Pages: {pages},");
+        writer.WriteLine($"{indent}    HandlerThreads: {settings.HandlerThreads.ToString(CultureInfo.InvariantCulture)},");
+        writer.WriteLine($"{indent}    ReadAhead: {settings.ReadAhead.ToString(CultureInfo.InvariantCulture)},");
+        writer.WriteLine($"{indent}    Memory: global::Uffd.RegionMemory.{settings.Memory},");
+        writer.WriteLine($"{indent}    OnProviderError: global::Uffd.ProviderErrorPolicy.{settings.OnProviderError},");
         // The optional arguments are written only when they differ from the runtime's defaults.
         var optional = new List<string>();
         if (settings.ProviderWritesWholePage)
@@ -184,10 +205,10 @@ internal static class FaultRegionEmitter
             optional.Add($"ReadAheadMode: global::Uffd.ReadAheadMode.{settings.ReadAheadMode}");
         }
 
-        writer.WriteLine($"            ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(optional.Count > 0 ? "," : "));")}");
+        writer.WriteLine($"{indent}    ProtectOnFill: {(settings.ProtectOnFill ? "true" : "false")}{(optional.Count > 0 ? "," : "));")}");
         for (int i = 0; i < optional.Count; i++)
         {
-            writer.WriteLine($"            {optional[i]}{(i < optional.Count - 1 ? "," : "));")}");
+            writer.WriteLine($"{indent}    {optional[i]}{(i < optional.Count - 1 ? "," : "));")}");
         }
     }
 
@@ -318,7 +339,9 @@ internal static class FaultRegionEmitter
     private static void WriteDispose(IndentedTextWriter writer, EmitContext context)
     {
         // An asynchronous provider's calls are cancelled first: a thread waiting on one fails instead of waiting.
-        string what = context.Spec.Provider is { IsAsynchronous: true }
+        string what = context.Spec.Settings.Remote
+            ? "stops serving the remote process: serves the faults already waiting, leaves the fault dispatcher and closes this process's descriptor of its uffd (if the process keeps its own, its later faults wait for the next handler it sends it to)"
+            : context.Spec.Provider is { IsAsynchronous: true }
             ? "cancels the provider's calls (an access waiting on one throws <see cref=\"global::System.ObjectDisposedException\"/>), serves the faults already waiting, leaves the fault dispatcher and unmaps the region"
             : "serves the faults already waiting, leaves the fault dispatcher and unmaps the region";
         writer.WriteLine();
@@ -532,7 +555,7 @@ internal static class FaultRegionEmitter
         return $"{target}.{callback.Name}({input}{moreArguments})";
     }
 
-    private static void WriteMember(IndentedTextWriter writer, string summary, string declaration, string? invalidOperation = null)
+    internal static void WriteMember(IndentedTextWriter writer, string summary, string declaration, string? invalidOperation = null)
     {
         writer.WriteLine();
         writer.WriteLine($"/// <summary>{summary}</summary>");
@@ -560,7 +583,7 @@ internal static class FaultRegionEmitter
     }
 
     /// <summary>Names the emitter repeats, computed once per region.</summary>
-    private sealed class EmitContext
+    internal sealed class EmitContext
     {
         public EmitContext(RegionSpec spec)
         {

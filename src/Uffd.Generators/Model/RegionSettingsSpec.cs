@@ -17,6 +17,7 @@ namespace Uffd.Generators.Model;
 /// <param name="MaxPagesPerCall">The provider's <c>MaxPagesPerCall</c>: the most consecutive pages one call fills.</param>
 /// <param name="MaxFaultsInFlight">The bound on an asynchronous provider's outstanding calls (0: the runtime's default).</param>
 /// <param name="ReadAheadMode">Whether every missing fault reads ahead, or only those that continue a sequential run.</param>
+/// <param name="Remote">The region serves another process's memory: <c>Serve</c> and <c>ServeAsync</c> instead of <c>Open</c> and the accessors.</param>
 internal sealed record RegionSettingsSpec(
     RegionFaultMode Mode,
     long Pages,
@@ -31,7 +32,8 @@ internal sealed record RegionSettingsSpec(
     RegionUserModeOnly UserModeOnly,
     int MaxPagesPerCall = 1,
     int MaxFaultsInFlight = 0,
-    RegionReadAheadMode ReadAheadMode = RegionReadAheadMode.Always)
+    RegionReadAheadMode ReadAheadMode = RegionReadAheadMode.Always,
+    bool Remote = false)
 {
     /// <summary>True when the mode serves write-protect faults (<c>Protect</c> is generated).</summary>
     public bool HasWriteProtect => (Mode & RegionFaultMode.WriteProtect) != 0;

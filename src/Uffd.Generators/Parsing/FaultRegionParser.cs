@@ -40,7 +40,8 @@ internal static class FaultRegionParser
                 options.UserModeOnly,
                 callbacks.ProviderMaxPagesPerCall,
                 options.MaxFaultsInFlight,
-                options.ReadAheadMode),
+                options.ReadAheadMode,
+                options.Remote),
             GetCallback(callbacks.Provider, callbacks.ProviderSignature),
             GetCallback(callbacks.WriteHandler, callbacks.WriteHandlerSignature),
             GetLanguageLevel(context.TargetNode.SyntaxTree.Options));

@@ -145,6 +145,16 @@ public sealed class FaultRegionAttribute : Attribute
     /// <see cref="PagePoisonedException"/>). The generated <c>IsUserModeOnly</c> says which one the region got.
     /// </summary>
     public UserModeOnlyPolicy UserModeOnly { get; set; } = UserModeOnlyPolicy.Forbid;
+
+    /// <summary>
+    /// True: the class serves another process's memory, as a page-fault handler process does (Firecracker's VMM sends
+    /// its guest memory's uffd to one). The generator then writes <c>Serve(RemoteMemory)</c> and <c>ServeAsync</c>
+    /// instead of <c>Open</c> and the accessors (the pages are not mapped in this process), and the provider is called
+    /// with the page index in the remote memory's page space (a range's offset, a snapshot file's page). Missing
+    /// faults only; <see cref="Pages"/>, <see cref="Memory"/> and <see cref="UserModeOnly"/> come from the remote
+    /// process. Default false.
+    /// </summary>
+    public bool Remote { get; set; }
 }
 
 /// <summary>

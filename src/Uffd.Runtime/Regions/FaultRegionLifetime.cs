@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace Uffd.Regions;
 
@@ -62,6 +63,44 @@ public sealed class FaultRegionLifetime<TCallbacks>
             throw new ArgumentOutOfRangeException("pages", settings.Pages, "A region has at least one page.");
         }
 
+        OpenWith(() => FaultRegionEngine<TCallbacks>.Open(callbacks, settings));
+    }
+
+    /// <summary>
+    /// Starts serving another process's memory (<see cref="FaultRegionEngine{TCallbacks}.OpenRemote"/>): the generated
+    /// <c>Serve</c> of a <c>[FaultRegion(Remote = true)]</c> class. <c>settings.Pages</c> is ignored.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The region is open or being opened, or the memory is served by another region.</exception>
+    /// <exception cref="ObjectDisposedException">The region was disposed.</exception>
+    /// <exception cref="ArgumentException">The settings or the memory do not make a remote region (see OpenRemote).</exception>
+    public void OpenRemote(RemoteMemory memory, TCallbacks callbacks, FaultRegionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        OpenWith(() => FaultRegionEngine<TCallbacks>.OpenRemote(callbacks, settings, memory));
+    }
+
+    /// <summary>
+    /// Waits until the open region has <see cref="FaultRegionEngine{TCallbacks}.Ended"/> (a remote region's process
+    /// exited) or <paramref name="cancellationToken"/> is cancelled, then disposes the region.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The region is not open.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the region was disposed first.</exception>
+    public async Task ServeUntilEndedAsync(CancellationToken cancellationToken)
+    {
+        Task ended = Engine.Ended;
+        try
+        {
+            await ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    /// <summary>The open protocol of the remarks, around the engine <paramref name="open"/> creates.</summary>
+    private void OpenWith(Func<FaultRegionEngine<TCallbacks>> open)
+    {
         int observed = Interlocked.CompareExchange(ref state, (int)RegionState.Opening, (int)RegionState.Unopened);
         if (observed != (int)RegionState.Unopened)
         {
@@ -73,7 +112,7 @@ public sealed class FaultRegionLifetime<TCallbacks>
         FaultRegionEngine<TCallbacks> opened;
         try
         {
-            opened = FaultRegionEngine<TCallbacks>.Open(callbacks, settings);
+            opened = open();
         }
         catch
         {

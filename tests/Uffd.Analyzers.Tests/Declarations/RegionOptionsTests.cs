@@ -79,6 +79,25 @@ public sealed class RegionOptionsTests
             Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0013").WithLocation(0).WithArguments("Letters", option, "in this mode"));
 
     [Theory]
+    [InlineData("Remote = true, {|#0:Mode = FaultMode.Missing | FaultMode.WriteProtect|}")]
+    [InlineData("Remote = true, {|#0:Mode = FaultMode.Minor|}")]
+    public Task A_remote_region_with_a_mode_other_than_Missing_is_reported_on_Mode(string arguments) =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(
+            Region(arguments),
+            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0007").WithLocation(0).WithArguments("Letters",
+                "a remote region serves Missing faults only: UFFDIO_MOVE cannot resolve into another process, CONTINUE needs a mapping of its shared file, and remote write protection is not supported"));
+
+    [Theory]
+    [InlineData("Remote = true, {|#0:Pages = 64|}", "Pages")]
+    [InlineData("Remote = true, {|#0:Memory = RegionMemory.HugePages|}", "Memory")]
+    [InlineData("Remote = true, ReadAhead = 8, {|#0:UserModeOnly = UserModeOnlyPolicy.Allow|}", "UserModeOnly")]
+    public Task An_option_a_remote_region_takes_from_its_process_is_reported_on_its_argument(string arguments, string option) =>
+        Verify<RegionOptionsAnalyzer>.Analyzer(
+            Region(arguments),
+            Verify<RegionOptionsAnalyzer>.Diagnostic("UFFD0013").WithLocation(0)
+                .WithArguments("Letters", option, "in a remote region (the remote process's memory and uffd decide it)"));
+
+    [Theory]
     [InlineData("Pages = 0")]
     [InlineData("Pages = 2147483591")]
     [InlineData("Pages = 16, HandlerThreads = 0, ReadAhead = 8")]
@@ -88,6 +107,9 @@ public sealed class RegionOptionsTests
     [InlineData("Mode = FaultMode.Missing, WriteTracking = WriteTracking.Synchronous")]
     [InlineData("Mode = FaultMode.WriteProtect, WriteTracking = WriteTracking.Asynchronous")]
     [InlineData("Mode = FaultMode.Missing | FaultMode.WriteProtect, ProtectOnFill = true, WriteTracking = WriteTracking.Synchronous")]
+    [InlineData("Remote = true")]
+    [InlineData("Remote = true, Mode = FaultMode.Missing, ReadAhead = 15, ReadAheadMode = ReadAheadMode.Sequential, HandlerThreads = 2")]
+    [InlineData("Remote = false, Pages = 16, Memory = RegionMemory.Shared")]
     public Task Valid_options_are_not_reported(string arguments) =>
         Verify<RegionOptionsAnalyzer>.Analyzer(Region(arguments));
 }

@@ -20,6 +20,7 @@ public sealed class GeneratedMemberTableTests
     [InlineData("Mode = FaultMode.Minor")]
     [InlineData("Mode = FaultMode.Minor | FaultMode.WriteProtect")]
     [InlineData("Mode = FaultMode.Missing, Memory = RegionMemory.Shared")]
+    [InlineData("Remote = true")]
     public void The_table_names_exactly_the_members_the_emitter_writes(string options)
     {
         bool needsProvider = options != "Mode = FaultMode.WriteProtect";
@@ -27,7 +28,7 @@ public sealed class GeneratedMemberTableTests
             using System;
             using Uffd;
 
-            [FaultRegion({{options}}, Pages = 4)]
+            [FaultRegion({{options}}{{(options.StartsWith("Remote", StringComparison.Ordinal) ? "" : ", Pages = 4")}})]
             public partial class Sample
             {
                 {{(needsProvider ? "[PageProvider] private void Fill(long pageIndex, Span<byte> page) => page.Clear();" : "")}}

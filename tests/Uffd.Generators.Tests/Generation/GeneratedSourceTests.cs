@@ -171,6 +171,22 @@ public sealed class GeneratedSourceTests
         """, "Demo.Streamed");
 
     [Fact]
+    public void RemoteRegion() => Verify("""
+        using System;
+        using Uffd;
+
+        namespace Demo
+        {
+            [FaultRegion(Remote = true, ReadAhead = 15)]
+            public sealed partial class GuestMemory
+            {
+                [PageProvider(WritesWholePage = true)]
+                private void Fill(long pageIndex, Span<byte> page) => page.Fill(7);
+            }
+        }
+        """, "Demo.GuestMemory");
+
+    [Fact]
     public void ProviderWritesWholePage() => Verify("""
         using System;
         using Uffd;

@@ -17,6 +17,13 @@ public sealed class RemoteRegionTests
     private static readonly int PageSize = Environment.SystemPageSize;
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Settings of a remote region: Pages and Memory come from the ranges.</summary>
+    private static FaultRegionSettings Settings(string name, int readAhead = 0) =>
+        new(name, FaultMode.Missing, Pages: 0, ReadAhead: readAhead, ProviderMayPoison: false);
+
+    /// <summary>True when <paramref name="task"/> completes within the bound.</summary>
+    private static async Task<bool> Within(Task task) => await Task.WhenAny(task, Task.Delay(Bounded.Wait)) == task;
+
     [Fact]
     public async Task Every_byte_is_served_from_four_threads_and_again_after_the_balloon()
     {
@@ -29,7 +36,7 @@ public sealed class RemoteRegionTests
             Assert.Equal(client.Id, memory.ProcessId);
             Assert.Equal(PageSize, memory.PageSize);
             var provider = new FileProvider(handler.Content);
-            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), memory);
+            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest"), memory);
 
             (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
             Assert.True(exit == 0, output);
@@ -37,7 +44,7 @@ public sealed class RemoteRegionTests
 
             // Every page once, and the balloon's 256 pages (the second half of the first region) again after REMOVE.
             Assert.Equal(1024 + 256, region.Statistics.PagesFilled);
-            Assert.True(await RemoteHandler.Within(region.Ended), "the region did not see the client exit");
+            Assert.True(await Within(region.Ended), "the region did not see the client exit");
             Assert.Null(region.LastRemoteError);
         }
     }
@@ -51,7 +58,7 @@ public sealed class RemoteRegionTests
         using (connection)
         {
             var provider = new FileProvider(handler.Content);
-            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest", readAhead: 15), memory);
+            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest", readAhead: 15), memory);
 
             (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
             Assert.True(exit == 0, output);
@@ -72,7 +79,7 @@ public sealed class RemoteRegionTests
         using (connection)
         {
             var provider = new FileProvider(handler.Content);
-            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), memory);
+            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest"), memory);
 
             (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
 
@@ -93,7 +100,7 @@ public sealed class RemoteRegionTests
         using (connection)
         {
             var provider = new FileProvider(handler.Content);
-            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), memory);
+            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest"), memory);
 
             (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
             Assert.True(exit == 0, output);
@@ -120,7 +127,7 @@ public sealed class RemoteRegionTests
         using (connection)
         {
             var provider = new FileProvider(handler.Content) { Hold = 6 };
-            var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), memory);
+            var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest"), memory);
             try
             {
                 Assert.True(provider.Held.Wait(Bounded.Wait), "the client never faulted on page 6");
@@ -128,7 +135,7 @@ public sealed class RemoteRegionTests
                 Assert.True(client.WaitForExit(Bounded.Wait));
 
                 // Seen through the pidfd while the provider still holds the fault.
-                Assert.True(await RemoteHandler.Within(region.Ended), "the region did not see the client die");
+                Assert.True(await Within(region.Ended), "the region did not see the client die");
                 provider.Gate.Set();
 
                 // The held install finds the address space gone (ESRCH); the dead client's faults left with it, so
@@ -155,7 +162,7 @@ public sealed class RemoteRegionTests
 
         // The first handler serves a while, then goes: its region closes its descriptor, and its connection closes.
         (Socket first, RemoteMemory firstMemory) = handler.Accept();
-        using (var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), firstMemory))
+        using (var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest"), firstMemory))
         {
             Assert.True(Bounded.Until(() => region.Statistics.PagesFilled >= 64), "the first handler served nothing");
         }
@@ -166,7 +173,7 @@ public sealed class RemoteRegionTests
         // The client reconnects and sends its uffd again; faults raised meanwhile waited in it.
         (Socket second, RemoteMemory secondMemory) = handler.Accept();
         using (second)
-        using (var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), RemoteHandler.Settings("Guest"), secondMemory))
+        using (var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest"), secondMemory))
         {
             (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
             Assert.True(exit == 0, output);
