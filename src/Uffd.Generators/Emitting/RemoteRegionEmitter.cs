@@ -37,15 +37,16 @@ internal static class RemoteRegionEmitter
         writer.WriteLine();
         writer.WriteLine("/// <summary>");
         writer.WriteLine("/// Serves another process's memory (see <c>Serve</c>) until that process exits or <paramref name=\"cancellationToken\"/>");
-        writer.WriteLine("/// is cancelled, then stops serving (the region is disposed). A handler process's <c>Main</c> awaits it.");
+        writer.WriteLine("/// is cancelled, then stops serving (the region is disposed). Returns the region's final counters. A handler");
+        writer.WriteLine("/// process's <c>Main</c> awaits it.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <exception cref=\"global::System.OperationCanceledException\">The token was cancelled; the region was disposed first.</exception>");
         writer.WriteLine(GeneratedCode);
-        writer.WriteLine($"public async {Task} ServeAsync(global::Uffd.RemoteMemory memory, global::System.Threading.CancellationToken cancellationToken = default)");
+        writer.WriteLine($"public async {Task}<global::Uffd.Regions.FaultRegionStatistics> ServeAsync(global::Uffd.RemoteMemory memory, global::System.Threading.CancellationToken cancellationToken = default)");
         using (writer.WriteBlock())
         {
             writer.WriteLine("this.Serve(memory);");
-            writer.WriteLine($"await {context.LifetimeField}.ServeUntilEndedAsync(cancellationToken).ConfigureAwait(false);");
+            writer.WriteLine($"return await {context.LifetimeField}.ServeUntilEndedAsync(cancellationToken).ConfigureAwait(false);");
         }
     }
 

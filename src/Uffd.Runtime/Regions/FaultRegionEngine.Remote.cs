@@ -28,7 +28,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// </summary>
     public Task Ended => ended.Task;
 
-    /// <summary>True when the region serves another process's memory (<see cref="OpenRemote"/>).</summary>
+    /// <summary>True when the region serves another process's memory (<see cref="OpenRemote(TCallbacks, FaultRegionSettings, RemoteMemory)"/>).</summary>
     public bool IsRemote => remote is not null;
 
     /// <summary>
@@ -81,7 +81,16 @@ public sealed partial class FaultRegionEngine<TCallbacks>
     /// </exception>
     /// <exception cref="InvalidOperationException">Another region already serves this remote memory.</exception>
     /// <exception cref="UffdException">The process is out of descriptors, or its exit cannot be watched.</exception>
-    public static FaultRegionEngine<TCallbacks> OpenRemote(TCallbacks callbacks, FaultRegionSettings settings, RemoteMemory remote)
+    public static FaultRegionEngine<TCallbacks> OpenRemote(TCallbacks callbacks, FaultRegionSettings settings, RemoteMemory remote) =>
+        OpenRemote(callbacks, settings, remote, beforeServing: null);
+
+    /// <summary>
+    /// <see cref="OpenRemote(TCallbacks, FaultRegionSettings, RemoteMemory)"/>, calling <paramref name="beforeServing"/>
+    /// with the engine before it joins the dispatcher: the remote process is faulting already, so the provider may run
+    /// before this returns, and whatever it reaches the engine through must know it by then.
+    /// </summary>
+    internal static FaultRegionEngine<TCallbacks> OpenRemote(
+        TCallbacks callbacks, FaultRegionSettings settings, RemoteMemory remote, Action<FaultRegionEngine<TCallbacks>>? beforeServing)
     {
         ArgumentNullException.ThrowIfNull(remote);
         settings = RemoteSettings(settings, remote);
@@ -101,6 +110,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
 
         try
         {
+            beforeServing?.Invoke(engine);
             engine.Start(RegisterMode.Missing);
             RegionMetricsRegistry.Add(engine);
             return engine;
@@ -146,7 +156,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         return settings with { Pages = remote.PageSpace, Memory = huge ? RegionMemory.HugePages : RegionMemory.Anonymous };
     }
 
-    /// <summary>Joins the dispatcher, watches the remote process, and wakes every range (see <see cref="OpenRemote"/>).</summary>
+    /// <summary>Joins the dispatcher, watches the remote process, and wakes every range (see <see cref="OpenRemote(TCallbacks, FaultRegionSettings, RemoteMemory)"/>).</summary>
     private void StartRemote()
     {
         // Before any handler reads: a woken thread's unread message goes with it and its new fault posts one, so no

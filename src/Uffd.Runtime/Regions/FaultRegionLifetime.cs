@@ -22,6 +22,11 @@ public sealed class FaultRegionLifetime<TCallbacks>
     private readonly string name;
     private readonly string openCall;
     private FaultRegionEngine<TCallbacks>? engine;
+
+    // A remote region's engine between its creation and the end of Open: its faults are served from the start (the
+    // remote process is already faulting), and a provider that reads the class's generated members (PageSize, say)
+    // reaches the engine through this. Dispose never sees it: a Dispose during Open is handled when Open ends.
+    private FaultRegionEngine<TCallbacks>? starting;
     private int state;
 
     /// <summary>Creates the lifetime of an unopened region.</summary>
@@ -46,6 +51,7 @@ public sealed class FaultRegionLifetime<TCallbacks>
     /// <exception cref="ObjectDisposedException">The region was disposed.</exception>
     public FaultRegionEngine<TCallbacks> Engine =>
         Volatile.Read(ref engine)
+        ?? Volatile.Read(ref starting)
         ?? throw (State == RegionState.Disposed
             ? new ObjectDisposedException(name)
             : new InvalidOperationException($"{name} is not open: call {openCall} first."));
@@ -63,11 +69,11 @@ public sealed class FaultRegionLifetime<TCallbacks>
             throw new ArgumentOutOfRangeException("pages", settings.Pages, "A region has at least one page.");
         }
 
-        OpenWith(() => FaultRegionEngine<TCallbacks>.Open(callbacks, settings));
+        OpenWith(_ => FaultRegionEngine<TCallbacks>.Open(callbacks, settings));
     }
 
     /// <summary>
-    /// Starts serving another process's memory (<see cref="FaultRegionEngine{TCallbacks}.OpenRemote"/>): the generated
+    /// Starts serving another process's memory (<see cref="FaultRegionEngine{TCallbacks}.OpenRemote(TCallbacks, FaultRegionSettings, RemoteMemory)"/>): the generated
     /// <c>Serve</c> of a <c>[FaultRegion(Remote = true)]</c> class. <c>settings.Pages</c> is ignored.
     /// </summary>
     /// <exception cref="InvalidOperationException">The region is open or being opened, or the memory is served by another region.</exception>
@@ -76,30 +82,37 @@ public sealed class FaultRegionLifetime<TCallbacks>
     public void OpenRemote(RemoteMemory memory, TCallbacks callbacks, FaultRegionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(memory);
-        OpenWith(() => FaultRegionEngine<TCallbacks>.OpenRemote(callbacks, settings, memory));
+        OpenWith(serving => FaultRegionEngine<TCallbacks>.OpenRemote(callbacks, settings, memory, serving));
     }
 
     /// <summary>
     /// Waits until the open region has <see cref="FaultRegionEngine{TCallbacks}.Ended"/> (a remote region's process
-    /// exited) or <paramref name="cancellationToken"/> is cancelled, then disposes the region.
+    /// exited) or <paramref name="cancellationToken"/> is cancelled, then disposes the region and returns its final
+    /// counters.
     /// </summary>
     /// <exception cref="InvalidOperationException">The region is not open.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; the region was disposed first.</exception>
-    public async Task ServeUntilEndedAsync(CancellationToken cancellationToken)
+    public async Task<FaultRegionStatistics> ServeUntilEndedAsync(CancellationToken cancellationToken)
     {
-        Task ended = Engine.Ended;
+        FaultRegionEngine<TCallbacks> served = Engine;
         try
         {
-            await ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await served.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             Dispose();
         }
+
+        // Readable after Dispose, and final: no handler serves the region any more.
+        return served.Statistics;
     }
 
-    /// <summary>The open protocol of the remarks, around the engine <paramref name="open"/> creates.</summary>
-    private void OpenWith(Func<FaultRegionEngine<TCallbacks>> open)
+    /// <summary>
+    /// The open protocol of the remarks, around the engine <paramref name="open"/> creates; <paramref name="open"/> is
+    /// given the action that makes an engine reachable through <see cref="Engine"/> before it starts serving.
+    /// </summary>
+    private void OpenWith(Func<Action<FaultRegionEngine<TCallbacks>>, FaultRegionEngine<TCallbacks>> open)
     {
         int observed = Interlocked.CompareExchange(ref state, (int)RegionState.Opening, (int)RegionState.Unopened);
         if (observed != (int)RegionState.Unopened)
@@ -112,16 +125,18 @@ public sealed class FaultRegionLifetime<TCallbacks>
         FaultRegionEngine<TCallbacks> opened;
         try
         {
-            opened = open();
+            opened = open(e => Volatile.Write(ref starting, e));
         }
         catch
         {
             // A failed Open (no userfaultfd, no huge pages, ...) leaves the region unopened, so Open can be retried.
+            Volatile.Write(ref starting, null);
             Interlocked.CompareExchange(ref state, (int)RegionState.Unopened, (int)RegionState.Opening);
             throw;
         }
 
         Volatile.Write(ref engine, opened);
+        Volatile.Write(ref starting, null);
         if (Interlocked.CompareExchange(ref state, (int)RegionState.Open, (int)RegionState.Opening) == (int)RegionState.Disposed)
         {
             // Dispose ran while the engine was opening and found nothing to dispose: dispose it here.

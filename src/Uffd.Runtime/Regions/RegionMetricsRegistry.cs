@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Collections.Generic;
 
 namespace Uffd.Regions;
@@ -33,6 +34,21 @@ internal static class RegionMetricsRegistry
     private static readonly object Gate = new();
     private static readonly Dictionary<string, Series> ByName = new(StringComparer.Ordinal);
     private static long closings;
+
+    /// <summary>
+    /// For tests: holds the registry's lock on the calling thread until the result is disposed there, so that an Open
+    /// stops just after its region started serving (Open registers the region last).
+    /// </summary>
+    internal static IDisposable HoldForTests()
+    {
+        Monitor.Enter(Gate);
+        return new Releaser();
+    }
+
+    private sealed class Releaser : IDisposable
+    {
+        public void Dispose() => Monitor.Exit(Gate);
+    }
 
     public static void Add(IRegionMetricsSource region)
     {

@@ -38,6 +38,13 @@ internal sealed class RemoteHandler : IDisposable
 
     public string SocketPath { get; }
 
+    /// <summary>Closes the listening socket and removes its file: for a test whose handler is another process, which binds the path itself.</summary>
+    public void CloseListener()
+    {
+        listener.Dispose();
+        File.Delete(SocketPath);
+    }
+
     /// <summary>Starts the client with these options after the socket and memory file ones.</summary>
     public Process StartClient(string options) =>
         FirecrackerClient.Start($"--socket {SocketPath} --memory-file {MemoryFile} {options}");

@@ -182,4 +182,58 @@ public sealed class RemoteRegionTests
             Assert.Equal(512 - servedByFirst, region.Statistics.PagesFilled);
         }
     }
+
+    [Fact]
+    public async Task A_provider_reaches_its_region_through_the_lifetime_while_it_is_still_opening()
+    {
+        using var handler = new RemoteHandler(256L * PageSize, seed: 7);
+        using Process client = handler.StartClient("--regions 1 --threads 4");
+        (Socket connection, RemoteMemory memory) = handler.Accept();
+        using (connection)
+        {
+            // Open registers the region with the meter last: holding the registry's lock stops it there, after the
+            // region started serving, so the client's faults reach the provider while Serve has not returned. The
+            // provider reads the generated members as generated code does (PageSize, through the lifetime).
+            var lifetime = new FaultRegionLifetime<LifetimeCallbacks>("Guest", "Serve(memory)");
+            var callbacks = new LifetimeCallbacks(lifetime, handler.Content);
+            Task opening;
+            using (RegionMetricsRegistry.HoldForTests())
+            {
+                opening = Task.Run(() => lifetime.OpenRemote(memory, callbacks, Settings("Guest") with { OnProviderError = ProviderErrorPolicy.ZeroFill }));
+                Assert.True(Bounded.Until(() => callbacks.Calls[0] > 0), "no fault was served while Serve was starting");
+                Assert.False(opening.IsCompleted, "Serve returned while the registry was held");
+            }
+
+            Assert.True(await Within(opening), "Serve did not return once the registry was free");
+            try
+            {
+                (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
+                Assert.True(exit == 0, output);
+                Assert.Null(lifetime.Engine.LastProviderError);
+                Assert.Equal(256, lifetime.Engine.Statistics.PagesFilled);
+            }
+            finally
+            {
+                lifetime.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A provider as generated code calls it: through the class, whose members go through the lifetime.</summary>
+    private readonly struct LifetimeCallbacks(FaultRegionLifetime<LifetimeCallbacks> lifetime, byte[] file) : IFaultRegionCallbacks
+    {
+        public readonly long[] Calls = new long[1];
+
+        public PageFill FillPage(in PageFaultContext context, Span<byte> page)
+        {
+            Interlocked.Increment(ref Calls[0]);
+            long offset = context.PageIndex * lifetime.Engine.PageSize;
+            file.AsSpan(checked((int)offset), page.Length).CopyTo(page);
+            return PageFill.Filled;
+        }
+
+        public void OnWriteFault(in PageFaultContext context)
+        {
+        }
+    }
 }
