@@ -22,6 +22,12 @@ internal sealed unsafe class SnapshotFile : IDisposable
         byte* pointer = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         start = pointer + view.PointerOffset;
+        // Populated up front, as Firecracker's handlers map the file (MAP_POPULATE): a fault's copy then never waits for
+        // the page cache to be mapped in this process.
+        for (long at = 0; at < Length; at += Environment.SystemPageSize)
+        {
+            _ = start[at];
+        }
     }
 
     public long Length { get; }
