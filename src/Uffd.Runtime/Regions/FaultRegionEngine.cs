@@ -16,7 +16,8 @@ namespace Uffd.Regions;
 /// Split by concern: this file holds creation and state; <c>.Access.cs</c> the spans, leases and native copies (and
 /// the rule that no managed thread ever waits in a fault); <c>.Protection.cs</c> write protection and write
 /// tracking; the fault path in one direction, <c>.Pump.cs</c> (read the uffd, apply events), <c>.Resolver.cs</c>
-/// (decide, call the provider) and <c>.Install.cs</c> (the ioctls and their answers); <c>.Shutdown.cs</c> Dispose.
+/// (decide, call the provider) and <c>.Install.cs</c> (the ioctls and their answers); <c>.Shutdown.cs</c> Dispose;
+/// <c>.Remote.cs</c> serving another process's memory (OpenRemote, forks, the end of that process).
 /// </remarks>
 public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegionMetricsSource
     where TCallbacks : struct, IFaultRegionCallbacks
