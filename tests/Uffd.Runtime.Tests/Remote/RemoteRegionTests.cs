@@ -154,6 +154,37 @@ public sealed class RemoteRegionTests
     }
 
     [Fact]
+    public async Task Without_a_process_id_the_end_is_seen_when_an_install_answers_ESRCH()
+    {
+        using var handler = new RemoteHandler(256L * PageSize, seed: 8);
+        using Process client = handler.StartClient("--regions 1 --threads 2");
+        (Socket connection, RemoteMemory received) = handler.Accept();
+        using (connection)
+        {
+            // The same uffd and ranges, but no process to watch: only the kernel's answer can tell the end.
+            var anonymous = new RemoteMemory(received.Uffd, received.Ranges, received.PageSize);
+            var provider = new FileProvider(handler.Content) { Hold = 6 };
+            var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest"), anonymous);
+            try
+            {
+                Assert.True(provider.Held.Wait(Bounded.Wait), "the client never faulted on page 6");
+                client.Kill();
+                Assert.True(client.WaitForExit(Bounded.Wait));
+                Assert.False(region.Ended.IsCompleted, "the region ended before anything could tell it");
+
+                // The held fault's COPY finds the address space gone.
+                provider.Gate.Set();
+                Assert.True(await Within(region.Ended), "ESRCH did not end the region");
+            }
+            finally
+            {
+                provider.Gate.Set();
+                region.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public void A_client_that_keeps_its_uffd_is_served_by_the_next_handler_after_one_goes()
     {
         using var handler = new RemoteHandler(512L * PageSize, seed: 6);
