@@ -97,29 +97,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         RegionSetup.Validate(settings);
         remote.TakeOver();
         RegionResources acquired = RegionResources.AcquireRemote(settings, remote);
-        FaultRegionEngine<TCallbacks> engine;
-        try
-        {
-            engine = new FaultRegionEngine<TCallbacks>(callbacks, settings, acquired);
-        }
-        catch
-        {
-            acquired.Release();
-            throw;
-        }
-
-        try
-        {
-            beforeServing?.Invoke(engine);
-            engine.Start(RegisterMode.Missing);
-            RegionMetricsRegistry.Add(engine);
-            return engine;
-        }
-        catch
-        {
-            engine.Dispose();
-            throw;
-        }
+        return Build(callbacks, settings, acquired, RegisterMode.Missing, beforeServing);
     }
 
     /// <summary>The settings a remote region runs with: its pages and memory come from the remote ranges.</summary>

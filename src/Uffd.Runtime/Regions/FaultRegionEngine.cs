@@ -166,6 +166,16 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
     {
         RegionSetup.Validate(settings);
         RegionResources acquired = RegionResources.Acquire(settings, RegionSetup.ResolveMemory(settings));
+        return Build(callbacks, settings, acquired, RegionSetup.RegisterModeOf(settings.Mode), beforeServing: null);
+    }
+
+    /// <summary>
+    /// Builds the engine from what was acquired (released if that fails), then starts it; an engine that fails to
+    /// start is disposed. <paramref name="beforeServing"/> sees the engine before its faults can be served.
+    /// </summary>
+    private static FaultRegionEngine<TCallbacks> Build(
+        TCallbacks callbacks, FaultRegionSettings settings, RegionResources acquired, RegisterMode mode, Action<FaultRegionEngine<TCallbacks>>? beforeServing)
+    {
         FaultRegionEngine<TCallbacks> engine;
         try
         {
@@ -179,7 +189,8 @@ public sealed partial class FaultRegionEngine<TCallbacks> : IDisposable, IRegion
 
         try
         {
-            engine.Start(RegionSetup.RegisterModeOf(settings.Mode));
+            beforeServing?.Invoke(engine);
+            engine.Start(mode);
 
             // Read by the meter from now until Dispose removes it.
             RegionMetricsRegistry.Add(engine);

@@ -27,95 +27,55 @@ public sealed class RemoteRegionTests
     [Fact]
     public async Task Every_byte_is_served_from_four_threads_and_again_after_the_balloon()
     {
-        using var handler = new RemoteHandler(1024L * PageSize);
-        using Process client = handler.StartClient("--regions 2 --threads 4 --balloon");
-        (Socket connection, RemoteMemory memory) = handler.Accept();
-        using (connection)
-        {
-            Assert.Equal(2, memory.Ranges.Count);
-            Assert.Equal(client.Id, memory.ProcessId);
-            Assert.Equal(PageSize, memory.PageSize);
-            var provider = new FileProvider(handler.Content);
-            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest"), memory);
+        using ServedClient served = ServedClient.Run(1024, seed: 1, "--regions 2 --threads 4 --balloon");
+        Assert.Equal(2, served.Memory.Ranges.Count);
+        Assert.Equal(served.ProcessId, served.Memory.ProcessId);
+        Assert.Equal(PageSize, served.Memory.PageSize);
+        Assert.Contains("balloon=ok", served.Output, StringComparison.Ordinal);
 
-            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
-            Assert.True(exit == 0, output);
-            Assert.Contains("balloon=ok", output, StringComparison.Ordinal);
-
-            // Every page once, and the balloon's 256 pages (the second half of the first region) again after REMOVE.
-            Assert.Equal(1024 + 256, region.Statistics.PagesFilled);
-            Assert.True(await Within(region.Ended), "the region did not see the client exit");
-            Assert.Null(region.LastRemoteError);
-        }
+        // Every page once, and the balloon's 256 pages (the second half of the first region) again after REMOVE.
+        Assert.Equal(1024 + 256, served.Region.Statistics.PagesFilled);
+        Assert.True(await Within(served.Region.Ended), "the region did not see the client exit");
+        Assert.Null(served.Region.LastRemoteError);
     }
 
     [Fact]
     public void Read_ahead_fills_runs_that_stop_at_the_end_of_each_range()
     {
-        using var handler = new RemoteHandler(1024L * PageSize, seed: 2);
-        using Process client = handler.StartClient("--regions 4 --threads 1");
-        (Socket connection, RemoteMemory memory) = handler.Accept();
-        using (connection)
-        {
-            var provider = new FileProvider(handler.Content);
-            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest", readAhead: 15), memory);
+        using ServedClient served = ServedClient.Run(1024, seed: 2, "--regions 4 --threads 1", readAhead: 15);
 
-            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
-            Assert.True(exit == 0, output);
-
-            // One thread in order: a fault per run of 16 pages, 16 runs per 256-page range, none crossing into the next.
-            FaultRegionStatistics statistics = region.Statistics;
-            Assert.Equal(1024, statistics.PagesFilled);
-            Assert.True(64 == statistics.MissingMessages, statistics.ToString());
-        }
+        // One thread in order: a fault per run of 16 pages, 16 runs per 256-page range, none crossing into the next.
+        FaultRegionStatistics statistics = served.Region.Statistics;
+        Assert.Equal(1024, statistics.PagesFilled);
+        Assert.True(64 == statistics.MissingMessages, statistics.ToString());
     }
 
     [Fact]
     public void The_region_follows_an_mremap_and_an_munmap_of_the_client()
     {
-        using var handler = new RemoteHandler(512L * PageSize, seed: 3);
-        using Process client = handler.StartClient("--regions 2 --threads 2 --remap --balloon");
-        (Socket connection, RemoteMemory memory) = handler.Accept();
-        using (connection)
-        {
-            var provider = new FileProvider(handler.Content);
-            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest"), memory);
+        using ServedClient served = ServedClient.Run(512, seed: 3, "--regions 2 --threads 2 --remap --balloon");
 
-            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
-
-            // The balloon ran over the moved region: its REMOVE named the new addresses, and the refills the right pages.
-            Assert.True(exit == 0, output);
-            Assert.Contains("remap=ok", output, StringComparison.Ordinal);
-            Assert.Equal(512 + 128, region.Statistics.PagesFilled);
-        }
+        // The balloon ran over the moved region: its REMOVE named the new addresses, and the refills the right pages.
+        Assert.Contains("remap=ok", served.Output, StringComparison.Ordinal);
+        Assert.Equal(512 + 128, served.Region.Statistics.PagesFilled);
     }
 
     [Fact]
     [Trait("Requires", "root")] // UFFD_FEATURE_EVENT_FORK needs CAP_SYS_PTRACE in the client.
     public void A_forked_child_is_served_through_the_uffd_the_fork_event_brings()
     {
-        using var handler = new RemoteHandler(1024L * PageSize, seed: 4);
-        using Process client = handler.StartClient("--regions 2 --threads 2 --fork");
-        (Socket connection, RemoteMemory memory) = handler.Accept();
-        using (connection)
-        {
-            var provider = new FileProvider(handler.Content);
-            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(provider), Settings("Guest"), memory);
+        using ServedClient served = ServedClient.Run(1024, seed: 4, "--regions 2 --threads 2 --fork");
+        Assert.Contains("fork=ok", served.Output, StringComparison.Ordinal);
 
-            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
-            Assert.True(exit == 0, output);
-            Assert.Contains("fork=ok", output, StringComparison.Ordinal);
+        // The child faulted the last quarter first, on its own uffd; the parent then faulted it on its own.
+        FaultRegionEngine<FileCallbacks> fork = Assert.Single(served.Region.Forks);
+        Assert.True(fork.IsRemote);
+        Assert.Equal(256, fork.Statistics.PagesFilled);
+        Assert.Equal(1024, served.Region.Statistics.PagesFilled);
+        Assert.Null(served.Region.LastRemoteError);
 
-            // The child faulted the last quarter first, on its own uffd; the parent then faulted it on its own.
-            FaultRegionEngine<FileCallbacks> fork = Assert.Single(region.Forks);
-            Assert.True(fork.IsRemote);
-            Assert.Equal(256, fork.Statistics.PagesFilled);
-            Assert.Equal(1024, region.Statistics.PagesFilled);
-            Assert.Null(region.LastRemoteError);
-
-            region.Dispose();
-            Assert.True(fork.Ended.IsCompleted, "disposing the region did not dispose its fork's");
-        }
+        served.Region.Dispose();
+        Assert.True(fork.Ended.IsCompleted, "disposing the region did not dispose its fork's");
     }
 
     [Fact]
@@ -265,6 +225,57 @@ public sealed class RemoteRegionTests
 
         public void OnWriteFault(in PageFaultContext context)
         {
+        }
+    }
+
+    /// <summary>
+    /// A client run to its end against a remote region serving the memory file: the region, what the client sent and
+    /// printed. The client's exit status is checked here (0: every byte matched).
+    /// </summary>
+    private sealed class ServedClient : IDisposable
+    {
+        private readonly RemoteHandler handler;
+        private readonly Socket connection;
+
+        private ServedClient(RemoteHandler handler, Socket connection, RemoteMemory memory, FaultRegionEngine<FileCallbacks> region)
+        {
+            this.handler = handler;
+            this.connection = connection;
+            Memory = memory;
+            Region = region;
+        }
+
+        public RemoteMemory Memory { get; }
+
+        public FaultRegionEngine<FileCallbacks> Region { get; }
+
+        public string Output { get; private set; } = "";
+
+        public int ProcessId { get; private set; }
+
+        public static ServedClient Run(long pages, int seed, string clientOptions, int readAhead = 0)
+        {
+            var handler = new RemoteHandler(pages * PageSize, seed);
+            using Process client = handler.StartClient(clientOptions);
+            (Socket connection, RemoteMemory memory) = handler.Accept();
+            var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(new FileProvider(handler.Content)), Settings("Guest", readAhead), memory);
+            var served = new ServedClient(handler, connection, memory, region) { ProcessId = client.Id };
+            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
+            served.Output = output;
+            if (exit != 0)
+            {
+                served.Dispose();
+                Assert.Fail($"the client exited with {exit}:\n{output}");
+            }
+
+            return served;
+        }
+
+        public void Dispose()
+        {
+            Region.Dispose();
+            connection.Dispose();
+            handler.Dispose();
         }
     }
 }

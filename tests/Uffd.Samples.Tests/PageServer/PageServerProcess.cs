@@ -42,6 +42,24 @@ internal sealed class PageServerProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
+    /// <summary>
+    /// Starts the server on <paramref name="files"/>' socket path (whose listener the test gives up) and memory file,
+    /// and waits until it listens.
+    /// </summary>
+    public static PageServerProcess Listening(RemoteHandler files)
+    {
+        files.CloseListener();
+        var server = new PageServerProcess(files.SocketPath, files.MemoryFile);
+        if (!server.WaitForLine("listening"))
+        {
+            string output = server.Output;
+            server.Dispose();
+            Assert.Fail($"the page server did not start listening:\n{output}");
+        }
+
+        return server;
+    }
+
     /// <summary>Everything it printed so far.</summary>
     public string Output => string.Join('\n', all);
 

@@ -20,9 +20,7 @@ public sealed class PageServerSampleTests
     public void The_server_serves_every_byte_to_four_threads_and_again_after_the_balloon_then_exits_with_the_client()
     {
         using var files = new RemoteHandler(2048L * PageSize, seed: 11);
-        files.CloseListener();
-        using var server = new PageServerProcess(files.SocketPath, files.MemoryFile);
-        Assert.True(server.WaitForLine("listening"), server.Output);
+        using PageServerProcess server = PageServerProcess.Listening(files);
 
         using Process client = files.StartClient("--regions 2 --threads 4 --balloon");
         (int exit, string output) = FirecrackerClient.Wait(client, ClientBound);
@@ -39,9 +37,7 @@ public sealed class PageServerSampleTests
     public void A_client_killed_mid_run_ends_its_session_and_the_server_exits()
     {
         using var files = new RemoteHandler(4096L * PageSize, seed: 12);
-        files.CloseListener();
-        using var server = new PageServerProcess(files.SocketPath, files.MemoryFile);
-        Assert.True(server.WaitForLine("listening"), server.Output);
+        using PageServerProcess server = PageServerProcess.Listening(files);
 
         using Process client = files.StartClient("--regions 1 --threads 2 --pace-us 2000");
         Assert.True(server.WaitForLine("serving process"), server.Output);
@@ -58,9 +54,7 @@ public sealed class PageServerSampleTests
     public void A_handler_killed_mid_run_is_replaced_and_the_client_finishes_with_every_byte_right()
     {
         using var files = new RemoteHandler(4096L * PageSize, seed: 13);
-        files.CloseListener();
-        using var first = new PageServerProcess(files.SocketPath, files.MemoryFile);
-        Assert.True(first.WaitForLine("listening"), first.Output);
+        using PageServerProcess first = PageServerProcess.Listening(files);
 
         // The client keeps its own copy of the uffd (as Firecracker's VMM does) and reconnects when the handler goes.
         using Process client = files.StartClient("--regions 2 --threads 2 --reconnect --pace-us 300");
@@ -89,9 +83,7 @@ public sealed class PageServerHugePageTests(HugePageReservation hugePages) : ICl
         const int HugePage = 2 << 20;
         Assert.True(hugePages.Needed >= 4);
         using var files = new RemoteHandler(4L * HugePage, seed: 14);
-        files.CloseListener();
-        using var server = new PageServerProcess(files.SocketPath, files.MemoryFile);
-        Assert.True(server.WaitForLine("listening"), server.Output);
+        using PageServerProcess server = PageServerProcess.Listening(files);
 
         using Process client = files.StartClient($"--regions 2 --threads 2 --page-size {HugePage} --balloon");
         (int exit, string output) = FirecrackerClient.Wait(client, TimeSpan.FromSeconds(60));
