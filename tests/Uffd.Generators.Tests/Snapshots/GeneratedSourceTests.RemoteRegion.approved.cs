@@ -37,14 +37,15 @@ namespace Demo
 
         /// <summary>
         /// Serves another process's memory (see <c>Serve</c>) until that process exits or <paramref name="cancellationToken"/>
-        /// is cancelled, then stops serving (the region is disposed). A handler process's <c>Main</c> awaits it.
+        /// is cancelled, then stops serving (the region is disposed). Returns the region's final counters. A handler
+        /// process's <c>Main</c> awaits it.
         /// </summary>
         /// <exception cref="global::System.OperationCanceledException">The token was cancelled; the region was disposed first.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("Uffd.Generators", "%VERSION%")]
-        public async global::System.Threading.Tasks.Task ServeAsync(global::Uffd.RemoteMemory memory, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Uffd.Regions.FaultRegionStatistics> ServeAsync(global::Uffd.RemoteMemory memory, global::System.Threading.CancellationToken cancellationToken = default)
         {
             this.Serve(memory);
-            await this._uffdRegion.ServeUntilEndedAsync(cancellationToken).ConfigureAwait(false);
+            return await this._uffdRegion.ServeUntilEndedAsync(cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>True between a successful <c>Serve</c> and <c>Dispose</c>.</summary>

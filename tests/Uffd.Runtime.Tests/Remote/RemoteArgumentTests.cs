@@ -96,6 +96,38 @@ public sealed class RemoteArgumentTests
         Assert.True(region.Ended.IsCompleted);
     }
 
+    [Fact]
+    public void A_provider_s_zero_answer_resolves_a_remote_fault_with_ZEROPAGE()
+    {
+        using var memory = UffdMemory.MapAnonymous(4L * PageSize);
+        Userfaultfd uffd = Userfaultfd.Create(new UffdOptions
+        {
+            UserModeOnly = UserModeOnlyPolicy.Allow, RequiredFeatures = UffdFeatures.EventRemove | UffdFeatures.Poison, RevokeAccessOnClose = false,
+        });
+        uffd.Register(memory.Address, memory.Length, RegisterMode.Missing);
+        var remote = new RemoteMemory(uffd, [new RemoteRange(memory.Address, memory.Length, 0)], PageSize);
+        using var region = FaultRegionEngine<AnswerCallbacks>.OpenRemote(new AnswerCallbacks(), Settings() with { ProviderMayPoison = true }, remote);
+
+        Assert.Equal(4 + 0, GcSafeMemory.ReadByte(memory.Address));
+        Assert.Equal(0, GcSafeMemory.ReadByte(memory.Address + PageSize));
+        FaultRegionStatistics statistics = region.Statistics;
+        Assert.Equal((1, 1), (statistics.PagesFilled, statistics.ZeroPages));
+    }
+
+    /// <summary>Even pages filled, odd pages zero (a provider that returns PageFill may poison: the uffd has POISON).</summary>
+    private readonly struct AnswerCallbacks : IFaultRegionCallbacks
+    {
+        public PageFill FillPage(in PageFaultContext context, Span<byte> page)
+        {
+            page.Fill(4);
+            return context.PageIndex % 2 == 0 ? PageFill.Filled : PageFill.Zero;
+        }
+
+        public void OnWriteFault(in PageFaultContext context)
+        {
+        }
+    }
+
     private static FaultRegionSettings Settings() => new("Remote", FaultMode.Missing, Pages: 0, ProviderMayPoison: false);
 
     private static Userfaultfd CreateUffd() => Userfaultfd.Create(new UffdOptions
