@@ -34,27 +34,34 @@ listener.Bind(new UnixDomainSocketEndPoint(socketPath));
 listener.Listen();
 Console.WriteLine($"PageServer: listening on {socketPath}, serving {args[1]} ({snapshot.Length.ToString(CultureInfo.InvariantCulture)} bytes)");
 
+// Each VMM is served on its own; with --once, the first VMM served ends the server when it exits. A connection that
+// is not a VMM's (no uffd, bad JSON) is refused and ends nothing.
 var sessions = new List<Task>();
+using var done = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
 try
 {
-    do
+    while (true)
     {
-        Socket connection = await listener.AcceptAsync(stopping.Token);
-        Task session = ServeAsync(connection, snapshot, stopping.Token);
-        sessions.Add(session);
-        if (once)
+        Socket connection = await listener.AcceptAsync(done.Token);
+
+        // On the thread pool: receiving the mappings blocks, and a peer that connects and sends nothing must not
+        // keep the next VMM from connecting.
+        sessions.Add(Task.Run(async () =>
         {
-            await session;
-        }
+            if (await ServeAsync(connection, snapshot, stopping.Token) && once)
+            {
+                done.Cancel();
+            }
+        }));
     }
-    while (!once);
 }
-catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+catch (OperationCanceledException) when (done.IsCancellationRequested)
 {
-    // SIGINT or SIGTERM: the sessions stop too.
+    // SIGINT or SIGTERM (the sessions stop too), or the --once VMM exited.
 }
 
-await Task.WhenAll(sessions);
+// Sessions still serving stop with the token; a peer that never sent anything is not waited for.
+await Task.WhenAny(Task.WhenAll(sessions), Task.Delay(TimeSpan.FromSeconds(5)));
 File.Delete(socketPath);
 return 0;
 
@@ -64,7 +71,8 @@ void Stop(PosixSignalContext context)
     stopping.Cancel();
 }
 
-static async Task ServeAsync(Socket connection, SnapshotFile snapshot, CancellationToken stopping)
+// Serves one VMM until it exits; false when the connection was not a VMM's (nothing was served).
+static async Task<bool> ServeAsync(Socket connection, SnapshotFile snapshot, CancellationToken stopping)
 {
     using (connection)
     {
@@ -76,7 +84,7 @@ static async Task ServeAsync(Socket connection, SnapshotFile snapshot, Cancellat
         catch (Exception e) when (e is UffdException or FormatException)
         {
             Console.Error.WriteLine($"PageServer: refused a connection: {e.Message}");
-            return;
+            return false;
         }
 
         using (memory)
@@ -100,6 +108,14 @@ static async Task ServeAsync(Socket connection, SnapshotFile snapshot, Cancellat
             {
                 Console.WriteLine($"PageServer: stopped serving process {memory.ProcessId}");
             }
+            catch (ArgumentException e)
+            {
+                // Pages this server cannot serve (1 GiB huge pages, say): refused before anything was served.
+                Console.Error.WriteLine($"PageServer: refused process {memory.ProcessId}: {e.Message}");
+                return false;
+            }
+
+            return true;
         }
     }
 }

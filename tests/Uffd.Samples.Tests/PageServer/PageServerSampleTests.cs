@@ -34,6 +34,32 @@ public sealed class PageServerSampleTests
     }
 
     [Fact]
+    public void A_connection_that_is_not_a_VMM_is_refused_and_the_server_goes_on_to_serve_the_next()
+    {
+        using var files = new RemoteHandler(256L * PageSize, seed: 15);
+        using PageServerProcess server = PageServerProcess.Listening(files);
+
+        // A peer that sends JSON without the uffd, and one that connects and sends nothing, then goes.
+        using (var stranger = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            stranger.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(files.SocketPath));
+            stranger.Send("[{\"base_host_virt_addr\":4096,\"size\":4096,\"offset\":0}]"u8);
+            Assert.True(server.WaitForLine("without the uffd of guest memory"), server.Output);
+        }
+
+        var silent = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        silent.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(files.SocketPath));
+
+        // --once means the first VMM served: the server is still there for the client.
+        using Process client = files.StartClient("--regions 1 --threads 2");
+        (int exit, string output) = FirecrackerClient.Wait(client, ClientBound);
+        Assert.True(exit == 0, output + "\n" + server.Output);
+        silent.Dispose();
+        Assert.Equal(0, server.WaitForExit());
+        Assert.Contains($"process {client.Id} exited; 256 pages served", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_client_killed_mid_run_ends_its_session_and_the_server_exits()
     {
         using var files = new RemoteHandler(4096L * PageSize, seed: 12);
