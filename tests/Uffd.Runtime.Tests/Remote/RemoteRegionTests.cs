@@ -145,6 +145,26 @@ public sealed class RemoteRegionTests
     }
 
     [Fact]
+    public void A_fault_outside_every_declared_range_ends_the_client_and_says_why()
+    {
+        using var handler = new RemoteHandler(256L * PageSize, seed: 9);
+        using Process client = handler.StartClient("--regions 2 --threads 1");
+        (Socket connection, RemoteMemory received) = handler.Accept();
+        using (connection)
+        {
+            // Only the first of the two ranges the client registered: a fault in the second has no page index, so no
+            // provider can fill it, and the client's uffd has no POISON to fail the access with.
+            var partial = new RemoteMemory(received.Uffd, [received.Ranges[0]], received.PageSize, received.ProcessId);
+            using var region = FaultRegionEngine<FileCallbacks>.OpenRemote(new FileCallbacks(new FileProvider(handler.Content)), Settings("Guest"), partial);
+
+            (int exit, string output) = FirecrackerClient.Wait(client, ClientTimeout);
+            Assert.True(exit == 128 + 9, $"the client was not killed (exit {exit}):\n{output}");
+            Assert.Contains("outside every range", region.LastRemoteError?.Message, StringComparison.Ordinal);
+            Assert.Equal(128, region.Statistics.PagesFilled);
+        }
+    }
+
+    [Fact]
     public void A_client_that_keeps_its_uffd_is_served_by_the_next_handler_after_one_goes()
     {
         using var handler = new RemoteHandler(512L * PageSize, seed: 6);
