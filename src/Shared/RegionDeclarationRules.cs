@@ -264,9 +264,15 @@ internal static class RegionDeclarationRules
         _ => null,
     };
 
-    /// <summary>The first option a remote region takes from its process instead (see <see cref="RegionDeclarationError.RemoteWithLocalOption"/>).</summary>
-    public static string LocalOptionOfRemote(in RegionOptions options) =>
-        options.Pages != 0 ? "Pages" : options.Memory != RegionMemoryKind.Default ? "Memory" : "UserModeOnly";
+    /// <summary>
+    /// The first option set that a remote region takes from its process instead (see
+    /// <see cref="RegionDeclarationError.RemoteWithLocalOption"/>), or null when none is.
+    /// </summary>
+    private static string? LocalOptionOfRemote(in RegionOptions options) =>
+        options.Pages != 0 ? "Pages"
+        : options.Memory != RegionMemoryKind.Default ? "Memory"
+        : options.UserModeOnly != RegionUserModeOnly.Forbid ? "UserModeOnly"
+        : null;
 
     private static string ReasonOf(RegionDeclarationError error, in RegionOptions options) => error switch
     {
@@ -381,7 +387,7 @@ internal static class RegionDeclarationRules
             return RegionDeclarationError.RemoteModeNotMissing;
         }
 
-        if (options.Remote && (options.Pages != 0 || options.Memory != RegionMemoryKind.Default || options.UserModeOnly != RegionUserModeOnly.Forbid))
+        if (options.Remote && LocalOptionOfRemote(options) is not null)
         {
             return RegionDeclarationError.RemoteWithLocalOption;
         }
