@@ -134,7 +134,7 @@ public sealed partial class FaultRegionEngine<TCallbacks>
         return settings with { Pages = remote.PageSpace, Memory = huge ? RegionMemory.HugePages : RegionMemory.Anonymous };
     }
 
-    /// <summary>Joins the dispatcher, watches the remote process, and wakes every range (see <see cref="OpenRemote(TCallbacks, FaultRegionSettings, RemoteMemory)"/>).</summary>
+    /// <summary>Wakes every range, watches the remote process, then joins the dispatcher (see <see cref="OpenRemote(TCallbacks, FaultRegionSettings, RemoteMemory)"/>).</summary>
     private void StartRemote()
     {
         // Before any handler reads: a woken thread's unread message goes with it and its new fault posts one, so no

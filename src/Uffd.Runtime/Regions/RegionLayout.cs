@@ -18,11 +18,16 @@ internal sealed class RegionLayout
     private RegionSegment[] segments;
 
     public RegionLayout(nint start, long length, int pageSize)
+        : this([new RegionSegment(start, start + (nint)length, 0)], length, pageSize)
+    {
+    }
+
+    private RegionLayout(RegionSegment[] segments, long length, int pageSize)
     {
         this.pageSize = pageSize;
         this.length = length;
-        segments = [new RegionSegment(start, start + (nint)length, 0)];
-        BaseAddress = start;
+        this.segments = segments;
+        BaseAddress = segments[0].Start;
     }
 
     /// <summary>
@@ -31,7 +36,6 @@ internal sealed class RegionLayout
     /// </summary>
     public static RegionLayout Of(IReadOnlyList<RemoteRange> ranges, long pageSpaceLength, int pageSize)
     {
-        var layout = new RegionLayout(ranges[0].Address, pageSpaceLength, pageSize);
         var segments = new RegionSegment[ranges.Count];
         for (int i = 0; i < segments.Length; i++)
         {
@@ -39,8 +43,7 @@ internal sealed class RegionLayout
             segments[i] = new RegionSegment(r.Address, r.Address + (nint)r.Length, r.Offset / pageSize);
         }
 
-        layout.segments = segments;
-        return layout;
+        return new RegionLayout(segments, pageSpaceLength, pageSize);
     }
 
     /// <summary>Where page 0 is: moves when one REMAP moved the whole region.</summary>
