@@ -45,7 +45,9 @@ try
         Socket connection = await listener.AcceptAsync(done.Token);
 
         // On the thread pool: receiving the mappings blocks, and a peer that connects and sends nothing must not
-        // keep the next VMM from connecting.
+        // keep the next VMM from connecting. Sessions that ended are forgotten, so a server that runs for long keeps
+        // only those still serving.
+        sessions.RemoveAll(static s => s.IsCompleted);
         sessions.Add(Task.Run(async () =>
         {
             if (await ServeAsync(connection, snapshot, stopping.Token) && once)
